@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit, service and model tests. Browser tests live in test/e2e and run via `npm run test:e2e`
+// (vitest.e2e.config.ts) because they need Debian's chromium.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/e2e/**', 'node_modules/**'],
+    // Real-model tests load ONNX sessions; a generous default keeps a loaded CI machine green.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // Two cores: more workers than that only adds contention.
+    maxWorkers: 2,
+  },
+});
