@@ -1,0 +1,147 @@
+/**
+ * The service's configuration: every environment variable it reads, parsed ONCE at start-up with
+ * zod and passed down. Nothing else in `src/` reads `process.env`.
+ *
+ * Keys are the environment variable names, so the README's config table, the error messages and
+ * the code all use the same words. Add a field here (one line, with a default and a `describe`)
+ * rather than reading the environment somewhere else.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws AppError CONFIG_INVALID naming each bad var
+ * app.listen(config.PORT, config.HOST);
+ */
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+/** What an API key may do. `admin` implies `app`. */
+export const Scope = z.enum(['admin', 'app']);
+export type Scope = z.infer<typeof Scope>;
+
+export interface ApiKey {
+  scope: Scope;
+  key: string;
+}
+
+/** Comma-separated list → trimmed, non-empty entries. */
+const csv = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+const number = (def: number) =>
+  z.coerce.number({ error: 'expected a number' }).pipe(z.number({ error: 'expected a finite number' }).finite()).default(def);
+const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const error = `expected an integer from ${min} to ${max}`;
+  return z.coerce
+    .number({ error: 'expected an integer' })
+    .pipe(z.number().int({ error }).min(min, { error }).max(max, { error }))
+    .default(def);
+};
+
+/** "admin:key1,app:key2" → [{ scope, key }]. Keys shorter than 8 characters are refused. */
+const apiKeys = z
+  .string()
+  .default('admin:dev-admin-key,app:dev-app-key')
+  .transform((s, ctx) => {
+    const keys: ApiKey[] = [];
+    for (const entry of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const colon = entry.indexOf(':');
+      const scope = Scope.safeParse(entry.slice(0, colon));
+      const key = entry.slice(colon + 1);
+      if (colon < 1 || !scope.success || key.length < 8) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected "scope:key" pairs separated by commas, scope admin|app, key of 8+ characters',
+        });
+        return z.NEVER;
+      }
+      keys.push({ scope: scope.data, key });
+    }
+    return keys;
+  });
+
+/** "BE:13,FR:15" → { BE: 13, FR: 15 }: per-country digital age of consent (GDPR Art. 8: 13..16). */
+const ageOverrides = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const out: Record<string, number> = {};
+    for (const entry of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const m = /^([A-Za-z]{2}):(\d{2})$/.exec(entry);
+      const age = m ? Number(m[2]) : NaN;
+      if (!m || age < 13 || age > 16) {
+        ctx.addIssue({ code: 'custom', message: `expected "CC:age" pairs with age 13..16` });
+        return z.NEVER;
+      }
+      out[m[1]!.toUpperCase()] = age;
+    }
+    return out;
+  });
+
+/** Byte sizes like "10mb", "512kb" or a plain number of bytes. */
+const byteSize = z
+  .string()
+  .default('10mb')
+  .transform((s, ctx) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(s.trim());
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: 'expected a size like "10mb", "512kb" or a number of bytes' });
+      return z.NEVER;
+    }
+    const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+    return Math.floor(Number(m[1]) * unit);
+  });
+
+export const ConfigSchema = z.object({
+  PORT: int(3000, 0, 65535).describe('TCP port the HTTP server listens on (0 = any free port).'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Interface to bind; 0.0.0.0 to expose.'),
+  DATA_DIR: z.string().min(1).default('./data').describe('SQLite database, ANN index files and copied media.'),
+  WORLD_DIR: z.string().min(1).default('./fixtures').describe('World loaded on an empty DATA_DIR; base of world-relative image paths.'),
+  MODELS_DIR: z.string().min(1).default('./models').describe('Folder holding Transformers.js model folders.'),
+  MODEL_ID: z.string().min(1).default('style-clip-mini').describe('Model folder name inside MODELS_DIR.'),
+  EMBED_THREADS: int(1, 1, 64).describe('Worker threads running the model.'),
+  IMAGE_WEIGHT: number(0.7).pipe(z.number().min(0)).describe('Weight of the image vector in fused product/post vectors.'),
+  TEXT_WEIGHT: number(0.3).pipe(z.number().min(0)).describe('Weight of the text vector in fused product/post vectors.'),
+  ALLOWED_IMAGE_HOSTS: csv.describe('Comma-separated hosts http(s) image URLs may be fetched from (empty: none).'),
+  BODY_LIMIT: byteSize.describe('Largest accepted JSON body; larger bodies get 413.'),
+  API_KEYS: apiKeys.describe('Comma-separated scope:key pairs (scopes admin, app). Dev defaults: admin:dev-admin-key,app:dev-app-key.'),
+  PROFILE_HALF_LIFE_DAYS: number(30).pipe(z.number().positive()).describe('A post half this many days old counts half as much in a profile.'),
+  LINK_SECRET: z.string().min(16).default('dev-link-secret-change-me-please').describe('HMAC secret signing /r/:token links (16+ chars).'),
+  TOKEN_TTL: int(7 * 24 * 3600, 1).describe('Seconds a /r/:token link stays valid.'),
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3000').describe('Base URL the service is reached at, for absolute links.'),
+  CONSENT_MIN_AGE: int(16, 13, 16).describe('Default minimum age for consent in the EU (GDPR Art. 8).'),
+  CONSENT_MIN_AGE_OVERRIDES: ageOverrides.describe('Per-country ages, e.g. "BE:13,FR:15".'),
+  POLICY_VERSION: z.string().min(1).default('2026-01').describe('Privacy-policy version stamped on consent events that do not name one.'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
+});
+
+/** The parsed configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * Parses the environment once. Unknown variables are ignored; empty strings count as unset.
+ * @throws AppError('CONFIG_INVALID') whose message names every bad variable and what it expects.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(relevant);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '(config)');
+    const got = relevant[name];
+    // Never echo secrets back into logs.
+    const shown = /KEY|SECRET/.test(name) || got === undefined ? '' : ` (got "${got}")`;
+    return { path: name, message: `${issue.message}${shown}` };
+  });
+  const message = `Invalid configuration: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`;
+  throw new AppError('CONFIG_INVALID', message, details);
+}
