@@ -22,6 +22,18 @@ export interface ClickRecord {
   userRef: string | null;
 }
 
+/**
+ * What an erasure leaves of a consent event: enough to prove consent was given or withdrawn under
+ * which policy, but the user id is replaced by a salted hash and the free-text source is dropped.
+ */
+export interface ConsentProof {
+  subjectHash: string;
+  purpose: ConsentEvent['purpose'];
+  granted: boolean;
+  at: string;
+  policyVersion: string;
+}
+
 export type ClickGroupBy = 'creator' | 'product' | 'network';
 
 export interface StoreCounts {
@@ -60,6 +72,8 @@ export interface Store {
   /** Append-only: events are never updated or deleted. */
   appendConsents(userId: string, events: ConsentEvent[]): Promise<void>;
   listConsents(userId: string): Promise<ConsentEvent[]>;
+  /** Minimal proofs left by erasures, oldest first (for audits). */
+  listConsentProofs(): Promise<ConsentProof[]>;
 
   recordClick(click: ClickRecord): Promise<void>;
   listClicks(filter?: { from?: string; to?: string }): Promise<ClickRecord[]>;

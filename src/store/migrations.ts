@@ -1,0 +1,132 @@
+/**
+ * Versioned schema migrations for the SQLite store, tracked with `PRAGMA user_version`.
+ *
+ * Append new migrations to the end; never edit one that has shipped (a database that already
+ * ran it would silently diverge). Each runs in its own transaction together with the version bump.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  /** Why this migration exists, for whoever reads the history. */
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'Catalog, creators, shoppers, consent ledger, clicks, embedding cache and entity vectors',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      -- Full entities are kept as JSON (the zod schema is the type); hot filter fields are columns.
+      CREATE TABLE products (
+        id TEXT PRIMARY KEY,
+        category TEXT NOT NULL,
+        merchant TEXT NOT NULL,
+        price REAL NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE TABLE creators (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+      CREATE TABLE posts (
+        id TEXT PRIMARY KEY,
+        creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+        posted_at TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX posts_by_creator ON posts(creator_id, posted_at);
+
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        region TEXT NOT NULL,
+        age_band TEXT NOT NULL
+      );
+      CREATE TABLE follows (
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        creator_id TEXT NOT NULL REFERENCES creators(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (user_id, creator_id)
+      );
+
+      -- Consent ledger: append-only. No UPDATE ever; DELETE only while an erasure moves a user's
+      -- events into consent_proofs (guarded by a row in erasure_guard inside the same transaction).
+      CREATE TABLE consent_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        granted INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        policy_version TEXT NOT NULL
+      );
+      CREATE INDEX consent_by_user ON consent_events(user_id, seq);
+      CREATE TABLE erasure_guard (user_id TEXT PRIMARY KEY);
+      CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
+        BEGIN SELECT RAISE(ABORT, 'consent ledger is append-only'); END;
+      CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events
+        WHEN NOT EXISTS (SELECT 1 FROM erasure_guard WHERE user_id = OLD.user_id)
+        BEGIN SELECT RAISE(ABORT, 'consent ledger is append-only'); END;
+
+      -- What survives an erasure: proof that consent was given/withdrawn, not who gave it.
+      CREATE TABLE consent_proofs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        subject_hash TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        granted INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        policy_version TEXT NOT NULL
+      );
+      CREATE TRIGGER consent_proofs_no_update BEFORE UPDATE ON consent_proofs
+        BEGIN SELECT RAISE(ABORT, 'consent proofs are append-only'); END;
+      CREATE TRIGGER consent_proofs_no_delete BEFORE DELETE ON consent_proofs
+        BEGIN SELECT RAISE(ABORT, 'consent proofs are append-only'); END;
+
+      -- Clicks outlive products and users: no foreign keys; erasure nulls user_ref.
+      CREATE TABLE clicks (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        product_id TEXT NOT NULL,
+        merchant TEXT NOT NULL,
+        network TEXT NOT NULL,
+        creator_code TEXT,
+        user_ref TEXT
+      );
+      CREATE INDEX clicks_by_at ON clicks(at);
+      CREATE INDEX clicks_by_user ON clicks(user_ref);
+
+      CREATE TABLE embedding_cache (
+        model_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (model_id, content_hash)
+      );
+      CREATE TABLE entity_vectors (
+        kind TEXT NOT NULL CHECK (kind IN ('product', 'post')),
+        id TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (kind, model_id, id)
+      );
+    `,
+  },
+];
+
+/** Brings `db` up to the latest version; returns the version it ended at. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  let current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new Error(`Database schema version ${current} is newer than this build supports (${latest}); upgrade the service.`);
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    current = m.version;
+  }
+  return current;
+}

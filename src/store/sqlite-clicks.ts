@@ -1,0 +1,66 @@
+/**
+ * Affiliate click log in SQLite. Timestamps are normalised to ISO-8601 UTC with milliseconds on
+ * write, so range filters can compare strings. A date-only `to` ("2026-03-31") includes that day.
+ */
+import type Database from 'better-sqlite3';
+import type { ClickGroupBy, ClickRecord, Store } from './types.js';
+
+type ClickOps = Pick<Store, 'recordClick' | 'listClicks' | 'clickReport' | 'clickedProducts'>;
+
+interface ClickRow { at: string; product_id: string; merchant: string; network: string; creator_code: string | null; user_ref: string | null }
+
+/** Report key for clicks that credited no creator. */
+export const UNCREDITED = '(none)';
+
+const GROUP_COLUMN: Record<ClickGroupBy, string> = {
+  creator: `COALESCE(creator_code, '${UNCREDITED}')`,
+  product: 'product_id',
+  network: 'network',
+};
+
+export function sqliteClicks(db: Database.Database): ClickOps {
+  const range = 'at >= @from AND at <= @to';
+  const s = {
+    insert: db.prepare(
+      `INSERT INTO clicks (at, product_id, merchant, network, creator_code, user_ref)
+       VALUES (@at, @productId, @merchant, @network, @creatorCode, @userRef)`,
+    ),
+    list: db.prepare<{ from: string; to: string }, ClickRow>(`SELECT * FROM clicks WHERE ${range} ORDER BY at, seq`),
+    report: Object.fromEntries(
+      (Object.keys(GROUP_COLUMN) as ClickGroupBy[]).map((g) => [
+        g,
+        db.prepare<{ from: string; to: string }, { key: string; clicks: number }>(
+          `SELECT ${GROUP_COLUMN[g]} AS key, COUNT(*) AS clicks FROM clicks WHERE ${range}
+           GROUP BY key ORDER BY clicks DESC, key`,
+        ),
+      ]),
+    ) as Record<ClickGroupBy, Database.Statement<{ from: string; to: string }, { key: string; clicks: number }>>,
+    clicked: db.prepare<[string], { product_id: string }>('SELECT DISTINCT product_id FROM clicks WHERE user_ref = ?'),
+  };
+
+  return {
+    async recordClick(c) {
+      s.insert.run({ ...c, at: new Date(c.at).toISOString() });
+    },
+    async listClicks(filter) {
+      return s.list.all(bounds(filter)).map((r) => ({
+        at: r.at, productId: r.product_id, merchant: r.merchant, network: r.network, creatorCode: r.creator_code, userRef: r.user_ref,
+      } satisfies ClickRecord));
+    },
+    async clickReport(groupBy, filter) {
+      return s.report[groupBy].all(bounds(filter)).map((r) => ({ key: r.key, clicks: r.clicks }));
+    },
+    async clickedProducts(userRef) {
+      return new Set(s.clicked.all(userRef).map((r) => r.product_id));
+    },
+  };
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+function bounds(filter?: { from?: string; to?: string }): { from: string; to: string } {
+  const from = filter?.from ? new Date(filter.from).toISOString() : '';
+  let to = '\uffff';
+  if (filter?.to) to = DATE_ONLY.test(filter.to) ? `${filter.to}T23:59:59.999Z` : new Date(filter.to).toISOString();
+  return { from, to };
+}

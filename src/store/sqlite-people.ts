@@ -1,0 +1,127 @@
+/**
+ * Shoppers, follows, the append-only consent ledger and erasure (GDPR Art. 17) in SQLite.
+ *
+ * Erasure deletes the user row (follows cascade), nulls the user link of their clicks, and moves
+ * each consent event into `consent_proofs` as { salted hash of the id, purpose, granted, at,
+ * policyVersion }: Art. 7(1) requires us to be able to demonstrate consent, nothing more.
+ */
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { AppError } from '../errors.js';
+import type { ConsentEvent } from '../world/schema.js';
+import type { ConsentProof, Store, StoredUser } from './types.js';
+
+type PeopleOps = Pick<
+  Store,
+  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'getFollows' | 'eraseUser'
+  | 'appendConsents' | 'listConsents' | 'listConsentProofs'
+>;
+
+interface UserRow { id: string; display_name: string; region: string; age_band: StoredUser['ageBand'] }
+interface ConsentRow { purpose: ConsentEvent['purpose']; granted: number; at: string; source: string; policy_version: string }
+
+const toUser = (r: UserRow): StoredUser => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band });
+
+/** `salt` keeps proof hashes from being reversed by hashing candidate user ids. */
+export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
+  const s = {
+    upsertUser: db.prepare(
+      `INSERT INTO users (id, display_name, region, age_band) VALUES (@id, @displayName, @region, @ageBand)
+       ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, region = excluded.region, age_band = excluded.age_band`,
+    ),
+    getUser: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    listUsers: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id'),
+    deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
+    clearFollows: db.prepare('DELETE FROM follows WHERE user_id = ?'),
+    addFollow: db.prepare('INSERT OR IGNORE INTO follows (user_id, creator_id, position) VALUES (?, ?, ?)'),
+    getFollows: db.prepare<[string], { creator_id: string }>('SELECT creator_id FROM follows WHERE user_id = ? ORDER BY position'),
+    creatorExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM creators WHERE id = ?'),
+    appendConsent: db.prepare(
+      `INSERT INTO consent_events (user_id, purpose, granted, at, source, policy_version)
+       VALUES (@userId, @purpose, @granted, @at, @source, @policyVersion)`,
+    ),
+    listConsents: db.prepare<[string], ConsentRow>(
+      'SELECT purpose, granted, at, source, policy_version FROM consent_events WHERE user_id = ? ORDER BY seq',
+    ),
+    guard: db.prepare('INSERT OR IGNORE INTO erasure_guard (user_id) VALUES (?)'),
+    unguard: db.prepare('DELETE FROM erasure_guard WHERE user_id = ?'),
+    moveToProofs: db.prepare(
+      `INSERT INTO consent_proofs (subject_hash, purpose, granted, at, policy_version)
+       SELECT ?, purpose, granted, at, policy_version FROM consent_events WHERE user_id = ? ORDER BY seq`,
+    ),
+    dropConsents: db.prepare('DELETE FROM consent_events WHERE user_id = ?'),
+    unlinkClicks: db.prepare('UPDATE clicks SET user_ref = NULL WHERE user_ref = ?'),
+    listProofs: db.prepare<[], { subject_hash: string } & Omit<ConsentRow, 'source'>>(
+      'SELECT subject_hash, purpose, granted, at, policy_version FROM consent_proofs ORDER BY seq',
+    ),
+  };
+
+  const requireUser = (userId: string) => {
+    if (!s.getUser.get(userId)) throw new AppError('NOT_FOUND', `No user with id "${userId}".`);
+  };
+
+  const setFollows = db.transaction((userId: string, creatorIds: string[]) => {
+    requireUser(userId);
+    const unknown = creatorIds.flatMap((id, i) => (s.creatorExists.get(id) ? [] : [{ path: `creatorIds.${i}`, message: `No creator with id "${id}".` }]));
+    if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', 'Some followed creators do not exist.', unknown);
+    s.clearFollows.run(userId);
+    creatorIds.forEach((id, i) => s.addFollow.run(userId, id, i));
+  });
+
+  const appendConsents = db.transaction((userId: string, events: ConsentEvent[]) => {
+    requireUser(userId);
+    for (const e of events) {
+      s.appendConsent.run({ userId, purpose: e.purpose, granted: e.granted ? 1 : 0, at: new Date(e.at).toISOString(), source: e.source, policyVersion: e.policyVersion });
+    }
+  });
+
+  const eraseUser = db.transaction((userId: string) => {
+    const existed = s.deleteUser.run(userId).changes > 0;
+    s.unlinkClicks.run(userId);
+    s.guard.run(userId);
+    s.moveToProofs.run(subjectHash(salt, userId), userId);
+    s.dropConsents.run(userId);
+    s.unguard.run(userId);
+    return existed;
+  });
+
+  return {
+    async upsertUser(user) {
+      s.upsertUser.run({ id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand });
+    },
+    async getUser(id) {
+      const r = s.getUser.get(id);
+      return r ? toUser(r) : undefined;
+    },
+    async listUsers() {
+      return s.listUsers.all().map(toUser);
+    },
+    async setFollows(userId, creatorIds) {
+      setFollows(userId, [...new Set(creatorIds)]);
+    },
+    async getFollows(userId) {
+      return s.getFollows.all(userId).map((r) => r.creator_id);
+    },
+    async eraseUser(userId) {
+      return eraseUser(userId);
+    },
+    async appendConsents(userId, events) {
+      appendConsents(userId, events);
+    },
+    async listConsents(userId) {
+      return s.listConsents.all(userId).map((r) => ({
+        purpose: r.purpose, granted: r.granted === 1, at: r.at, source: r.source, policyVersion: r.policy_version,
+      }));
+    },
+    async listConsentProofs(): Promise<ConsentProof[]> {
+      return s.listProofs.all().map((r) => ({
+        subjectHash: r.subject_hash, purpose: r.purpose, granted: r.granted === 1, at: r.at, policyVersion: r.policy_version,
+      }));
+    },
+  };
+}
+
+/** Salted SHA-256 of a user id, as kept in consent proofs. */
+export function subjectHash(salt: string, userId: string): string {
+  return createHash('sha256').update(salt).update('\0').update(userId).digest('hex');
+}

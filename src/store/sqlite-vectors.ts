@@ -1,0 +1,48 @@
+/** Embedding cache and per-entity fused vectors in SQLite, as Float32 blobs. */
+import type Database from 'better-sqlite3';
+import type { EntityKind, Store } from './types.js';
+import { fromBlob, toBlob } from './vector-blob.js';
+
+type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'setVector' | 'getVectors' | 'allVectors'>;
+
+export function sqliteVectors(db: Database.Database): VectorOps {
+  const s = {
+    getCached: db.prepare<[string, string], { vector: Buffer }>(
+      'SELECT vector FROM embedding_cache WHERE model_id = ? AND content_hash = ?',
+    ),
+    putCached: db.prepare(
+      `INSERT INTO embedding_cache (model_id, content_hash, vector) VALUES (?, ?, ?)
+       ON CONFLICT(model_id, content_hash) DO UPDATE SET vector = excluded.vector`,
+    ),
+    setVector: db.prepare(
+      `INSERT INTO entity_vectors (kind, id, model_id, vector) VALUES (?, ?, ?, ?)
+       ON CONFLICT(kind, model_id, id) DO UPDATE SET vector = excluded.vector`,
+    ),
+    getVectors: db.prepare<[EntityKind, string, string], { id: string; vector: Buffer }>(
+      'SELECT id, vector FROM entity_vectors WHERE kind = ? AND model_id = ? AND id IN (SELECT value FROM json_each(?))',
+    ),
+    allVectors: db.prepare<[EntityKind, string], { id: string; vector: Buffer }>(
+      'SELECT id, vector FROM entity_vectors WHERE kind = ? AND model_id = ? ORDER BY id',
+    ),
+  };
+
+  return {
+    async getCachedEmbedding(modelId, contentHash) {
+      const r = s.getCached.get(modelId, contentHash);
+      return r ? fromBlob(r.vector) : undefined;
+    },
+    async putCachedEmbedding(modelId, contentHash, vector) {
+      s.putCached.run(modelId, contentHash, toBlob(vector));
+    },
+    async setVector(kind, id, modelId, vector) {
+      s.setVector.run(kind, id, modelId, toBlob(vector));
+    },
+    async getVectors(kind, ids, modelId) {
+      const rows = s.getVectors.all(kind, modelId, JSON.stringify(ids));
+      return new Map(rows.map((r) => [r.id, fromBlob(r.vector)]));
+    },
+    async allVectors(kind, modelId) {
+      return s.allVectors.all(kind, modelId).map((r) => ({ id: r.id, vector: fromBlob(r.vector) }));
+    },
+  };
+}
