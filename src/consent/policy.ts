@@ -56,15 +56,20 @@ export function defaultPolicy(): ConsentPolicy {
 }
 
 /**
- * Parses `"DK:13,FR:15"` (the CONSENT_COUNTRY_AGES env var format) into `{ DK: 13, FR: 15 }`.
- * Values are validated by `ConsentPolicy` afterwards, so a bad age fails at start-up with a path.
+ * The policy from the parsed config (`CONSENT_MIN_AGE`, `CONSENT_MIN_AGE_OVERRIDES`, `POLICY_VERSION`),
+ * validated so that an age below 13 can never slip in.
+ *
+ * @example const consentPolicy = policyFromConfig(loadConfig(process.env));
  */
-export function parseCountryAges(raw: string | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const pair of (raw ?? '').split(',')) {
-    const [country, age] = pair.split(':').map((s) => s.trim());
-    if (!country) continue;
-    out[country.toUpperCase()] = Number(age);
-  }
-  return out;
+export function policyFromConfig(config: {
+  CONSENT_MIN_AGE: number;
+  CONSENT_MIN_AGE_OVERRIDES: Record<string, number>;
+  POLICY_VERSION: string;
+}): ConsentPolicy {
+  return ConsentPolicy.parse({
+    ...defaultPolicy(),
+    euAge: config.CONSENT_MIN_AGE,
+    countryAges: config.CONSENT_MIN_AGE_OVERRIDES,
+    policyVersion: config.POLICY_VERSION,
+  });
 }
