@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExactIndex } from '../../src/index/exact-index.js';
+import { HnswVectorIndex, type HnswIndexOptions } from '../../src/index/hnsw-index.js';
+
+const DIM = 16;
+
+function randomVectors(n: number, seed = 1, dim = DIM) {
+  let s = seed >>> 0;
+  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 0xffffffff) - 0.5;
+  return Array.from({ length: n }, (_, i) => ({ id: `p${String(i).padStart(4, '0')}`, vector: Float32Array.from({ length: dim }, rnd) }));
+}
+
+function capturingLog() {
+  const lines: Array<{ msg: string; fields?: Record<string, unknown> }> = [];
+  const log = { info: (msg: string, fields?: Record<string, unknown>) => lines.push({ msg, fields }), warn: (msg: string, fields?: Record<string, unknown>) => lines.push({ msg, fields }) };
+  return { lines, log, rebuilt: () => lines.filter((l) => l.msg === 'vector index rebuilt') };
+}
+
+function setup(items = randomVectors(50)) {
+  const dir = mkdtempSync(join(tmpdir(), 'hnsw-'));
+  const cap = capturingLog();
+  let rebuilds = 0;
+  const opts = (over: Partial<HnswIndexOptions> = {}): HnswIndexOptions => ({
+    dir, name: 'products', modelId: 'model-a', dimension: DIM, log: cap.log,
+    rebuild: async () => {
+      rebuilds++;
+      return items;
+    },
+    ...over,
+  });
+  return { dir, cap, opts, items, rebuilds: () => rebuilds };
+}
+
+describe('HnswVectorIndex persistence', () => {
+  it('reopens from its files without rebuilding, keeping deletes and the label map', async () => {
+    const t = setup();
+    const a = await HnswVectorIndex.open(t.opts());
+    expect(t.rebuilds()).toBe(1);
+    expect(t.cap.rebuilt()[0]!.fields!.reason).toMatch(/missing/);
+    a.remove('p0003');
+    a.upsert('extra', t.items[7]!.vector);
+    await a.flush();
+    const b = await HnswVectorIndex.open(t.opts());
+    expect(t.rebuilds()).toBe(1);
+    expect(b.size()).toBe(50);
+    expect(b.has('p0003')).toBe(false);
+    expect(b.search(t.items[7]!.vector, 2).map((n) => n.id).sort()).toEqual(['extra', 'p0007']);
+  });
+
+  it('rebuilds when the index file was deleted', async () => {
+    const t = setup();
+    await (await HnswVectorIndex.open(t.opts())).flush();
+    rmSync(join(t.dir, 'products.hnsw'));
+    const b = await HnswVectorIndex.open(t.opts());
+    expect(t.rebuilds()).toBe(2);
+    expect(t.cap.rebuilt()[1]!.fields!.reason).toBe('index file is missing');
+    expect(b.search(t.items[5]!.vector, 1)[0]!.id).toBe('p0005');
+  });
+
+  it('rejects and rebuilds an index built by another model or of another dimension', async () => {
+    const t = setup();
+    await HnswVectorIndex.open(t.opts());
+    await HnswVectorIndex.open(t.opts({ modelId: 'model-b' }));
+    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/model "model-a"/);
+
+    // Another dimension, with a sidecar that lies about it: the binary header gives it away.
+    const other = setup(randomVectors(10, 3, 8));
+    await HnswVectorIndex.open(other.opts({ dimension: 8 }));
+    const sidecarPath = join(other.dir, 'products.meta.json');
+    const { readFileSync } = await import('node:fs');
+    const sidecar = JSON.parse(readFileSync(sidecarPath, 'utf8'));
+    writeFileSync(sidecarPath, JSON.stringify({ ...sidecar, dimension: DIM }));
+    const fresh = randomVectors(5, 9);
+    const b = await HnswVectorIndex.open(other.opts({ rebuild: async () => fresh }));
+    expect(other.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/dimension 8, expected 16/);
+    expect(b.meta.dimension).toBe(DIM);
+    expect(b.search(fresh[2]!.vector, 1)[0]).toMatchObject({ id: 'p0002' });
+    expect(b.search(fresh[2]!.vector, 1)[0]!.score).toBeCloseTo(1, 4);
+  });
+
+  it('rebuilds a truncated or garbage index file and an unparsable sidecar', async () => {
+    const t = setup();
+    await HnswVectorIndex.open(t.opts());
+    const file = join(t.dir, 'products.hnsw');
+    truncateSync(file, statSync(file).size - 100); // hnswlib itself notices
+    await HnswVectorIndex.open(t.opts());
+    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/corrupt/);
+    truncateSync(file, Math.floor(statSync(file).size / 2)); // our header check notices
+    await HnswVectorIndex.open(t.opts());
+    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/corrupt.*truncated/);
+    writeFileSync(file, Buffer.alloc(4096, 7));
+    await HnswVectorIndex.open(t.opts());
+    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/corrupt/);
+    writeFileSync(join(t.dir, 'products.meta.json'), '{not json');
+    const d = await HnswVectorIndex.open(t.opts());
+    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/sidecar/);
+    expect(d.size()).toBe(50);
+    expect(t.rebuilds()).toBe(5);
+  });
+});
+
+describe('HnswVectorIndex search', () => {
+  it('never returns a deleted id, and a deleted id can come back', async () => {
+    const t = setup();
+    const idx = await HnswVectorIndex.open(t.opts());
+    const target = t.items[10]!;
+    expect(idx.search(target.vector, 1)[0]!.id).toBe(target.id);
+    expect(idx.remove(target.id)).toBe(true);
+    expect(idx.remove(target.id)).toBe(false);
+    expect(idx.size()).toBe(49);
+    expect(idx.search(target.vector, 50).map((n) => n.id)).not.toContain(target.id);
+    expect(idx.search(target.vector, 50)).toHaveLength(49);
+    idx.upsert(target.id, target.vector);
+    expect(idx.search(target.vector, 1)[0]!.id).toBe(target.id);
+    expect(idx.size()).toBe(50);
+  });
+
+  it('clamps k larger than the catalog, and handles an empty index', async () => {
+    const t = setup(randomVectors(3));
+    const idx = await HnswVectorIndex.open(t.opts());
+    expect(idx.search(t.items[0]!.vector, 1000)).toHaveLength(3);
+    const empty = await HnswVectorIndex.open({ ...t.opts({ name: 'empty', rebuild: async () => [] }) });
+    expect(empty.search(t.items[0]!.vector, 10)).toEqual([]);
+  });
+
+  it('filters by id and matches the exact baseline on scores', async () => {
+    const t = setup(randomVectors(200, 5));
+    const idx = await HnswVectorIndex.open(t.opts());
+    const exact = new ExactIndex({ modelId: 'model-a', dimension: DIM });
+    for (const { id, vector } of t.items) exact.upsert(id, vector);
+    const even = (id: string) => Number(id.slice(1)) % 2 === 0;
+    const q = t.items[1]!.vector; // odd: itself is filtered out
+    const got = idx.search(q, 10, even);
+    const want = exact.search(q, 10, even);
+    expect(got.every((n) => even(n.id))).toBe(true);
+    expect(got.map((n) => n.id)).toEqual(want.map((n) => n.id));
+    got.forEach((n, i) => expect(n.score).toBeCloseTo(want[i]!.score, 4));
+    // A filter that passes a single item still finds it.
+    expect(idx.search(q, 5, (id) => id === 'p0150').map((n) => n.id)).toEqual(['p0150']);
+  });
+
+  it('grows beyond its initial capacity', async () => {
+    const t = setup(randomVectors(0));
+    const idx = await HnswVectorIndex.open(t.opts({ capacity: 4 }));
+    expect(idx.meta.capacity).toBe(4);
+    const many = randomVectors(40, 11);
+    for (const { id, vector } of many) idx.upsert(id, vector);
+    expect(idx.meta.capacity).toBeGreaterThanOrEqual(40);
+    expect(idx.size()).toBe(40);
+    expect(idx.search(many[39]!.vector, 1)[0]!.id).toBe(many[39]!.id);
+    await idx.flush();
+    const again = await HnswVectorIndex.open(t.opts({ capacity: 4 }));
+    expect(again.size()).toBe(40);
+    expect(again.meta.capacity).toBe(idx.meta.capacity);
+  });
+
+  it('rejects vectors of the wrong dimension with a clear error', async () => {
+    const t = setup(randomVectors(2));
+    const idx = await HnswVectorIndex.open(t.opts());
+    expect(() => idx.upsert('x', new Float32Array(3))).toThrow(/16-dimensional vectors, but got 3/);
+  });
+});
