@@ -1,0 +1,114 @@
+/**
+ * The production Embedder: a CLIP-architecture model (ours, `models/style-clip-mini`, or any real
+ * CLIP export in the Transformers.js layout) run locally by Transformers.js.
+ *
+ * Built by an async factory behind a private constructor, so nobody ever holds a half-loaded model.
+ * Nothing here knows the model's size: the dimension is measured with a probe at load time.
+ */
+import {
+  AutoProcessor,
+  AutoTokenizer,
+  CLIPTextModelWithProjection,
+  CLIPVisionModelWithProjection,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type Processor,
+} from '@xenova/transformers';
+import { AppError } from '../errors.js';
+import { decodeImages } from './image-input.js';
+import { assertModelFolder } from './model-folder.js';
+import { configureTransformers } from './transformers-env.js';
+import type { Embedder, ImageInput } from './types.js';
+import { chunks, normalizedRows } from './vectors.js';
+
+export interface ClipEmbedderOptions {
+  /** Folder holding model folders, e.g. "./models" (config MODELS_DIR). */
+  modelsDir: string;
+  /** Model folder name inside modelsDir, e.g. "style-clip-mini" (config MODEL_ID). */
+  modelId: string;
+  /** Load `onnx/*_quantized.onnx` instead of the float files. Default false. */
+  quantized?: boolean;
+  /** Largest batch sent to ONNX at once; bigger inputs are split. Default 64. */
+  maxBatch?: number;
+}
+
+interface TensorLike {
+  data: Float32Array;
+  dims: number[];
+}
+
+export class ClipEmbedder implements Embedder {
+  private constructor(
+    readonly modelId: string,
+    readonly dimension: number,
+    private readonly tokenizer: PreTrainedTokenizer,
+    private readonly processor: Processor,
+    private readonly textModel: PreTrainedModel,
+    private readonly visionModel: PreTrainedModel,
+    private readonly maxBatch: number,
+  ) {}
+
+  /**
+   * Loads tokenizer, image processor and both ONNX towers from `modelsDir/modelId`.
+   * Rejects with AppError MODEL_UNAVAILABLE naming any missing file and how to get it.
+   *
+   * @example
+   * const embedder = await ClipEmbedder.create({ modelsDir: './models', modelId: 'style-clip-mini' });
+   * const [v] = await embedder.embedTexts(['red floral dress']); // v.length === embedder.dimension
+   */
+  static async create(options: ClipEmbedderOptions): Promise<ClipEmbedder> {
+    const quantized = options.quantized ?? false;
+    await assertModelFolder(options.modelsDir, options.modelId, quantized);
+    configureTransformers(options.modelsDir);
+    const id = options.modelId;
+    try {
+      // Transformers.js v2 writes the chosen file name into the options object it is given, so each
+      // call needs a FRESH object or the vision load silently reuses the text model's file.
+      const [tokenizer, processor, textModel, visionModel] = await Promise.all([
+        AutoTokenizer.from_pretrained(id, { local_files_only: true }),
+        AutoProcessor.from_pretrained(id, { local_files_only: true }),
+        CLIPTextModelWithProjection.from_pretrained(id, { quantized, local_files_only: true }),
+        CLIPVisionModelWithProjection.from_pretrained(id, { quantized, local_files_only: true }),
+      ]);
+      const probe = (await textModel(tokenizer(['a'], { padding: true, truncation: true }))).text_embeds as TensorLike;
+      const dimension = probe.dims[probe.dims.length - 1];
+      return new ClipEmbedder(id, dimension, tokenizer, processor, textModel, visionModel, options.maxBatch ?? 64);
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new AppError('MODEL_UNAVAILABLE', `Model "${id}" in ${options.modelsDir} could not be loaded: ${reason}`, undefined, { cause });
+    }
+  }
+
+  async embedTexts(texts: string[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (const batch of chunks(texts, this.maxBatch)) {
+      // truncation: our position table (and CLIP's) is finite; padding: mask-aware pooling ignores it.
+      const inputs = this.tokenizer(batch, { padding: true, truncation: true });
+      const { text_embeds } = (await this.textModel(inputs)) as { text_embeds: TensorLike };
+      out.push(...normalizedRows(text_embeds.data, batch.length, this.dimension));
+    }
+    return out;
+  }
+
+  async embedImages(images: ImageInput[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    let offset = 0;
+    for (const batch of chunks(images, this.maxBatch)) {
+      const raw = await decodeImages(batch, offset);
+      const { pixel_values } = await this.processor(raw);
+      const { image_embeds } = (await this.visionModel({ pixel_values })) as { image_embeds: TensorLike };
+      out.push(...normalizedRows(image_embeds.data, batch.length, this.dimension));
+      offset += batch.length;
+    }
+    return out;
+  }
+
+  /** The image processor, exposed so training-data preparation preprocesses exactly as serving does. */
+  get imageProcessor(): Processor {
+    return this.processor;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.textModel.dispose(), this.visionModel.dispose()]);
+  }
+}

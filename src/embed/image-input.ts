@@ -1,0 +1,53 @@
+/**
+ * Turns the accepted image inputs (file path, encoded bytes, `data:` URL) into Transformers.js
+ * RawImages. Decoding goes through sharp, exactly as Transformers.js's own `RawImage.read` does in
+ * Node, so training-time preprocessing (`scripts/model/prepare.ts` uses this module) and serving match.
+ */
+import { readFile } from 'node:fs/promises';
+import { RawImage } from '@xenova/transformers';
+import sharp from 'sharp';
+import { AppError } from '../errors.js';
+import type { ImageInput } from './types.js';
+
+const DATA_URL = /^data:([^;,]*)(;base64)?,(.*)$/s;
+
+async function bytesOf(input: ImageInput): Promise<Uint8Array> {
+  if (typeof input !== 'string') return input;
+  const m = DATA_URL.exec(input);
+  if (m) return m[2] ? Buffer.from(m[3], 'base64') : Buffer.from(decodeURIComponent(m[3]), 'latin1');
+  return readFile(input);
+}
+
+/** Describes an input for an error message without dumping a whole data URL or buffer. */
+function describe(input: ImageInput): string {
+  if (typeof input !== 'string') return `${input.byteLength} bytes`;
+  return input.startsWith('data:') ? `data URL of ${input.length} characters` : `file ${input}`;
+}
+
+/**
+ * Decodes one image. Rejects with AppError IMAGE_UNREADABLE naming the input's position in its batch.
+ *
+ * @example
+ * const img = await decodeImage('fixtures/images/products/p0001.jpg', 0);
+ */
+export async function decodeImage(input: ImageInput, index: number): Promise<RawImage> {
+  try {
+    const bytes = await bytesOf(input);
+    // rotate() applies EXIF orientation, as RawImage.read does.
+    const { data, info } = await sharp(bytes).rotate().raw().toBuffer({ resolveWithObject: true });
+    return new RawImage(new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), info.width, info.height, info.channels as 1 | 2 | 3 | 4);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new AppError('IMAGE_UNREADABLE', `Image at index ${index} (${describe(input)}) could not be read or decoded: ${reason}`, [
+      { path: `images.${index}`, message: reason },
+    ], { cause });
+  }
+}
+
+/**
+ * Decodes a batch; the first unreadable image rejects the whole batch with its index. `offset` is
+ * the batch's position in the caller's list, so errors name the caller's index, not the chunk's.
+ */
+export function decodeImages(inputs: readonly ImageInput[], offset = 0): Promise<RawImage[]> {
+  return Promise.all(inputs.map((input, i) => decodeImage(input, offset + i)));
+}
