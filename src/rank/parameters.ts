@@ -1,0 +1,33 @@
+/**
+ * The plain-language statement of the main ranking parameters that every recommendation response
+ * carries (EU Digital Services Act, Art. 27: recommender systems must set out the main parameters
+ * and how users can influence them).
+ */
+export interface ParameterContext {
+  personalized: boolean;
+  diversity: number;
+  health: boolean;
+  clickTracking: boolean;
+  halfLifeDays: number;
+}
+
+export function describeParameters(c: ParameterContext): string {
+  if (!c.personalized) {
+    return [
+      'These items are not based on your data.',
+      'They are ordered by how often shoppers clicked them, and otherwise by a fixed editorial order that alternates categories.',
+      'Health & wellness items are not shown.',
+      'Turn on personalisation to get picks based on the creators you follow.',
+    ].join(' ');
+  }
+  return [
+    'Items are ranked by how closely their picture and description match the style of recent posts by the creators you follow who allow their posts to be used this way;',
+    `each creator counts as a separate interest, newer posts count more (a post ${c.halfLifeDays} days old counts half) and posts with more likes, comments and saves count somewhat more.`,
+    `Diversity is set to ${c.diversity}: higher values show more varied items at the cost of closeness.`,
+    c.clickTracking ? 'Items you already clicked are left out.' : '',
+    c.health ? 'You allowed health & wellness items.' : 'Health & wellness items and posts are never used.',
+    'Change who you follow, your consent settings, the filters or the diversity setting to change the list.',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}

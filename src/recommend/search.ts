@@ -1,0 +1,68 @@
+/**
+ * search ("shop the look") and similar products. Neither uses personal data, so both are the same
+ * for every caller; health & wellness products are left out because an anonymous caller's age and
+ * consent are unknown (privacy by default).
+ */
+import { AppError } from '../errors.js';
+import { weightedCentroid } from '../rank/vectors.js';
+import { productPredicate } from '../retrieve/filters.js';
+import type { CoreDeps } from './deps.js';
+import { productView, round4 } from './present.js';
+import { resolveQueryImage } from './query-image.js';
+import type { ProductFilters, SearchRequest, SearchResponse } from './schemas.js';
+
+/** Text and image count equally in a combined query ("this photo, but in red"). */
+const QUERY_WEIGHTS = [0.5, 0.5];
+
+export function createSearch(deps: CoreDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  function respond(hits: Array<{ id: string; score: number }>): SearchResponse {
+    const at = now();
+    return {
+      items: hits.map((h, i) => {
+        const product = deps.catalog.get(h.id)!;
+        return { rank: i + 1, score: round4(h.score), product: productView(product), ...deps.tagger.tag({ product, creator: null, userRef: null, now: at }) };
+      }),
+    };
+  }
+
+  async function queryVector(req: SearchRequest): Promise<Float32Array> {
+    const parts: Float32Array[] = [];
+    if (req.image !== undefined) {
+      const image = await resolveQueryImage(req.image, { ...deps.settings, fetchBytes: deps.fetchImage });
+      try {
+        parts.push((await deps.embedder.embedImages([image]))[0]!);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'IMAGE_UNREADABLE') {
+          throw new AppError('IMAGE_UNREADABLE', 'The query image could not be decoded.', [{ path: 'image', message: err.message }], { cause: err });
+        }
+        throw err;
+      }
+    }
+    if (req.text !== undefined) parts.push((await deps.embedder.embedTexts([req.text]))[0]!);
+    if (parts.length === 0) throw new AppError('VALIDATION_FAILED', 'Give text, image or both.', [{ path: 'text', message: 'give text, image or both' }]);
+    return parts.length === 1 ? parts[0]! : weightedCentroid(parts, QUERY_WEIGHTS);
+  }
+
+  /** Products closest to a text and/or image query, within the filters. */
+  async function search(req: SearchRequest): Promise<SearchResponse> {
+    const q = await queryVector(req);
+    const accept = productPredicate(deps.catalog, { filters: req.filters, allowSensitive: false });
+    return respond(deps.productIndex.search(q, req.limit, accept));
+  }
+
+  /**
+   * Products that look and read like `productId` (itself excluded).
+   * @throws AppError NOT_FOUND for an unknown product.
+   */
+  async function similar(productId: string, limit: number, filters?: ProductFilters): Promise<SearchResponse> {
+    const product = deps.catalog.get(productId);
+    const vector = product && (await deps.store.getVectors('product', [productId], deps.embedder.modelId)).get(productId);
+    if (!product || !vector) throw new AppError('NOT_FOUND', `No product with id "${productId}".`);
+    const accept = productPredicate(deps.catalog, { filters, excludeIds: new Set([productId]), allowSensitive: !!product.sensitive });
+    return respond(deps.productIndex.search(vector, limit, accept));
+  }
+
+  return { search, similar };
+}

@@ -1,0 +1,220 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { RecommendQuery } from '../../src/recommend/schemas.js';
+import { addShopper, buildWorld, grant, post, product, vec, MODEL, type TestWorld } from './world.js';
+
+const q = (extra: Record<string, unknown> = {}) => RecommendQuery.parse(extra);
+const looks = (ids: string[]) => ids.map((id) => id[0]);
+
+describe('recommend', () => {
+  let w: TestWorld;
+  beforeEach(async () => {
+    w = await buildWorld();
+  });
+
+  it('recommends the followed style and cites a followed style-source creator', async () => {
+    await addShopper(w, 'u1', ['c-red'], [grant('personalization')]);
+    const res = await w.core.recommend('u1', q({ limit: 5, diversity: 0 }));
+    expect(res.personalized).toBe(true);
+    expect(res.reason).toBeNull();
+    expect(res.items).toHaveLength(5);
+    expect(looks(res.items.map((i) => i.product.id))).toEqual(['r', 'r', 'r', 'r', 'r']);
+    for (const item of res.items) {
+      expect(item.inspiredBy?.creatorId).toBe('c-red');
+      expect(item.inspiredBy?.postId).toMatch(/^c-red-p/);
+      expect(item.inspiredBy!.similarity).toBeGreaterThan(0.9);
+      expect(item.product.imageUrl).toBe(`/media/products/${item.product.id}`);
+    }
+    expect(res.consent).toEqual({ applied: ['personalization'], personalization: true, clickTracking: false, health: false, minor: false });
+    expect(res.parameters).toMatch(/creators you follow/);
+  });
+
+  it('never uses or cites a creator without styleSource', async () => {
+    await addShopper(w, 'u1', ['c-red', 'c-green'], [grant('personalization')]);
+    const res = await w.core.recommend('u1', q({ limit: 30 }));
+    expect(res.items.map((i) => i.inspiredBy?.creatorId)).not.toContain('c-green');
+    // Only c-red shapes the profile: the 10 red products rank above everything else.
+    expect(looks(res.items.slice(0, 10).map((i) => i.product.id))).toEqual(Array(10).fill('r'));
+    await addShopper(w, 'u2', ['c-green'], [grant('personalization')]);
+    const only = await w.core.recommend('u2', q());
+    expect(only.personalized).toBe(false);
+    expect(only.reason).toMatch(/do not follow any creator/);
+    expect(only.items.every((i) => i.inspiredBy === null)).toBe(true);
+  });
+
+  it('serves a non-personalised list with the reason when personalization is not granted', async () => {
+    await addShopper(w, 'u1', ['c-red'], []);
+    const res = await w.core.recommend('u1', q({ limit: 50 }));
+    expect(res.personalized).toBe(false);
+    expect(res.reason).toMatch(/not turned them on/);
+    expect(res.items.length).toBe(30); // everything but the health item
+    expect(res.items.some((i) => i.product.id === 'h0')).toBe(false);
+    expect(res.items.every((i) => i.inspiredBy === null && i.affiliateUrl === `/r/${i.product.id}`)).toBe(true);
+    expect(res.parameters).toMatch(/not based on your data/);
+  });
+
+  it('puts most-clicked products first in the non-personalised list', async () => {
+    await addShopper(w, 'u1', [], []);
+    for (let i = 0; i < 3; i++) await w.store.recordClick({ at: NOW_ISO, productId: 'b7', merchant: 'm', network: 'utm', creatorCode: null, userRef: null });
+    await w.store.recordClick({ at: NOW_ISO, productId: 'g3', merchant: 'm', network: 'utm', creatorCode: null, userRef: null });
+    const res = await w.core.recommend('u1', q({ limit: 4 }));
+    expect(res.items.map((i) => i.product.id).slice(0, 2)).toEqual(['b7', 'g3']);
+    expect(res.items[0]!.score).toBeCloseTo(0.75);
+  });
+
+  it('leaves health products and posts out unless health is explicitly granted', async () => {
+    await w.store.upsertPosts('c-red', [post('c-red-health', 'c-red', 0, { sensitive: 'health' })]);
+    await w.store.setVector('post', 'c-red-health', MODEL, vec('red', 0.001));
+    await addShopper(w, 'u1', ['c-red'], [grant('personalization')]);
+    const without = await w.core.recommend('u1', q({ limit: 31, diversity: 0 }));
+    expect(without.items.map((i) => i.product.id)).not.toContain('h0');
+    expect(without.items.map((i) => i.inspiredBy?.postId)).not.toContain('c-red-health');
+    await w.store.appendConsents('u1', [grant('health', true, '2026-05-02T00:00:00Z')]);
+    const withHealth = await w.core.recommend('u1', q({ limit: 31, diversity: 0 }));
+    expect(withHealth.consent.health).toBe(true);
+    expect(withHealth.items[0]!.product.id).toBe('h0');
+    expect(withHealth.items[0]!.inspiredBy?.postId).toBe('c-red-health');
+  });
+
+  it('never profiles a minor, whatever they granted', async () => {
+    await addShopper(w, 'kid', ['c-red'], [grant('personalization'), grant('health')], '13-15');
+    const res = await w.core.recommend('kid', q({ limit: 50 }));
+    expect(res.personalized).toBe(false);
+    expect(res.consent.minor).toBe(true);
+    expect(res.items.some((i) => i.product.id === 'h0')).toBe(false);
+  });
+
+  it('applies a withdrawal on the very next request', async () => {
+    await addShopper(w, 'u1', ['c-red'], [grant('personalization')]);
+    expect((await w.core.recommend('u1', q())).personalized).toBe(true);
+    await w.store.appendConsents('u1', [grant('personalization', false, '2026-05-03T00:00:00Z')]);
+    const after = await w.core.recommend('u1', q());
+    expect(after.personalized).toBe(false);
+    expect(after.items.every((i) => i.inspiredBy === null)).toBe(true);
+  });
+
+  it('rebuilds the profile after a follow change (with or without the explicit hook)', async () => {
+    await addShopper(w, 'u1', ['c-red'], [grant('personalization')]);
+    expect(looks((await w.core.recommend('u1', q({ limit: 3 }))).items.map((i) => i.product.id))).toEqual(['r', 'r', 'r']);
+    await w.store.setFollows('u1', ['c-blue']);
+    w.core.userChanged('u1');
+    const blue = await w.core.recommend('u1', q({ limit: 3 }));
+    expect(looks(blue.items.map((i) => i.product.id))).toEqual(['b', 'b', 'b']);
+    expect(blue.items[0]!.inspiredBy?.creatorId).toBe('c-blue');
+    await w.store.setFollows('u1', ['c-red']); // no hook: the cache key still sees the change
+    expect(looks((await w.core.recommend('u1', q({ limit: 3 }))).items.map((i) => i.product.id))).toEqual(['r', 'r', 'r']);
+  });
+
+  it('drops a creator from profiles at once when they revoke styleSource', async () => {
+    await addShopper(w, 'u1', ['c-red', 'c-blue'], [grant('personalization')]);
+    const before = await w.core.recommend('u1', q({ limit: 20 }));
+    expect(new Set(before.items.map((i) => i.inspiredBy?.creatorId))).toEqual(new Set(['c-red', 'c-blue']));
+    const red = (await w.store.getCreator('c-red'))!;
+    await w.store.upsertCreators([{ ...red, optIns: { styleSource: false, affiliate: true } }]);
+    w.core.creatorChanged('c-red');
+    const after = await w.core.recommend('u1', q({ limit: 20 }));
+    expect(after.items.every((i) => i.inspiredBy?.creatorId === 'c-blue')).toBe(true);
+  });
+
+  it('sees a creator’s new posts after creatorChanged', async () => {
+    await addShopper(w, 'u1', ['c-blue'], [grant('personalization')]);
+    await w.core.recommend('u1', q());
+    await w.store.upsertPosts('c-blue', [post('c-blue-new', 'c-blue', 0)]);
+    await w.store.setVector('post', 'c-blue-new', MODEL, vec('green', 0));
+    w.core.creatorChanged('c-blue');
+    const res = await w.core.recommend('u1', q({ limit: 30 }));
+    expect(res.items.some((i) => i.inspiredBy?.postId === 'c-blue-new')).toBe(true);
+  });
+
+  it('returns what exists when limit exceeds the catalog, and honours filters', async () => {
+    await addShopper(w, 'u1', ['c-red', 'c-blue'], [grant('personalization')]);
+    const all = await w.core.recommend('u1', q({ limit: 100 }));
+    expect(all.items.length).toBe(30);
+    expect(new Set(all.items.map((i) => i.product.id)).size).toBe(30);
+    expect(all.items.map((i) => i.rank)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const bags = await w.core.recommend('u1', q({ limit: 100, category: 'bag', minPrice: 20, maxPrice: 60 }));
+    expect(bags.items.length).toBeGreaterThan(0);
+    for (const i of bags.items) {
+      expect(i.product.category).toBe('bag');
+      expect(i.product.price).toBeGreaterThanOrEqual(20);
+      expect(i.product.price).toBeLessThanOrEqual(60);
+    }
+  });
+
+  it('never returns a deleted product', async () => {
+    await addShopper(w, 'u1', ['c-red'], [grant('personalization')]);
+    const top = (await w.core.recommend('u1', q({ limit: 1, diversity: 0 }))).items[0]!.product.id;
+    await w.removeProduct(top);
+    const after = await w.core.recommend('u1', q({ limit: 100 }));
+    expect(after.items.map((i) => i.product.id)).not.toContain(top);
+    const found = await w.core.search({ text: 'red', limit: 100 });
+    expect(found.items.map((i) => i.product.id)).not.toContain(top);
+  });
+
+  it('drops products the shopper already clicked, only with clickTracking', async () => {
+    await addShopper(w, 'u1', ['c-red'], [grant('personalization'), grant('clickTracking')]);
+    const first = (await w.core.recommend('u1', q({ limit: 1, diversity: 0 }))).items[0]!;
+    expect(first.affiliateUrl).toContain('.u1');
+    await w.store.recordClick({ at: NOW_ISO, productId: first.product.id, merchant: 'm', network: 'utm', creatorCode: null, userRef: 'u1' });
+    const after = await w.core.recommend('u1', q({ limit: 30 }));
+    expect(after.items.map((i) => i.product.id)).not.toContain(first.product.id);
+  });
+
+  it('404s an unknown shopper', async () => {
+    await expect(w.core.recommend('nobody', q())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('diversity trades relevance for variety across interests', async () => {
+    // Add products that sit between red and blue, so a pure-relevance list is all one kind.
+    await addShopper(w, 'u1', ['c-red', 'c-blue'], [grant('personalization')]);
+    const focused = await w.core.recommend('u1', q({ limit: 6, diversity: 0 }));
+    const varied = await w.core.recommend('u1', q({ limit: 6, diversity: 0.9 }));
+    const scores = focused.items.map((i) => i.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const meanSim = async (ids: string[]) => {
+      const v = await w.store.getVectors('product', ids, MODEL);
+      let s = 0, n = 0;
+      for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
+        const a = v.get(ids[i]!)!, b = v.get(ids[j]!)!;
+        s += a.reduce((acc, x, k) => acc + x * b[k]!, 0); n++;
+      }
+      return s / n;
+    };
+    expect(await meanSim(varied.items.map((i) => i.product.id))).toBeLessThan(await meanSim(focused.items.map((i) => i.product.id)));
+  });
+});
+
+describe('search and similar', () => {
+  let w: TestWorld;
+  beforeEach(async () => {
+    w = await buildWorld();
+  });
+
+  it('finds products by text, within filters, never health', async () => {
+    const res = await w.core.search({ text: 'something red', limit: 5, filters: { category: 'dress' } });
+    expect(res.items).toHaveLength(5);
+    expect(res.items.every((i) => i.product.id.startsWith('r') && i.product.category === 'dress')).toBe(true);
+    expect(res.items.every((i) => i.affiliateUrl.startsWith('/r/') && i.disclosure.startsWith('Paid link'))).toBe(true);
+  });
+
+  it('fuses text and image queries', async () => {
+    const res = await w.core.search({ text: 'red', image: 'data:image/png;base64,AAAA', limit: 20 });
+    const kinds = new Set(looks(res.items.slice(0, 10).map((i) => i.product.id)));
+    expect(kinds).toEqual(new Set(['r', 'b'])); // the fake image is blue, the text red
+  });
+
+  it('rejects an image URL whose host is not allowlisted, and world-escaping paths', async () => {
+    await expect(w.core.search({ image: 'https://evil.example/x.png', limit: 5 })).rejects.toMatchObject({ code: 'IMAGE_HOST_NOT_ALLOWED' });
+    await expect(w.core.search({ image: '../../etc/passwd', limit: 5 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('similar excludes the product itself and 404s unknown ids', async () => {
+    const res = await w.core.similar('b3', 5);
+    expect(res.items).toHaveLength(5);
+    expect(res.items.map((i) => i.product.id)).not.toContain('b3');
+    expect(looks(res.items.map((i) => i.product.id))).toEqual(['b', 'b', 'b', 'b', 'b']);
+    await expect(w.core.similar('nope', 5)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+const NOW_ISO = '2026-05-30T00:00:00.000Z';
+void product;
