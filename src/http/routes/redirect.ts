@@ -1,0 +1,49 @@
+/**
+ * `GET /r/:token` (public): verify the signed token, log the click, answer 302 to the outbound URL
+ * that the server builds itself from the stored product and merchant settings. Nothing from the
+ * request but the token is used, and a token holds no URL, so this is not an open redirect.
+ */
+import { Router } from 'express';
+import type { Tagger } from '../../affiliate/tagger.js';
+import { clickUserRef } from '../../consent/ledger.js';
+import type { ConsentPolicy } from '../../consent/policy.js';
+import type { Store } from '../../store/types.js';
+
+export interface RedirectRouterDeps {
+  store: Store;
+  tagger: Tagger;
+  consentPolicy: ConsentPolicy;
+  /**
+   * Where to send the shopper given the final URL; identity by default. The demo passes
+   * `demoMerchantPath` so links land on the local merchant page instead of the real network.
+   */
+  landing?: (finalUrl: string) => string;
+  now?: () => Date;
+}
+
+/** @example app.use(createRedirectRouter({ store, tagger, consentPolicy })); */
+export function createRedirectRouter(deps: RedirectRouterDeps): Router {
+  const { store, tagger, consentPolicy } = deps;
+  const now = deps.now ?? (() => new Date());
+  const landing = deps.landing ?? ((url: string) => url);
+  const router = Router();
+
+  router.get('/r/:token', async (req, res) => {
+    const at = now();
+    const link = await tagger.resolve(String(req.params.token), at, store);
+    // Consent is re-checked at click time: a withdrawal since the link was made wins.
+    const userRef = await clickUserRef({ store, consentPolicy }, link.userRef, at);
+    await store.recordClick({
+      at: at.toISOString(),
+      productId: link.productId,
+      merchant: link.merchant,
+      network: link.network,
+      creatorCode: link.creatorCode,
+      userRef,
+    });
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
+    res.redirect(302, landing(link.url));
+  });
+
+  return router;
+}

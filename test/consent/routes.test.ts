@@ -1,0 +1,144 @@
+import request from 'supertest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { StoredUser } from '../../src/store/types.js';
+import { creator, product } from '../affiliate/fixtures.js';
+import { harness } from './harness.js';
+
+type H = ReturnType<typeof harness>;
+const adult: StoredUser = { id: 'u-adult', displayName: 'Ada', region: 'DE', ageBand: '25-34' };
+const teen: StoredUser = { id: 'u-teen', displayName: 'Tom', region: 'DE', ageBand: '13-15' };
+const grant = (purpose: string, granted = true) => ({ purpose, granted });
+
+let h: H;
+beforeEach(async () => {
+  h = harness();
+  await h.store.upsertUser(adult);
+  await h.store.upsertUser(teen);
+});
+
+const put = (id: string, events: unknown[], key = 'app') =>
+  request(h.app).put(`/v1/users/${id}/consents`).set('x-api-key', key).send({ events });
+const get = (id: string, key = 'app') => request(h.app).get(`/v1/users/${id}/consents`).set('x-api-key', key);
+
+describe('PUT/GET /v1/users/:id/consents', () => {
+  it('starts with nothing granted (privacy by default)', async () => {
+    const res = await get(adult.id).expect(200);
+    expect(res.body.current).toEqual({ personalization: false, clickTracking: false, health: false });
+    expect(res.body.decision).toMatchObject({ personalization: false, applied: [], minor: false });
+    expect(res.body.decision.reason).toContain('not turned them on');
+    expect(res.body.history).toEqual([]);
+  });
+
+  it('stamps time, source and policy version server-side and calls the hook', async () => {
+    const res = await put(adult.id, [grant('personalization'), { purpose: 'clickTracking', granted: true, source: 'settings-page' }]).expect(200);
+    expect(res.body.history).toEqual([
+      { purpose: 'personalization', granted: true, at: '2026-05-01T12:00:00.000Z', source: 'api', policyVersion: '2026-01' },
+      { purpose: 'clickTracking', granted: true, at: '2026-05-01T12:00:00.000Z', source: 'settings-page', policyVersion: '2026-01' },
+    ]);
+    expect(res.body.decision).toMatchObject({ personalization: true, clickTracking: true, health: false, applied: ['personalization', 'clickTracking'], reason: null });
+    expect(h.consentChanges).toEqual([adult.id]);
+  });
+
+  it('refuses a client-supplied time, unknown purposes and empty lists, with field paths', async () => {
+    const a = await put(adult.id, [{ purpose: 'personalization', granted: true, at: '2020-01-01T00:00:00Z' }]).expect(400);
+    expect(a.body.error.code).toBe('VALIDATION_FAILED');
+    const b = await put(adult.id, [{ purpose: 'marketing', granted: true }]).expect(400);
+    expect(b.body.error.details[0].path).toBe('body.events.0.purpose');
+    await put(adult.id, []).expect(400);
+    expect((await get(adult.id)).body.history).toEqual([]);
+    expect(h.consentChanges).toEqual([]);
+  });
+
+  it('unknown user → 404; scopes: none 401, app ok', async () => {
+    expect((await put('nobody', [grant('personalization')]).expect(404)).body.error.code).toBe('NOT_FOUND');
+    await request(h.app).get(`/v1/users/${adult.id}/consents`).expect(401);
+    await get(adult.id, 'admin').expect(200);
+  });
+
+  it('withdrawal takes effect on the very next request', async () => {
+    await put(adult.id, [grant('personalization'), grant('health')]);
+    expect((await get(adult.id)).body.decision).toMatchObject({ personalization: true, health: true });
+    h.advance(60);
+    const res = await put(adult.id, [grant('personalization', false)]).expect(200);
+    expect(res.body.decision).toMatchObject({ personalization: false, health: false, applied: [] });
+    expect(res.body.decision.reason).toContain('withdrew your consent on 2026-05-01');
+    expect((await get(adult.id)).body.decision.personalization).toBe(false);
+    expect(res.body.history).toHaveLength(3); // append-only: the grant is still on record
+    expect(h.consentChanges).toEqual([adult.id, adult.id]);
+  });
+
+  it('a minor may record choices, but nothing is applied', async () => {
+    const res = await put(teen.id, [grant('personalization'), grant('clickTracking'), grant('health')]).expect(200);
+    expect(res.body.current).toEqual({ personalization: true, clickTracking: true, health: true });
+    expect(res.body.minor).toBe(true);
+    expect(res.body.decision).toMatchObject({ personalization: false, clickTracking: false, health: false, minor: true, applied: [] });
+    expect(res.body.decision.reason).toMatch(/minors/);
+  });
+});
+
+describe('DELETE /v1/users/:id (erasure)', () => {
+  it('erases the user and the user link of clicks, keeps minimal proof, calls the hook', async () => {
+    await put(adult.id, [grant('personalization'), grant('clickTracking')]);
+    await h.store.recordClick({ at: h.now().toISOString(), productId: 'p1', merchant: 'm-amz', network: 'amazon', creatorCode: null, userRef: adult.id });
+    await request(h.app).delete(`/v1/users/${adult.id}`).set('x-api-key', 'app').expect(403);
+    const res = await request(h.app).delete(`/v1/users/${adult.id}`).set('x-api-key', 'admin').expect(200);
+    expect(res.body).toMatchObject({ userId: adult.id, erased: true });
+    await get(adult.id).expect(404);
+    const clicks = await h.store.listClicks();
+    expect(clicks).toHaveLength(1);
+    expect(clicks[0]!.userRef).toBeNull();
+    const proofs = await h.store.listConsentProofs();
+    expect(proofs.map((p) => p.purpose)).toEqual(['personalization', 'clickTracking']);
+    expect(JSON.stringify(proofs)).not.toContain(adult.id);
+    expect(h.consentChanges).toContain(adult.id);
+    await request(h.app).delete(`/v1/users/${adult.id}`).set('x-api-key', 'admin').expect(404);
+  });
+});
+
+describe('PATCH /v1/creators/:id/opt-ins', () => {
+  beforeEach(async () => {
+    await h.store.upsertCreators([creator('c1', { styleSource: true, affiliate: true })]);
+    await h.store.upsertPosts('c1', [
+      { id: 'c1-p1', creatorId: 'c1', image: 'images/posts/c1-p1.jpg', caption: 'x', postedAt: '2026-01-01T00:00:00Z', engagement: { likes: 1, comments: 0, saves: 0 } },
+    ]);
+  });
+  const patch = (body: unknown, key = 'admin', id = 'c1') => request(h.app).patch(`/v1/creators/${id}/opt-ins`).set('x-api-key', key).send(body as object);
+
+  it.each([
+    [{ styleSource: false }, { styleSource: false, affiliate: true }],
+    [{ affiliate: false }, { styleSource: true, affiliate: false }],
+    [{ styleSource: false, affiliate: false }, { styleSource: false, affiliate: false }],
+  ])('%j takes effect at once', async (body, optIns) => {
+    const res = await patch(body).expect(200);
+    expect(res.body.optIns).toEqual(optIns);
+    expect((await h.store.getCreator('c1'))!.optIns).toEqual(optIns);
+    expect(await h.store.listPosts(['c1'])).toHaveLength(1); // the creator's posts survive the update
+    expect(h.creatorChanges).toEqual(['c1']);
+  });
+
+  it('validates, 404s and checks scope', async () => {
+    expect((await patch({}).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    await patch({ affiliate: 'no' }).expect(400);
+    await patch({ affiliate: false, handle: '@x' }).expect(400);
+    await patch({ affiliate: false }, 'admin', 'nobody').expect(404);
+    await patch({ affiliate: false }, 'app').expect(403);
+    expect(h.creatorChanges).toEqual([]);
+  });
+});
+
+describe('creator revoking affiliate: links made afterwards credit nobody', () => {
+  it('disclosure and click lose the creator', async () => {
+    const p = product('p2', 'm-imp', 'https://shop.example/p2');
+    await h.store.upsertProducts([p]);
+    const c = creator('c1', { styleSource: true, affiliate: true });
+    await h.store.upsertCreators([c]);
+    const before = h.tagger.tag({ product: p, creator: (await h.store.getCreator('c1'))!, userRef: null, now: h.now() });
+    expect(before.disclosure).toContain('@c1.style');
+    await request(h.app).patch('/v1/creators/c1/opt-ins').set('x-api-key', 'admin').send({ affiliate: false }).expect(200);
+    const after = h.tagger.tag({ product: p, creator: (await h.store.getCreator('c1'))!, userRef: null, now: h.now() });
+    expect(after.disclosure).toBe('Paid link: we may earn a commission.');
+    const res = await request(h.app).get(after.affiliateUrl).expect(302);
+    expect(res.headers.location).toBe('https://shop.sjv.io/c/111/222/333?u=https%3A%2F%2Fshop.example%2Fp2');
+    expect((await h.store.listClicks())[0]!.creatorCode).toBeNull();
+  });
+});
