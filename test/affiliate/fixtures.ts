@@ -5,8 +5,8 @@ export const SECRET = 'test-link-secret-0123456789';
 
 export const merchants: Merchant[] = [
   { id: 'm-amz', name: 'Amazon UK', network: 'amazon', settings: { tag: 'ourstore', marketplace: 'co.uk' } },
-  { id: 'm-imp', name: 'Impact shop', network: 'impact', settings: { domain: 'shop.sjv.io', partnerId: '111', adId: '222', programId: '333' } },
-  { id: 'm-rak', name: 'Rakuten shop', network: 'rakuten', settings: { id: 'PUB1', mid: '4242' } },
+  { id: 'm-imp', name: 'Impact shop', network: 'impact', settings: { trackingDomain: 'shop.sjv.io', mediaPartnerId: '111', adId: '222', campaignId: '333' } },
+  { id: 'm-rak', name: 'Rakuten shop', network: 'rakuten', settings: { siteId: 'PUB1', mid: '4242' } },
   { id: 'm-cj', name: 'CJ shop', network: 'cj', settings: { pid: '555', aid: '666' } },
   { id: 'm-utm', name: 'Boutique', network: 'utm', settings: { subIdParam: 'ref' } },
 ];

@@ -35,19 +35,19 @@ const cases: Case[] = [
   {
     name: 'Impact deep link with subId1',
     network: 'impact', productUrl: 'https://shop.example.com/p/linen-dress?colour=sage',
-    settings: { domain: 'shop.sjv.io', partnerId: '1234567', adId: '89012', programId: '3456' }, subId: 'abc123',
+    settings: { trackingDomain: 'shop.sjv.io', mediaPartnerId: '1234567', adId: '89012', campaignId: '3456' }, subId: 'abc123',
     expected: 'https://shop.sjv.io/c/1234567/89012/3456?u=https%3A%2F%2Fshop.example.com%2Fp%2Flinen-dress%3Fcolour%3Dsage&subId1=abc123',
   },
   {
     name: 'Impact without a creator has no subId1',
     network: 'impact', productUrl: 'https://shop.example.com/p/1',
-    settings: { domain: 'shop.sjv.io', partnerId: '1', adId: '2', programId: '3' }, subId: null,
+    settings: { trackingDomain: 'shop.sjv.io', mediaPartnerId: '1', adId: '2', campaignId: '3' }, subId: null,
     expected: 'https://shop.sjv.io/c/1/2/3?u=https%3A%2F%2Fshop.example.com%2Fp%2F1',
   },
   {
     name: 'Rakuten deeplink with murl and u1',
     network: 'rakuten', productUrl: 'https://www.example-store.com/item/42?size=m&ref=x y',
-    settings: { id: 'AbCdEf12345', mid: '24285' }, subId: 'abc123',
+    settings: { siteId: 'AbCdEf12345', mid: '24285' }, subId: 'abc123',
     expected:
       'https://click.linksynergy.com/deeplink?id=AbCdEf12345&mid=24285&murl=https%3A%2F%2Fwww.example-store.com%2Fitem%2F42%3Fsize%3Dm%26ref%3Dx%2520y&u1=abc123',
   },
@@ -60,7 +60,7 @@ const cases: Case[] = [
   {
     name: 'CJ on another click domain, no creator',
     network: 'cj', productUrl: 'https://www.brand.example/shoes/7',
-    settings: { pid: '1', aid: '2', domain: 'www.jdoqocy.com' }, subId: null,
+    settings: { pid: '1', aid: '2', trackingDomain: 'www.jdoqocy.com' }, subId: null,
     expected: 'https://www.jdoqocy.com/click-1-2?url=https%3A%2F%2Fwww.brand.example%2Fshoes%2F7',
   },
   {
@@ -86,9 +86,10 @@ describe('link builders', () => {
   it.each([
     ['amazon', { tag: 'our store' }],
     ['amazon', {}],
-    ['impact', { domain: 'shop.sjv.io', partnerId: 'x', adId: '2', programId: '3' }],
-    ['rakuten', { id: 'abc' }],
-    ['cj', { pid: '1', aid: '2', domain: 'evil.example' }],
+    ['impact', { trackingDomain: 'shop.sjv.io', mediaPartnerId: 'x', adId: '2', campaignId: '3' }],
+    ['impact', { trackingDomain: 'https://evil.example/x', mediaPartnerId: '1', adId: '2', campaignId: '3' }],
+    ['rakuten', { siteId: 'abc' }],
+    ['cj', { pid: '1', aid: '2', trackingDomain: 'evil.example/path' }],
     ['utm', { subIdParam: 'a&b' }],
   ] as const)('%s refuses settings %j', (network, settings) => {
     expect(LINK_BUILDERS[network].settings.safeParse(settings).success).toBe(false);

@@ -113,7 +113,25 @@ describe('failure modes', () => {
     expect(() => createTagger({ merchants, secret: 'short', tokenTtlSeconds: 60 })).toThrow(/16 characters/);
     expect(() => createTagger({ merchants, secret: SECRET, tokenTtlSeconds: 0 })).toThrow(/positive/);
     expect(() =>
-      createTagger({ merchants: [{ id: 'm-x', name: 'X', network: 'rakuten', settings: { id: 'PUB' } }], secret: SECRET, tokenTtlSeconds: 60 }),
+      createTagger({ merchants: [{ id: 'm-x', name: 'X', network: 'rakuten', settings: { siteId: 'PUB' } }], secret: SECRET, tokenTtlSeconds: 60 }),
     ).toThrow(/merchant "m-x" \(rakuten\) is misconfigured: settings\.mid/);
+  });
+});
+
+describe("the world generator's merchants", () => {
+  it('every merchant validates and every network builds a link on its own tracking host', async () => {
+    const { MERCHANTS, toMerchant } = await import('../../src/world/merchants.js');
+    const world = MERCHANTS.map(toMerchant);
+    const t = createTagger({ merchants: world, secret: SECRET, tokenTtlSeconds: 60 });
+    const networks = new Set<string>();
+    for (const m of world) {
+      const p = product(`p-${m.id}`, m.id, `https://${m.settings.domain}/p/x`, { network: m.network });
+      const { url, network } = t.outbound(p, 'abc123');
+      expect(network).toBe(m.network);
+      expect(url.startsWith('https://')).toBe(true);
+      if (m.settings.trackingDomain) expect(new URL(url).host).toBe(m.settings.trackingDomain);
+      networks.add(network);
+    }
+    expect([...networks].sort()).toEqual(['amazon', 'cj', 'impact', 'rakuten', 'utm']);
   });
 });
