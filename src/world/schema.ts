@@ -133,12 +133,25 @@ export const Aesthetic = z.object({
   priceBand: z.tuple([z.number(), z.number()]),
   words: z.array(z.string()),
   hashtags: z.array(z.string()),
+  /** The 2-4 colours and 1-3 patterns that carry most of this aesthetic's mass (generated worlds). */
+  dominantColours: z.array(z.string()).optional(),
+  dominantPatterns: z.array(z.string()).optional(),
 });
 export type Aesthetic = z.infer<typeof Aesthetic>;
+
+/** Words a vocabulary entry goes by: its display name and synonyms (colours also carry their RGB). */
+export const LexiconEntry = z.object({
+  name: z.string(),
+  synonyms: z.array(z.string()),
+  rgb: z.tuple([z.number(), z.number(), z.number()]).optional(),
+});
+export type LexiconEntry = z.infer<typeof LexiconEntry>;
 
 export const WorldMeta = z.object({
   formatVersion: z.literal(1),
   seed: z.number().int(),
+  /** Fixed "now" of the world: posts and consent events lie before it (generated worlds). */
+  referenceDate: z.iso.datetime().optional(),
   counts: z.object({
     products: z.number().int(),
     creators: z.number().int(),
@@ -150,6 +163,14 @@ export const WorldMeta = z.object({
     patterns: z.array(z.string()),
     categories: z.array(z.object({ id: z.string(), group: z.string(), sensitive: z.literal(SENSITIVE_HEALTH).optional() })),
     aesthetics: z.array(Aesthetic),
+    /** Display names, synonyms and colour RGBs keyed by vocabulary id (generated worlds). */
+    lexicon: z
+      .object({
+        colours: z.record(z.string(), LexiconEntry),
+        patterns: z.record(z.string(), LexiconEntry),
+        categories: z.record(z.string(), LexiconEntry),
+      })
+      .optional(),
   }),
 });
 export type WorldMeta = z.infer<typeof WorldMeta>;
