@@ -64,8 +64,8 @@ export function detectConstraints(text: string, a: ProductAttributes, v: VocabIn
   ];
 }
 
-/** About `count` varied captions of a product with ground-truth attributes `a`. */
-export function productCaptions(rng: Rng, title: string, a: ProductAttributes, v: VocabIndex, count: number): Caption[] {
+/** `count` varied captions of a product with attributes `a`; `texts` (title, description) come first. */
+export function productCaptions(rng: Rng, texts: readonly string[], a: ProductAttributes, v: VocabIndex, count: number): Caption[] {
   const colour = lookup(COLOUR_BY_ID, a.colour);
   const pattern = lookup(PATTERN_BY_ID, a.pattern);
   const category = lookup(CATEGORY_BY_ID, a.category);
@@ -112,8 +112,8 @@ export function productCaptions(rng: Rng, title: string, a: ProductAttributes, v
     () => ({ text: `${tag()} ${K()}`, constraints: [-1, -1, ki, ai] }),
   ];
 
-  const out: Caption[] = [{ text: title, constraints: detectConstraints(title, a, v) }];
-  const nFull = Math.ceil((count - 1) / 2);
+  const out: Caption[] = texts.filter((t) => t.trim()).map((text) => ({ text, constraints: detectConstraints(text, a, v) }));
+  const nFull = Math.ceil((count - out.length) / 2);
   for (let i = 0; i < nFull; i++) out.push({ text: rng.pick(full)(), constraints: [ci, pi, ki, -1] });
   while (out.length < count) out.push(rng.pick(partial)());
   return out;
