@@ -1,0 +1,112 @@
+/**
+ * API keys and scopes. EVERY route's access level is declared in `ACCESS` below, including the
+ * routes mounted from the consent/affiliate routers, so reviewing who may call what means reading
+ * one table. A /v1 route missing from the table needs `admin` (fail closed).
+ *
+ * Keys come from config (API_KEYS), arrive as `Authorization: Bearer <key>` or `x-api-key`, are
+ * compared in constant time (sha256 digests + timingSafeEqual, over all keys, no early exit) and
+ * are never logged or echoed.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Router, type RequestHandler } from 'express';
+import type { ApiKey, Scope } from '../config.js';
+import { AppError } from '../errors.js';
+
+export type Access = 'public' | Scope;
+
+export interface AccessRule {
+  method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  /** Express path pattern. */
+  path: string;
+  access: Access;
+}
+
+/** Who may call what. `admin` keys may also do everything `app` keys may. */
+export const ACCESS: readonly AccessRule[] = [
+  { method: 'GET', path: '/health', access: 'public' },
+  { method: 'GET', path: '/openapi.json', access: 'public' },
+  { method: 'GET', path: '/media/products/:id', access: 'public' },
+  { method: 'GET', path: '/media/posts/:id', access: 'public' },
+  { method: 'GET', path: '/r/:token', access: 'public' },
+  // catalog
+  { method: 'PUT', path: '/v1/products', access: 'admin' },
+  { method: 'GET', path: '/v1/products/:id', access: 'app' },
+  { method: 'DELETE', path: '/v1/products/:id', access: 'admin' },
+  { method: 'GET', path: '/v1/products/:id/similar', access: 'app' },
+  // creators and posts
+  { method: 'PUT', path: '/v1/creators', access: 'admin' },
+  { method: 'GET', path: '/v1/creators', access: 'app' },
+  { method: 'GET', path: '/v1/creators/:id', access: 'app' },
+  { method: 'DELETE', path: '/v1/creators/:id', access: 'admin' },
+  { method: 'PUT', path: '/v1/creators/:id/posts', access: 'admin' },
+  { method: 'PATCH', path: '/v1/creators/:id/opt-ins', access: 'admin' },
+  // shoppers
+  { method: 'GET', path: '/v1/users', access: 'app' },
+  { method: 'PUT', path: '/v1/users/:id', access: 'app' },
+  { method: 'GET', path: '/v1/users/:id', access: 'app' },
+  { method: 'DELETE', path: '/v1/users/:id', access: 'admin' },
+  { method: 'PUT', path: '/v1/users/:id/follows', access: 'app' },
+  { method: 'PUT', path: '/v1/users/:id/consents', access: 'app' },
+  { method: 'GET', path: '/v1/users/:id/consents', access: 'app' },
+  { method: 'GET', path: '/v1/users/:id/recommendations', access: 'app' },
+  { method: 'POST', path: '/v1/search', access: 'app' },
+  // reports
+  { method: 'GET', path: '/v1/reports/clicks', access: 'admin' },
+];
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** The scope of the key presented, or null. Constant time in the key's content. */
+export function scopeOfKey(presented: string, keys: readonly ApiKey[]): Scope | null {
+  const got = digest(presented);
+  let found: Scope | null = null;
+  for (const k of keys) {
+    if (timingSafeEqual(got, digest(k.key)) && found !== 'admin') found = k.scope;
+  }
+  return found;
+}
+
+function presentedKey(headers: Record<string, string | string[] | undefined>): string | null {
+  const auth = headers.authorization;
+  if (typeof auth === 'string') {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m) return m[1]!;
+  }
+  const x = headers['x-api-key'];
+  return typeof x === 'string' && x.length > 0 ? x : null;
+}
+
+/** Checks the presented key against `access`; sets `res.locals.scope`. */
+function check(access: Access, keys: readonly ApiKey[]): RequestHandler {
+  return (req, res, next) => {
+    if (access === 'public') return next();
+    const key = presentedKey(req.headers);
+    if (!key) return next(new AppError('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>" or "x-api-key".'));
+    const scope = scopeOfKey(key, keys);
+    if (!scope) return next(new AppError('UNAUTHENTICATED', 'The API key is not valid.'));
+    if (access === 'admin' && scope !== 'admin') return next(new AppError('FORBIDDEN', `This route needs an API key with the "${access}" scope.`));
+    res.locals.scope = scope;
+    next();
+  };
+}
+
+/** First matching rule wins: later matches (and the /v1 fallback) are skipped. */
+function guard(access: Access, keys: readonly ApiKey[]): RequestHandler {
+  const inner = check(access, keys);
+  return (req, res, next) => {
+    if (res.locals.accessChecked) return next();
+    res.locals.accessChecked = true;
+    inner(req, res, next);
+  };
+}
+
+/**
+ * The access middleware: Express's own router matches the table's patterns, the first match
+ * decides; anything else under /v1 needs admin, anything else outside /v1 is public (404s, demo).
+ */
+export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS): Router {
+  const router = Router();
+  for (const rule of rules) router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys));
+  router.use('/v1', guard('admin', keys));
+  return router;
+}

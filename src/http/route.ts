@@ -1,0 +1,64 @@
+/**
+ * A route as data: method, path, schemas, summary and handler. `mountRoutes` wires each one as
+ * validate → handler → JSON, and `buildOpenApi` documents the same list, so the docs are generated
+ * from the schemas that actually validate requests.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { validate, validOf } from './validate.js';
+
+export type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Documented body when it differs from the validating one (bulk items are validated per item). */
+  docBody?: z.ZodType;
+  response?: z.ZodType;
+  /** Status for a successful response (default 200; 204 when the handler returns undefined). */
+  status?: number;
+  /** Returns the JSON body; `RAW` when the handler wrote the response itself (media). */
+  handle(input: RouteInput<any, any, any>): Promise<unknown> | unknown;
+}
+
+/** Returned by handlers that stream their own response. */
+export const RAW = Symbol('raw response');
+
+/** Typed constructor: the handler sees the parsed types of its own schemas. */
+export function route<P extends z.ZodType = z.ZodType<Record<string, string>>, Q extends z.ZodType = z.ZodType<unknown>, B extends z.ZodType = z.ZodType<unknown>>(
+  spec: Omit<RouteSpec, 'handle' | 'params' | 'query' | 'body'> & {
+    params?: P;
+    query?: Q;
+    body?: B;
+    handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown> | unknown;
+  },
+): RouteSpec {
+  return spec as RouteSpec;
+}
+
+export function mountRoutes(specs: readonly RouteSpec[]): Router {
+  const router = Router();
+  for (const spec of specs) {
+    router[spec.method](spec.path, validate(spec), async (req, res) => {
+      const { params, query, body } = validOf(res);
+      const result = await spec.handle({ params, query, body, req, res });
+      if (result === RAW) return;
+      if (result === undefined) res.status(spec.status ?? 204).end();
+      else res.status(spec.status ?? 200).json(result);
+    });
+  }
+  return router;
+}

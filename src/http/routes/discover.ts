@@ -1,0 +1,21 @@
+/** Recommendations and shop-the-look search: thin adapters over the core. */
+import type { Core } from '../../recommend/core.js';
+import { RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse } from '../../recommend/schemas.js';
+import { route } from '../route.js';
+import { IdParams } from '../schemas.js';
+
+export function discoverRoutes({ core }: { core: Core }) {
+  return [
+    route({
+      method: 'get', path: '/v1/users/:id/recommendations', tag: 'discover',
+      summary: 'Products in the style of the creators a shopper follows, each with the post that inspired it (consent-aware)',
+      params: IdParams, query: RecommendQuery, response: RecommendationResponse,
+      handle: ({ params, query }) => core.recommend(params.id, query),
+    }),
+    route({
+      method: 'post', path: '/v1/search', tag: 'discover', summary: 'Shop the look: text, image, or both ("this photo, but in red")',
+      body: SearchRequest, response: SearchResponse,
+      handle: ({ body }) => core.search(body),
+    }),
+  ];
+}
