@@ -1,0 +1,56 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS } from '../../src/http/auth.js';
+import { scopeOfKey } from '../../src/http/auth.js';
+import { ADMIN, APP, buildTestApp } from './harness.js';
+
+let app: Awaited<ReturnType<typeof buildTestApp>>['app'];
+beforeAll(async () => {
+  app = (await buildTestApp()).app;
+});
+
+const concrete = (path: string) => path.replace(':id', 'u-x').replace(':token', 'tok');
+const call = (method: string, path: string, headers: Record<string, string>) => {
+  const r = request(app)[method.toLowerCase() as 'get'](concrete(path)).set(headers);
+  return ['PUT', 'POST', 'PATCH'].includes(method) ? r.send({}) : r;
+};
+
+describe('API keys and scopes, for every route in the access table', () => {
+  for (const rule of ACCESS) {
+    if (rule.access === 'public') {
+      it(`${rule.method} ${rule.path} is public`, async () => {
+        const res = await call(rule.method, rule.path, {});
+        expect([401, 403]).not.toContain(res.status);
+      });
+      continue;
+    }
+    it(`${rule.method} ${rule.path} needs a key (401), ${rule.access === 'admin' ? 'refuses app keys (403), ' : ''}accepts ${rule.access}`, async () => {
+      const none = await call(rule.method, rule.path, {});
+      expect(none.status).toBe(401);
+      expect(none.body.error.code).toBe('UNAUTHENTICATED');
+      const wrong = await call(rule.method, rule.path, { authorization: 'Bearer not-a-real-key' });
+      expect(wrong.status).toBe(401);
+      const app = await call(rule.method, rule.path, APP);
+      if (rule.access === 'admin') {
+        expect(app.status).toBe(403);
+        expect(app.body.error.code).toBe('FORBIDDEN');
+      } else expect([401, 403]).not.toContain(app.status);
+      const admin = await call(rule.method, rule.path, ADMIN);
+      expect([401, 403]).not.toContain(admin.status);
+    });
+  }
+
+  it('an unlisted /v1 route needs admin (fail closed) and keys are never echoed', async () => {
+    const res = await request(app).get('/v1/secret-new-thing').set(APP);
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(res.body)).not.toContain('app-key-12345');
+  });
+
+  it('compares keys by value only', () => {
+    const keys = [{ scope: 'app' as const, key: 'app-key-12345' }, { scope: 'admin' as const, key: 'admin-key-123' }];
+    expect(scopeOfKey('admin-key-123', keys)).toBe('admin');
+    expect(scopeOfKey('app-key-12345', keys)).toBe('app');
+    expect(scopeOfKey('app-key-1234', keys)).toBeNull();
+    expect(scopeOfKey('', keys)).toBeNull();
+  });
+});
