@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { harness } from '../consent/harness.js';
+import { KEYS, harness } from '../consent/harness.js';
 import { creator, product } from './fixtures.js';
 
 let h: ReturnType<typeof harness>;
@@ -107,7 +107,7 @@ describe('GET /v1/reports/clicks', () => {
     h.advance(86400);
     await request(h.app).get(h.tagger.tag({ product: amz, creator: null, userRef: null, now: h.now() }).affiliateUrl).expect(302);
   });
-  const report = (query: string, key = 'admin') => request(h.app).get(`/v1/reports/clicks?${query}`).set('x-api-key', key);
+  const report = (query: string, key = 'admin') => request(h.app).get(`/v1/reports/clicks?${query}`).set('x-api-key', KEYS[key as keyof typeof KEYS]);
 
   it.each([
     ['groupBy=network', [{ key: 'rakuten', clicks: 2 }, { key: 'amazon', clicks: 1 }]],

@@ -1,29 +1,23 @@
 /**
  * A minimal Express app around the consent, redirect and reports routers, with a real in-memory
- * SQLite store and a header-based fake of the app's scope middleware. Used until (and beside)
- * the full `createApp` tests, so these routes are tested on their own.
+ * SQLite store, the app's real access table, JSON body parser and error mapping, so these routes
+ * are tested on their own, beside the full `createApp` tests.
  */
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express from 'express';
 import { createTagger } from '../../src/affiliate/tagger.js';
 import { defaultPolicy, type ConsentPolicy } from '../../src/consent/policy.js';
-import { AppError, type ErrorCode } from '../../src/errors.js';
-import { createConsentRouter, type Scope } from '../../src/http/routes/consent.js';
+import { createAuth } from '../../src/http/auth.js';
+import { errorHandler, notFound } from '../../src/http/errors.js';
+import { jsonBody } from '../../src/http/json-body.js';
+import { createConsentRouter } from '../../src/http/routes/consent.js';
 import { createRedirectRouter } from '../../src/http/routes/redirect.js';
 import { createReportsRouter } from '../../src/http/routes/reports.js';
+import { silentLogger } from '../../src/log.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { SECRET, merchants } from '../affiliate/fixtures.js';
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  VALIDATION_FAILED: 400, TOKEN_INVALID: 400, NOT_FOUND: 404, TOKEN_EXPIRED: 410, UNAUTHENTICATED: 401, FORBIDDEN: 403,
-};
-
-/** x-api-key "admin" or "app"; admin implies app. */
-const requireScope = (scope: Scope): RequestHandler => (req, _res, next) => {
-  const key = req.header('x-api-key');
-  if (!key) return next(new AppError('UNAUTHENTICATED'));
-  if (key !== 'admin' && key !== scope) return next(new AppError('FORBIDDEN'));
-  next();
-};
+/** Keys for the app's real access table: send them as x-api-key. */
+export const KEYS = { admin: 'admin-key-for-tests', app: 'app-key-for-tests' } as const;
 
 export function harness(options: { policy?: ConsentPolicy; landing?: (url: string) => string } = {}) {
   const store = openSqliteStore({ path: ':memory:' });
@@ -34,21 +28,19 @@ export function harness(options: { policy?: ConsentPolicy; landing?: (url: strin
   const consentChanges: string[] = [];
   const creatorChanges: string[] = [];
   const app = express();
-  app.use(express.json());
+  app.use(createAuth([{ scope: 'admin', key: KEYS.admin }, { scope: 'app', key: KEYS.app }]));
+  app.use(jsonBody(1024 * 1024));
   app.use(
     createConsentRouter({
-      store, consentPolicy, requireScope, now,
+      store, consentPolicy, now,
       onConsentChange: (id) => void consentChanges.push(id),
       onCreatorOptInChange: (id) => void creatorChanges.push(id),
     }),
   );
   app.use(createRedirectRouter({ store, tagger, consentPolicy, now, landing: options.landing }));
-  app.use(createReportsRouter({ store, requireScope }));
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    const code: ErrorCode = err instanceof AppError ? err.code : 'INTERNAL';
-    res.status(STATUS[code] ?? 500).json({ error: { code, message: err.message, details: err.details } });
-  };
-  app.use(onError);
+  app.use(createReportsRouter({ store }));
+  app.use(notFound);
+  app.use(errorHandler(silentLogger));
   /** Moves the fake clock forward. */
   const advance = (seconds: number) => void (clock.now = new Date(clock.now.getTime() + seconds * 1000));
   return { app, store, tagger, consentPolicy, now, advance, consentChanges, creatorChanges };

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredUser } from '../../src/store/types.js';
 import { creator, product } from '../affiliate/fixtures.js';
-import { harness } from './harness.js';
+import { KEYS, harness } from './harness.js';
 
 type H = ReturnType<typeof harness>;
 const adult: StoredUser = { id: 'u-adult', displayName: 'Ada', region: 'DE', ageBand: '25-34' };
@@ -17,8 +17,8 @@ beforeEach(async () => {
 });
 
 const put = (id: string, events: unknown[], key = 'app') =>
-  request(h.app).put(`/v1/users/${id}/consents`).set('x-api-key', key).send({ events });
-const get = (id: string, key = 'app') => request(h.app).get(`/v1/users/${id}/consents`).set('x-api-key', key);
+  request(h.app).put(`/v1/users/${id}/consents`).set('x-api-key', KEYS[key as keyof typeof KEYS]).send({ events });
+const get = (id: string, key = 'app') => request(h.app).get(`/v1/users/${id}/consents`).set('x-api-key', KEYS[key as keyof typeof KEYS]);
 
 describe('PUT/GET /v1/users/:id/consents', () => {
   it('starts with nothing granted (privacy by default)', async () => {
@@ -43,7 +43,7 @@ describe('PUT/GET /v1/users/:id/consents', () => {
     const a = await put(adult.id, [{ purpose: 'personalization', granted: true, at: '2020-01-01T00:00:00Z' }]).expect(400);
     expect(a.body.error.code).toBe('VALIDATION_FAILED');
     const b = await put(adult.id, [{ purpose: 'marketing', granted: true }]).expect(400);
-    expect(b.body.error.details[0].path).toBe('body.events.0.purpose');
+    expect(b.body.error.details[0].path).toBe('events.0.purpose');
     await put(adult.id, []).expect(400);
     expect((await get(adult.id)).body.history).toEqual([]);
     expect(h.consentChanges).toEqual([]);
@@ -80,8 +80,8 @@ describe('DELETE /v1/users/:id (erasure)', () => {
   it('erases the user and the user link of clicks, keeps minimal proof, calls the hook', async () => {
     await put(adult.id, [grant('personalization'), grant('clickTracking')]);
     await h.store.recordClick({ at: h.now().toISOString(), productId: 'p1', merchant: 'm-amz', network: 'amazon', creatorCode: null, userRef: adult.id });
-    await request(h.app).delete(`/v1/users/${adult.id}`).set('x-api-key', 'app').expect(403);
-    const res = await request(h.app).delete(`/v1/users/${adult.id}`).set('x-api-key', 'admin').expect(200);
+    await request(h.app).delete(`/v1/users/${adult.id}`).set('x-api-key', KEYS.app).expect(403);
+    const res = await request(h.app).delete(`/v1/users/${adult.id}`).set('x-api-key', KEYS.admin).expect(200);
     expect(res.body).toMatchObject({ userId: adult.id, erased: true });
     await get(adult.id).expect(404);
     const clicks = await h.store.listClicks();
@@ -91,7 +91,7 @@ describe('DELETE /v1/users/:id (erasure)', () => {
     expect(proofs.map((p) => p.purpose)).toEqual(['personalization', 'clickTracking']);
     expect(JSON.stringify(proofs)).not.toContain(adult.id);
     expect(h.consentChanges).toContain(adult.id);
-    await request(h.app).delete(`/v1/users/${adult.id}`).set('x-api-key', 'admin').expect(404);
+    await request(h.app).delete(`/v1/users/${adult.id}`).set('x-api-key', KEYS.admin).expect(404);
   });
 });
 
@@ -102,7 +102,7 @@ describe('PATCH /v1/creators/:id/opt-ins', () => {
       { id: 'c1-p1', creatorId: 'c1', image: 'images/posts/c1-p1.jpg', caption: 'x', postedAt: '2026-01-01T00:00:00Z', engagement: { likes: 1, comments: 0, saves: 0 } },
     ]);
   });
-  const patch = (body: unknown, key = 'admin', id = 'c1') => request(h.app).patch(`/v1/creators/${id}/opt-ins`).set('x-api-key', key).send(body as object);
+  const patch = (body: unknown, key = 'admin', id = 'c1') => request(h.app).patch(`/v1/creators/${id}/opt-ins`).set('x-api-key', KEYS[key as keyof typeof KEYS]).send(body as object);
 
   it.each([
     [{ styleSource: false }, { styleSource: false, affiliate: true }],
@@ -134,11 +134,34 @@ describe('creator revoking affiliate: links made afterwards credit nobody', () =
     await h.store.upsertCreators([c]);
     const before = h.tagger.tag({ product: p, creator: (await h.store.getCreator('c1'))!, userRef: null, now: h.now() });
     expect(before.disclosure).toContain('@c1.style');
-    await request(h.app).patch('/v1/creators/c1/opt-ins').set('x-api-key', 'admin').send({ affiliate: false }).expect(200);
+    await request(h.app).patch('/v1/creators/c1/opt-ins').set('x-api-key', KEYS.admin).send({ affiliate: false }).expect(200);
     const after = h.tagger.tag({ product: p, creator: (await h.store.getCreator('c1'))!, userRef: null, now: h.now() });
     expect(after.disclosure).toBe('Paid link: we may earn a commission.');
     const res = await request(h.app).get(after.affiliateUrl).expect(302);
     expect(res.headers.location).toBe('https://shop.sjv.io/c/111/222/333?u=https%3A%2F%2Fshop.example%2Fp2');
     expect((await h.store.listClicks())[0]!.creatorCode).toBeNull();
+  });
+});
+
+describe('scopes for every consent/affiliate route', () => {
+  const routes = [
+    { method: 'get', path: '/v1/users/u-adult/consents', scope: 'app' },
+    { method: 'put', path: '/v1/users/u-adult/consents', scope: 'app' },
+    { method: 'delete', path: '/v1/users/u-adult', scope: 'admin' },
+    { method: 'patch', path: '/v1/creators/c1/opt-ins', scope: 'admin' },
+    { method: 'get', path: '/v1/reports/clicks?groupBy=network', scope: 'admin' },
+  ] as const;
+  it.each(routes)('$method $path needs $scope', async ({ method, path, scope }) => {
+    await request(h.app)[method](path).expect(401);
+    await request(h.app)[method](path).set('x-api-key', 'not-a-real-key').expect(401);
+    const asApp = await request(h.app)[method](path).set('Authorization', `Bearer ${KEYS.app}`);
+    if (scope === 'admin') expect(asApp.status).toBe(403);
+    else expect([401, 403]).not.toContain(asApp.status);
+    const asAdmin = await request(h.app)[method](path).set('x-api-key', KEYS.admin);
+    expect([401, 403]).not.toContain(asAdmin.status);
+  });
+
+  it('GET /r/:token is public (an invalid token is 400, not 401)', async () => {
+    expect((await request(h.app).get('/r/not-a-token').expect(400)).body.error.code).toBe('TOKEN_INVALID');
   });
 });

@@ -3,13 +3,15 @@
  * that the server builds itself from the stored product and merchant settings. Nothing from the
  * request but the token is used, and a token holds no URL, so this is not an open redirect.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
+import { z } from 'zod';
 import type { Tagger } from '../../affiliate/tagger.js';
 import { clickUserRef } from '../../consent/ledger.js';
 import type { ConsentPolicy } from '../../consent/policy.js';
 import type { Store } from '../../store/types.js';
+import { mountRoutes, RAW, route, type RouteSpec } from '../route.js';
 
-export interface RedirectRouterDeps {
+export interface RedirectRouteDeps {
   store: Store;
   tagger: Tagger;
   consentPolicy: ConsentPolicy;
@@ -21,29 +23,38 @@ export interface RedirectRouterDeps {
   now?: () => Date;
 }
 
-/** @example app.use(createRedirectRouter({ store, tagger, consentPolicy })); */
-export function createRedirectRouter(deps: RedirectRouterDeps): Router {
+const TokenParams = z.object({ token: z.string().min(1).max(1024) });
+
+export function redirectRoutes(deps: RedirectRouteDeps): RouteSpec[] {
   const { store, tagger, consentPolicy } = deps;
   const now = deps.now ?? (() => new Date());
   const landing = deps.landing ?? ((url: string) => url);
-  const router = Router();
+  return [
+    route({
+      method: 'get', path: '/r/:token', tag: 'affiliate', summary: 'Follow an affiliate link: 302 to the merchant (400 tampered, 410 expired)',
+      params: TokenParams, status: 302,
+      handle: async ({ params, res }) => {
+        const at = now();
+        const link = await tagger.resolve(params.token, at, store);
+        // Consent is re-checked at click time: a withdrawal since the link was made wins.
+        const userRef = await clickUserRef({ store, consentPolicy }, link.userRef, at);
+        await store.recordClick({
+          at: at.toISOString(),
+          productId: link.productId,
+          merchant: link.merchant,
+          network: link.network,
+          creatorCode: link.creatorCode,
+          userRef,
+        });
+        res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
+        res.redirect(302, landing(link.url));
+        return RAW;
+      },
+    }),
+  ];
+}
 
-  router.get('/r/:token', async (req, res) => {
-    const at = now();
-    const link = await tagger.resolve(String(req.params.token), at, store);
-    // Consent is re-checked at click time: a withdrawal since the link was made wins.
-    const userRef = await clickUserRef({ store, consentPolicy }, link.userRef, at);
-    await store.recordClick({
-      at: at.toISOString(),
-      productId: link.productId,
-      merchant: link.merchant,
-      network: link.network,
-      creatorCode: link.creatorCode,
-      userRef,
-    });
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
-    res.redirect(302, landing(link.url));
-  });
-
-  return router;
+/** @example app.use(createRedirectRouter({ store, tagger, consentPolicy })); */
+export function createRedirectRouter(deps: RedirectRouteDeps): Router {
+  return mountRoutes(redirectRoutes(deps));
 }
