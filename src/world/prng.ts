@@ -10,6 +10,8 @@
 export interface Rng {
   /** Uniform float in [0, 1). */
   next(): number;
+  /** Uniform unsigned 32-bit integer (the raw stream; cheapest draw). */
+  uint32(): number;
   /** Uniform integer in [min, max] (both inclusive). */
   int(min: number, max: number): number;
   /** True with probability `p`. */
@@ -40,15 +42,17 @@ function mix(seed: number): number {
  */
 export function createRng(seed: number): Rng {
   let state = mix(seed >>> 0);
-  const next = (): number => {
+  const uint32 = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
   };
+  const next = (): number => uint32() / 4294967296;
   const rng: Rng = {
     next,
+    uint32,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (p) => next() < p,
     pick: (items) => {

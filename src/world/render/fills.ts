@@ -55,19 +55,23 @@ function tile(pattern: string, size: number, base: string, motif: string, rng: R
       return `<rect width="${s}" height="${s}" fill="${base}"/>${petals}<circle cx="${c}" cy="${c}" r="${(pr * 0.7).toFixed(2)}" fill="${base}"/>`;
     }
     case 'leopard': {
+      // Irregular rosettes (thick broken rim around a half-tone centre) at jittered positions and
+      // sizes: what tells leopard apart from the regular grid of polka dots.
       const spots = [
-        [0.25, 0.25],
-        [0.75, 0.4],
-        [0.4, 0.78],
+        [0.2, 0.22],
+        [0.7, 0.15],
+        [0.45, 0.55],
+        [0.88, 0.68],
+        [0.18, 0.85],
       ]
         .map(([x, y]) => {
-          const rx = s * (0.15 + rng.next() * 0.04);
-          const ry = s * (0.11 + rng.next() * 0.03);
+          const rx = s * (0.1 + rng.next() * 0.05);
+          const ry = rx * (0.6 + rng.next() * 0.3);
           const rot = Math.round(rng.next() * 180);
-          const cx = (x * s).toFixed(2);
-          const cy = (y * s).toFixed(2);
-          // A filled centre plus a thick broken rim: the rosette that makes it read as leopard.
-          return `<g transform="rotate(${rot} ${cx} ${cy})"><ellipse cx="${cx}" cy="${cy}" rx="${(rx * 0.7).toFixed(2)}" ry="${(ry * 0.6).toFixed(2)}" fill="${motif}" fill-opacity="0.5"/><ellipse cx="${cx}" cy="${cy}" rx="${rx.toFixed(2)}" ry="${ry.toFixed(2)}" fill="none" stroke="${motif}" stroke-width="${(s * 0.08).toFixed(2)}" stroke-dasharray="${(s * 0.16).toFixed(2)} ${(s * 0.06).toFixed(2)}"/></g>`;
+          const cx = ((x + (rng.next() - 0.5) * 0.1) * s).toFixed(2);
+          const cy = ((y + (rng.next() - 0.5) * 0.1) * s).toFixed(2);
+          const dash = (rx * (1.6 + rng.next())).toFixed(2);
+          return `<g transform="rotate(${rot} ${cx} ${cy})"><ellipse cx="${cx}" cy="${cy}" rx="${(rx * 0.7).toFixed(2)}" ry="${(ry * 0.6).toFixed(2)}" fill="${motif}" fill-opacity="0.45"/><ellipse cx="${cx}" cy="${cy}" rx="${rx.toFixed(2)}" ry="${ry.toFixed(2)}" fill="none" stroke="${motif}" stroke-width="${(s * 0.075).toFixed(2)}" stroke-dasharray="${dash} ${(s * 0.06).toFixed(2)}" stroke-linecap="round"/></g>`;
         })
         .join('');
       return `<rect width="${s}" height="${s}" fill="${base}"/>${spots}`;
@@ -82,7 +86,7 @@ function tile(pattern: string, size: number, base: string, motif: string, rng: R
 }
 
 /** Base tile size per pattern in silhouette units (bold: ≥ 14 units on a 100-unit item). */
-const TILE: Record<string, number> = { solid: 10, striped: 16, 'polka-dot': 20, plaid: 26, floral: 24, leopard: 28, zigzag: 18 };
+const TILE: Record<string, number> = { solid: 10, striped: 16, 'polka-dot': 20, plaid: 26, floral: 24, leopard: 34, zigzag: 18 };
 
 /**
  * Builds a `<pattern>` element with id `id` for an item of colour `rgb`.
