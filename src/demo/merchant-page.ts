@@ -32,8 +32,10 @@ export function affiliateParams(url: URL): Array<{ name: string; value: string; 
   return [...url.searchParams].map(([name, value]) => ({ name, value, meaning: PARAM_MEANINGS[name] ?? null }));
 }
 
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
 function page(title: string, body: string): string {

@@ -3,7 +3,7 @@
  * is that the style link is visible at a glance, so a personalised card shows the inspiring post
  * and the product side by side, with the similarity between them as a badge.
  */
-import { formatPrice, h, percent } from './dom.js';
+import { at, formatPrice, h, percent } from './dom.js';
 import type { InspiredBy, ProductCard } from './types.js';
 
 export interface CardInput {
@@ -35,12 +35,12 @@ function inspirationFigure(inspo: InspiredBy): HTMLElement {
     { class: 'pic pic-post' },
     h('img', {
       src: inspo.postImageUrl,
-      alt: `Post by ${inspo.handle}: ${inspo.caption || 'outfit photo'}`,
+      alt: `Post by ${at(inspo.handle)}: ${inspo.caption || 'outfit photo'}`,
       loading: 'lazy',
       width: 320,
       height: 320,
     }),
-    h('figcaption', { class: 'pic-label' }, inspo.handle),
+    h('figcaption', { class: 'pic-label' }, at(inspo.handle)),
   );
 }
 
@@ -49,7 +49,7 @@ function whyThis(item: CardInput): HTMLElement {
   const inspo = item.inspiredBy;
   const lines = inspo
     ? [
-        h('p', {}, `Style similarity to ${inspo.handle}'s post: `, h('strong', {}, `${percent(inspo.similarity)}%`), ` (cosine ${inspo.similarity.toFixed(2)}).`),
+        h('p', {}, `Style similarity to ${at(inspo.handle)}'s post: `, h('strong', {}, `${percent(inspo.similarity)}%`), ` (cosine ${inspo.similarity.toFixed(2)}).`),
         inspo.caption ? h('p', { class: 'caption' }, `“${inspo.caption}”`) : null,
         h('p', {}, `Rank ${item.rank}, overall score ${item.score.toFixed(2)}.`),
       ]
@@ -75,7 +75,7 @@ export function productCard(item: CardInput, variant: 'rec' | 'search' = 'rec'):
         'p',
         { class: 'inspired', 'data-testid': 'inspired-by', 'data-creator-id': inspiredBy.creatorId },
         'Inspired by ',
-        h('strong', {}, inspiredBy.handle),
+        h('strong', {}, at(inspiredBy.handle)),
       )
     : variant === 'rec'
       ? h('p', { class: 'inspired muted' }, 'Popular pick')

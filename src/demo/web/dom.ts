@@ -50,3 +50,8 @@ export function formatPrice(price: number, currency: string): string {
 export function percent(similarity: number): number {
   return Math.round(Math.max(0, Math.min(1, similarity)) * 100);
 }
+
+/** "@handle", whether or not the API already put the @ in front. */
+export function at(handle: string): string {
+  return handle.startsWith('@') ? handle : `@${handle}`;
+}

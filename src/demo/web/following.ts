@@ -4,7 +4,7 @@
  * stakeholder to see the image search work.
  */
 import { api } from './api.js';
-import { fill, h } from './dom.js';
+import { at, fill, h } from './dom.js';
 import { describeError, notice } from './notice.js';
 import type { CreatorDetail, CreatorPost, Shopper } from './types.js';
 
@@ -24,10 +24,10 @@ function postButton(creator: CreatorDetail, post: CreatorPost, onPick: (post: Cr
         type: 'button',
         class: 'post-thumb',
         title: 'Shop this look',
-        'aria-label': `Shop the look of ${creator.handle}'s post: ${post.caption || 'outfit photo'}`,
+        'aria-label': `Shop the look of ${at(creator.handle)}'s post: ${post.caption || 'outfit photo'}`,
         onclick: () => onPick(post, creator),
       },
-      h('img', { src: post.imageUrl, alt: `${creator.handle}: ${post.caption || 'outfit photo'}`, loading: 'lazy', width: 96, height: 96 }),
+      h('img', { src: post.imageUrl, alt: `${at(creator.handle)}: ${post.caption || 'outfit photo'}`, loading: 'lazy', width: 96, height: 96 }),
     ),
   );
 }
@@ -44,12 +44,12 @@ function creatorRow(creator: CreatorDetail, onPick: (post: CreatorPost, creator:
       h(
         'div',
         {},
-        h('p', { class: 'creator-handle' }, creator.handle),
+        h('p', { class: 'creator-handle' }, at(creator.handle)),
         h('p', { class: 'creator-meta' }, [creator.displayName, ...(creator.aesthetics ?? [])].filter(Boolean).join(' · ')),
       ),
     ),
     posts.length
-      ? h('ul', { class: 'post-strip', 'aria-label': `Recent posts by ${creator.handle}` }, ...posts.map((p) => postButton(creator, p, onPick)))
+      ? h('ul', { class: 'post-strip', 'aria-label': `Recent posts by ${at(creator.handle)}` }, ...posts.map((p) => postButton(creator, p, onPick)))
       : h('p', { class: 'muted' }, 'No posts yet.'),
   );
 }

@@ -5,7 +5,7 @@
 import { api } from './api.js';
 import { productCard, skeletonCards } from './cards.js';
 import { setConsentBusy, showConsents, wireConsents } from './consent.js';
-import { byId, fill, h } from './dom.js';
+import { at, byId, fill, h } from './dom.js';
 import { renderFollowing } from './following.js';
 import { describeError, notice } from './notice.js';
 import { searchByPost, wireSearch } from './search.js';
@@ -103,7 +103,7 @@ async function selectShopper(id: string): Promise<void> {
     (s) => {
       if (state.current !== id) return;
       showShopperFacts(s);
-      return renderFollowing(following, s, (post, creator) => void searchByPost(post, creator.handle));
+      return renderFollowing(following, s, (post, creator) => void searchByPost(post, at(creator.handle)));
     },
     (err) => fill(following, notice('error', `Could not load this shopper: ${describeError(err)}`)),
   );
