@@ -117,6 +117,11 @@ export const ConfigSchema = z.object({
   CONSENT_MIN_AGE: int(16, 13, 16).describe('Default minimum age for consent in the EU (GDPR Art. 8).'),
   CONSENT_MIN_AGE_OVERRIDES: ageOverrides.describe('Per-country ages, e.g. "BE:13,FR:15".'),
   POLICY_VERSION: z.string().min(1).default('2026-01').describe('Privacy-policy version stamped on consent events that do not name one.'),
+  DEMO_MERCHANT_REDIRECT: z
+    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1')
+    .describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
 });
 
