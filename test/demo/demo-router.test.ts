@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { affiliateParams, demoMerchantPath, renderMerchantPage } from '../../src/demo/merchant-page.js';
 import { createDemoRouter, isForwarded } from '../../src/http/demo.js';
 import { errorHandler } from '../../src/http/errors.js';
+import { silentLogger } from '../../src/log.js';
 
 const KEY = 'demo-test-key-0123';
 
@@ -24,7 +25,7 @@ function appWith(buildDir?: string) {
   });
   app.post('/v1/search', (req, res) => res.status(201).json({ echo: req.body, sawKey: req.get('authorization') === `Bearer ${KEY}` }));
   app.get('/v1/reports/clicks', (_req, res) => res.json({ leaked: true }));
-  app.use(errorHandler());
+  app.use(errorHandler(silentLogger));
   return app;
 }
 
