@@ -10,6 +10,13 @@ import type { CreatorDetail, CreatorPost, Shopper } from './types.js';
 
 const POSTS_PER_CREATOR = 6;
 
+/** A stable hue per creator, so the same creator's avatar keeps its colour across shoppers. */
+function hue(id: string): number {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  return h;
+}
+
 function followIds(shopper: Shopper): string[] {
   return (shopper.follows ?? []).map((f) => (typeof f === 'string' ? f : f.id));
 }
@@ -40,7 +47,11 @@ function creatorRow(creator: CreatorDetail, onPick: (post: CreatorPost, creator:
     h(
       'div',
       { class: 'creator-head' },
-      h('span', { class: 'avatar', 'aria-hidden': 'true' }, (creator.displayName || creator.handle).replace(/^@/, '').slice(0, 1).toUpperCase()),
+      h(
+        'span',
+        { class: 'avatar', 'aria-hidden': 'true', style: `--hue: ${hue(creator.id)}` },
+        (creator.displayName || creator.handle).replace(/^@/, '').slice(0, 1).toUpperCase(),
+      ),
       h(
         'div',
         {},

@@ -130,7 +130,7 @@ async function init(): Promise<void> {
     fill(byId('rec-status'), notice('empty', 'No shoppers in this world yet. Load one with `npm run ingest -- fixtures`.', 'shoppers-empty'));
     return;
   }
-  fill(picker, ...state.shoppers.map((s) => h('option', { value: s.id }, `${s.displayName || s.id} (${s.id})`)));
+  fill(picker, ...state.shoppers.map((s) => h('option', { value: s.id }, `${s.displayName || s.id} · ${s.region} · ${s.ageBand}`)));
   picker.disabled = false;
   const wanted = new URL(location.href).searchParams.get('user');
   const first = state.shoppers.find((s) => s.id === wanted) ?? state.shoppers[0];
