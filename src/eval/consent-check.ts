@@ -30,8 +30,9 @@ export interface ConsentViolations {
 }
 
 /** EU/EEA countries: digital age of consent 16 unless overridden (GDPR Art. 8). */
-const EU = new Set('AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO'.split(' '));
-const BAND_MAX_AGE: Record<AgeBand, number> = { under13: 12, '13-15': 15, '16-17': 17, '18-24': 24, '25-34': 34, '35-44': 44, '45-54': 54, '55+': 200 };
+const EU = new Set('AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO'.split(' '));
+/** Youngest age in each band: a band that straddles the limit counts as minor (the strict reading). */
+const BAND_MIN_AGE: Record<AgeBand, number> = { under13: 0, '13-15': 13, '16-17': 16, '18-24': 18, '25-34': 25, '35-44': 35, '45-54': 45, '55+': 55 };
 
 /** Age of digital consent: 16 in the EU/EEA by default (overridable per country, never below 13), 13 elsewhere. */
 export function ageOfConsent(region: string, overrides: Readonly<Record<string, number>> = {}): number {
@@ -40,20 +41,22 @@ export function ageOfConsent(region: string, overrides: Readonly<Record<string, 
   return EU.has(region) ? 16 : 13;
 }
 
-/** True when the whole age band lies below the region's age of consent. */
+/** True when anyone in the shopper's age band could be below the region's age of consent. */
 export function isMinor(user: Pick<User, 'region' | 'ageBand'>, overrides?: Readonly<Record<string, number>>): boolean {
-  return BAND_MAX_AGE[user.ageBand] < ageOfConsent(user.region, overrides);
+  return BAND_MIN_AGE[user.ageBand] < ageOfConsent(user.region, overrides);
 }
 
-/** The latest event per purpose wins; nothing is granted by default. `at` is ISO-8601, so strings sort by time. */
+/** The latest event per purpose wins (ties: later in the ledger); nothing is granted by default. */
 export function grantedPurposes(events: readonly ConsentEvent[], asOf?: string): Set<ConsentPurpose> {
-  const latest = new Map<ConsentPurpose, ConsentEvent>();
+  const cutoff = asOf === undefined ? Infinity : Date.parse(asOf);
+  const latest = new Map<ConsentPurpose, { e: ConsentEvent; t: number }>();
   for (const e of events) {
-    if (asOf !== undefined && e.at > asOf) continue;
+    const t = Date.parse(e.at);
+    if (t > cutoff) continue;
     const prev = latest.get(e.purpose);
-    if (!prev || e.at >= prev.at) latest.set(e.purpose, e);
+    if (!prev || t >= prev.t) latest.set(e.purpose, { e, t });
   }
-  return new Set([...latest.values()].filter((e) => e.granted).map((e) => e.purpose));
+  return new Set([...latest.values()].filter(({ e }) => e.granted).map(({ e }) => e.purpose));
 }
 
 /** Counts every consent rule broken by the served lists. */

@@ -64,3 +64,17 @@ describe('auditConsent', () => {
     expect(v.profiledWithoutConsent).toBe(1);
   });
 });
+
+describe('audit edge cases', () => {
+  it('orders events by time, not by string, and honours asOf', () => {
+    const events = [ev('personalization', false, '2026-01-01T10:00:00.000+02:00'), ev('personalization', true, '2026-01-01T09:00:00Z')];
+    // 10:00+02:00 is 08:00Z, so the grant at 09:00Z is the latest.
+    expect(grantedPurposes(events).has('personalization')).toBe(true);
+    expect(grantedPurposes(events, '2026-01-01T08:30:00Z').has('personalization')).toBe(false);
+  });
+  it('counts a band that straddles an overridden limit as minor', () => {
+    expect(isMinor({ region: 'HU', ageBand: '13-15' })).toBe(true);
+    expect(isMinor({ region: 'AT', ageBand: '13-15' }, { AT: 14 })).toBe(true);
+    expect(isMinor({ region: 'AT', ageBand: '16-17' }, { AT: 14 })).toBe(false);
+  });
+});
