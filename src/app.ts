@@ -7,9 +7,10 @@
  *   parsing) → JSON body (415/413/400) → routes → 404 → the one error mapping.
  *
  * @example
- * const { app } = await createApp({ config, embedder, store, productIndex, consent: { policy }, tagger, writer, readMedia });
+ * const { app } = await createApp({ config, embedder, store, productIndex, consent: { policy }, tagger, log });
  * app.listen(config.PORT);
  */
+import { join } from 'node:path';
 import express, { type Express } from 'express';
 import { decideConsent } from './consent/decide.js';
 import type { ConsentPolicy } from './consent/policy.js';
@@ -36,6 +37,8 @@ import { reportRoutes } from './http/routes/reports.js';
 import { userRoutes } from './http/routes/users.js';
 import { systemRoutes } from './http/routes/system.js';
 import { createDemoRouter } from './http/demo.js';
+import { ingestWriter } from './http/writer.js';
+import { readMedia } from './ingest/media.js';
 
 export interface AppDeps {
   config: Config;
@@ -46,10 +49,10 @@ export interface AppDeps {
   /** The consent policy; `decide` defaults to `decideConsent` under that policy. */
   consent: { policy: ConsentPolicy; decide?: ConsentDecider };
   tagger: Tagger;
-  /** Embedding + indexing writes (src/ingest). */
-  writer: CatalogWriter;
-  /** Image bytes copied by ingest. */
-  readMedia: MediaReader;
+  /** Embedding + indexing writes; default: the ingest core (src/ingest) with settings from config. */
+  writer?: CatalogWriter;
+  /** Image bytes; default: what ingest copied into DATA_DIR/media. */
+  readMedia?: MediaReader;
   /** Pre-loaded catalog; loaded from the store when absent. */
   catalog?: ProductCatalog;
   log?: Logger;
@@ -77,10 +80,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
     settings: { halfLifeDays: config.PROFILE_HALF_LIFE_DAYS, worldDir: config.WORLD_DIR, allowedImageHosts: config.ALLOWED_IMAGE_HOSTS },
   });
 
+  const mediaDir = join(config.DATA_DIR, 'media');
+  const writer =
+    deps.writer ??
+    ingestWriter({
+      store, productIndex, postIndex: deps.postIndex, embedder, log,
+      config: { worldDir: config.WORLD_DIR, allowedImageHosts: config.ALLOWED_IMAGE_HOSTS, imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT, mediaDir },
+    });
+  const media: MediaReader = deps.readMedia ?? ((kind, id) => readMedia(mediaDir, kind, id));
+
   const specs = [
     ...systemRoutes({ store, embedder, productIndex, openapi: () => openapi }),
-    ...mediaRoutes({ readMedia: deps.readMedia }),
-    ...catalogRoutes({ store, core, productIndex, postIndex: deps.postIndex, writer: deps.writer }),
+    ...mediaRoutes({ readMedia: media }),
+    ...catalogRoutes({ store, core, productIndex, postIndex: deps.postIndex, writer }),
     ...userRoutes({ store, core }),
     ...discoverRoutes({ core }),
     ...consentRoutes({
