@@ -8,7 +8,7 @@ import { weightedCentroid } from '../rank/vectors.js';
 import { productPredicate } from '../retrieve/filters.js';
 import type { CoreDeps } from './deps.js';
 import { productView, round4 } from './present.js';
-import { resolveQueryImage } from './query-image.js';
+import { loadImage } from '../ingest/image-source.js';
 import type { ProductFilters, SearchRequest, SearchResponse } from './schemas.js';
 
 /** Text and image count equally in a combined query ("this photo, but in red"). */
@@ -30,13 +30,13 @@ export function createSearch(deps: CoreDeps) {
   async function queryVector(req: SearchRequest): Promise<Float32Array> {
     const parts: Float32Array[] = [];
     if (req.image !== undefined) {
-      const image = await resolveQueryImage(req.image, { ...deps.settings, fetchBytes: deps.fetchImage });
       try {
-        parts.push((await deps.embedder.embedImages([image]))[0]!);
+        // Same rules as ingest: world-relative path, data: URL, or an allowlisted host (no SSRF).
+        const { bytes } = await loadImage(req.image, { ...deps.settings, fetchImage: deps.fetchImage });
+        parts.push((await deps.embedder.embedImages([bytes]))[0]!);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'IMAGE_UNREADABLE') {
-          throw new AppError('IMAGE_UNREADABLE', 'The query image could not be decoded.', [{ path: 'image', message: err.message }], { cause: err });
-        }
+        // Point the client at the field: the loader and the embedder do not know it is called "image".
+        if (err instanceof AppError) throw new AppError(err.code, err.message, [{ path: 'image', message: err.message }], { cause: err });
         throw err;
       }
     }
