@@ -1,0 +1,16 @@
+/** Per-item schema validation: a failing item becomes a result, never an exception. */
+import type { z } from 'zod';
+import { failResult, type ItemResult } from './types.js';
+
+/** The id to report for item `k`: its own id when it has a usable one, else its position. */
+export function itemId(item: unknown, k: number): string {
+  const id = (item as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length > 0 ? id : `#${k}`;
+}
+
+export function parseItem<S extends z.ZodType>(schema: S, item: unknown, k: number): { ok: true; value: z.infer<S> } | { ok: false; result: ItemResult } {
+  const parsed = schema.safeParse(item);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issues = parsed.error.issues.map((i) => `items.${[k, ...i.path].join('.')}: ${i.message}`);
+  return { ok: false, result: failResult(itemId(item, k), 'VALIDATION_FAILED', issues.join('; ')) };
+}
