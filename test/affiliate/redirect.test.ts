@@ -87,6 +87,12 @@ describe('GET /r/:token', () => {
     expect(await h.store.listClicks()).toEqual([]);
   });
 
+  it('HEAD (link checkers) answers 302 but logs no click', async () => {
+    const res = await request(h.app).head(link(amz)).expect(302);
+    expect(res.headers.location).toBe('https://www.amazon.co.uk/dp/B01?tag=ourstore-21');
+    expect(await h.store.listClicks()).toEqual([]);
+  });
+
   it('query strings cannot steer the redirect (no open redirect)', async () => {
     const res = await request(h.app).get(`${link(amz)}?url=https://evil.example&target=https://evil.example`).expect(302);
     expect(res.headers.location).toBe('https://www.amazon.co.uk/dp/B01?tag=ourstore-21');

@@ -33,19 +33,22 @@ export function redirectRoutes(deps: RedirectRouteDeps): RouteSpec[] {
     route({
       method: 'get', path: '/r/:token', tag: 'affiliate', summary: 'Follow an affiliate link: 302 to the merchant (400 tampered, 410 expired)',
       params: TokenParams, status: 302,
-      handle: async ({ params, res }) => {
+      handle: async ({ params, req, res }) => {
         const at = now();
         const link = await tagger.resolve(params.token, at, store);
-        // Consent is re-checked at click time: a withdrawal since the link was made wins.
-        const userRef = await clickUserRef({ store, consentPolicy }, link.userRef, at);
-        await store.recordClick({
-          at: at.toISOString(),
-          productId: link.productId,
-          merchant: link.merchant,
-          network: link.network,
-          creatorCode: link.creatorCode,
-          userRef,
-        });
+        // HEAD is what link checkers and unfurlers send: answer it, but it is not a shopper's click.
+        if (req.method !== 'HEAD') {
+          // Consent is re-checked at click time: a withdrawal since the link was made wins.
+          const userRef = await clickUserRef({ store, consentPolicy }, link.userRef, at);
+          await store.recordClick({
+            at: at.toISOString(),
+            productId: link.productId,
+            merchant: link.merchant,
+            network: link.network,
+            creatorCode: link.creatorCode,
+            userRef,
+          });
+        }
         res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
         res.redirect(302, landing(link.url));
         return RAW;
