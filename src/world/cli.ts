@@ -18,18 +18,27 @@ function int(name: string, value: string | undefined, fallback: number): number 
   return n;
 }
 
-const { values } = parseArgs({
-  options: {
-    seed: { type: 'string' },
-    out: { type: 'string' },
-    products: { type: 'string' },
-    creators: { type: 'string' },
-    users: { type: 'string' },
-    'posts-per-creator': { type: 'string' },
-    concurrency: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+const OPTIONS = {
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  products: { type: 'string' },
+  creators: { type: 'string' },
+  users: { type: 'string' },
+  'posts-per-creator': { type: 'string' },
+  concurrency: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parse();
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
