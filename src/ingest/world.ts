@@ -32,9 +32,11 @@ const CHUNK = 64;
  */
 export async function ingestWorld(worldDir: string, deps: IngestDeps, onProgress?: (p: WorldProgress) => void): Promise<WorldSummary> {
   const d: IngestDeps = { ...deps, deferFlush: true, config: { ...deps.config, worldDir } };
-  const [creators, posts, products, users] = await Promise.all(
-    ['creators.json', 'posts.json', 'products.json', 'users.json'].map((f) => readList(worldDir, f)),
-  );
+  // In order, so a folder that is not a world is reported by its first missing file.
+  const creators = await readList(worldDir, 'creators.json');
+  const posts = await readList(worldDir, 'posts.json');
+  const products = await readList(worldDir, 'products.json');
+  const users = await readList(worldDir, 'users.json');
   const summary = {} as WorldSummary;
 
   const run = async (stage: WorldStage, items: unknown[], ingest: (chunk: unknown[]) => Promise<ItemResult[]>) => {
