@@ -11,7 +11,7 @@ import type { Aesthetic } from './schema.js';
 import { CATEGORIES, COLOURS, PATTERNS, COLOUR_BY_ID, PATTERN_BY_ID, CATEGORY_BY_ID, lookup } from './vocabulary.js';
 
 /** Share of colour (and pattern) probability carried by the dominant entries. */
-export const DOMINANT_MASS = 0.85;
+export const DOMINANT_MASS = 0.9;
 
 interface AestheticSpec {
   id: string;
