@@ -24,7 +24,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  } catch (cause) {
+  } catch {
     throw new ApiError(0, 'NETWORK', 'The demo server did not answer. Is it still running?');
   }
   const text = await res.text();
