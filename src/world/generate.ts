@@ -18,6 +18,13 @@ import type { WorldMeta } from './schema.js';
 import { generateUsers } from './users.js';
 import { CATEGORIES, COLOURS, PATTERNS } from './vocabulary.js';
 
+/**
+ * Bump on ANY change to what a seed produces (data or pixels), then `npm run fixtures`.
+ * Written to world.json so caches of generated worlds (e.g. the training pipeline's) can tell a
+ * stale world from a current one.
+ */
+export const GENERATOR_VERSION = 1;
+
 /** The world's fixed "now". Posts and consent events are dated before it. */
 export const REFERENCE_DATE = '2026-06-01T00:00:00Z';
 export const PRODUCT_IMAGE_SIZE = 128;
@@ -52,6 +59,7 @@ function worldMeta(seed: number, counts: WorldMeta['counts']): WorldMeta {
   return {
     formatVersion: 1,
     seed,
+    generatorVersion: GENERATOR_VERSION,
     referenceDate: REFERENCE_DATE,
     counts,
     vocabulary: {

@@ -150,6 +150,8 @@ export type LexiconEntry = z.infer<typeof LexiconEntry>;
 export const WorldMeta = z.object({
   formatVersion: z.literal(1),
   seed: z.number().int(),
+  /** Bumped whenever the generator's output for a given seed changes; lets caches detect stale worlds. */
+  generatorVersion: z.number().int().optional(),
   /** Fixed "now" of the world: posts and consent events lie before it (generated worlds). */
   referenceDate: z.iso.datetime().optional(),
   counts: z.object({
