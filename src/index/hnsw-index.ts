@@ -10,7 +10,8 @@
  * @example
  * const index = await HnswVectorIndex.open({
  *   dir: join(config.DATA_DIR, 'index'), name: 'products', modelId: embedder.modelId,
- *   dimension: embedder.dimension, rebuild: () => store.allVectors('product', embedder.modelId), log,
+ *   dimension: embedder.dimension, rebuild: () => store.allVectors('product', embedder.modelId),
+ *   expectedCount: () => store.countVectors('product', embedder.modelId), log,
  * });
  * const hits = index.search(queryVector, 20, (id) => !excluded.has(id));
  */
@@ -31,6 +32,12 @@ export interface HnswIndexOptions {
   dimension: number;
   /** Every vector the index should hold; called when the files cannot be trusted. */
   rebuild: () => Promise<Array<{ id: string; vector: Float32Array }>>;
+  /**
+   * How many vectors the index should hold (e.g. `store.countVectors('product', modelId)`). When
+   * the files load but disagree (writes since the last flush were lost, or another process
+   * ingested meanwhile) the index is rebuilt. Optional: without it the files are trusted.
+   */
+  expectedCount?: () => Promise<number>;
   log?: Pick<Logger, 'info' | 'warn'>;
   /** Initial capacity of a new index (default 1024). */
   capacity?: number;
@@ -65,7 +72,12 @@ export class HnswVectorIndex implements VectorIndex {
     mkdirSync(o.dir, { recursive: true });
     const paths = { index: join(o.dir, `${o.name}.hnsw`), sidecar: join(o.dir, `${o.name}.meta.json`) };
     const settings = { m: o.m ?? 16, efConstruction: o.efConstruction ?? 200, efSearch: o.efSearch ?? 64 };
-    const loaded = tryLoad(paths, o.modelId, o.dimension);
+    let loaded = tryLoad(paths, o.modelId, o.dimension);
+    if ('index' in loaded && o.expectedCount) {
+      const live = loaded.sidecar.ids.length - loaded.sidecar.deleted.length;
+      const expected = await o.expectedCount();
+      if (live !== expected) loaded = { reason: `index holds ${live} vectors, the store has ${expected}` };
+    }
     if ('index' in loaded) {
       o.log?.info('vector index loaded', { name: o.name, live: loaded.sidecar.ids.length - loaded.sidecar.deleted.length });
       const s = loaded.sidecar;

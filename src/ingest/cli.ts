@@ -49,7 +49,8 @@ export async function runIngest(worldDir: string, env: Record<string, string | u
   try {
     const productIndex = await HnswVectorIndex.open({
       dir: join(config.DATA_DIR, 'index'), name: 'products', modelId: embedder.modelId, dimension: embedder.dimension,
-      rebuild: () => store.allVectors('product', embedder.modelId), log,
+      rebuild: () => store.allVectors('product', embedder.modelId),
+      expectedCount: () => store.countVectors('product', embedder.modelId), log,
     });
     const deps = {
       store, productIndex, embedder, log,

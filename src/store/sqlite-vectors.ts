@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { EntityKind, Store } from './types.js';
 import { fromBlob, toBlob } from './vector-blob.js';
 
-type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'setVector' | 'getVectors' | 'allVectors'>;
+type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'setVector' | 'getVectors' | 'countVectors' | 'allVectors'>;
 
 export function sqliteVectors(db: Database.Database): VectorOps {
   const s = {
@@ -20,6 +20,9 @@ export function sqliteVectors(db: Database.Database): VectorOps {
     ),
     getVectors: db.prepare<[EntityKind, string, string], { id: string; vector: Buffer }>(
       'SELECT id, vector FROM entity_vectors WHERE kind = ? AND model_id = ? AND id IN (SELECT value FROM json_each(?))',
+    ),
+    countVectors: db.prepare<[EntityKind, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM entity_vectors WHERE kind = ? AND model_id = ?',
     ),
     allVectors: db.prepare<[EntityKind, string], { id: string; vector: Buffer }>(
       'SELECT id, vector FROM entity_vectors WHERE kind = ? AND model_id = ? ORDER BY id',
@@ -40,6 +43,9 @@ export function sqliteVectors(db: Database.Database): VectorOps {
     async getVectors(kind, ids, modelId) {
       const rows = s.getVectors.all(kind, modelId, JSON.stringify(ids));
       return new Map(rows.map((r) => [r.id, fromBlob(r.vector)]));
+    },
+    async countVectors(kind, modelId) {
+      return s.countVectors.get(kind, modelId)!.n;
     },
     async allVectors(kind, modelId) {
       return s.allVectors.all(kind, modelId).map((r) => ({ id: r.id, vector: fromBlob(r.vector) }));

@@ -88,6 +88,8 @@ export interface Store {
   /** The fused vector of a product or post under a model. */
   setVector(kind: EntityKind, id: string, modelId: string, vector: Float32Array): Promise<void>;
   getVectors(kind: EntityKind, ids: string[], modelId: string): Promise<Map<string, Float32Array>>;
+  /** How many vectors of a kind exist under a model: lets the index notice it missed writes. */
+  countVectors(kind: EntityKind, modelId: string): Promise<number>;
   /** All vectors of a kind under a model: used to rebuild the index. */
   allVectors(kind: EntityKind, modelId: string): Promise<Array<{ id: string; vector: Float32Array }>>;
 

@@ -81,6 +81,17 @@ describe('HnswVectorIndex persistence', () => {
     expect(b.search(fresh[2]!.vector, 1)[0]!.score).toBeCloseTo(1, 4);
   });
 
+  it('rebuilds when the store holds more vectors than the files (writes lost since the last flush)', async () => {
+    const t = setup();
+    const a = await HnswVectorIndex.open(t.opts());
+    await a.flush();
+    await HnswVectorIndex.open(t.opts({ expectedCount: async () => 50 }));
+    expect(t.rebuilds()).toBe(1);
+    await HnswVectorIndex.open(t.opts({ expectedCount: async () => 51 }));
+    expect(t.rebuilds()).toBe(2);
+    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toBe('index holds 50 vectors, the store has 51');
+  });
+
   it('rebuilds a truncated or garbage index file and an unparsable sidecar', async () => {
     const t = setup();
     await HnswVectorIndex.open(t.opts());

@@ -91,3 +91,15 @@ describe('sqlite store: vectors', () => {
     expect((await s.allVectors('product', 'm2')).map((v) => [v.id, Array.from(v.vector)])).toEqual([['p1', [7]]]);
   });
 });
+
+describe('sqlite store: vector counts', () => {
+  it('counts vectors per kind and model', async () => {
+    const s = fresh();
+    await s.setVector('product', 'a', 'm1', new Float32Array([1]));
+    await s.setVector('product', 'b', 'm1', new Float32Array([1]));
+    await s.setVector('product', 'a', 'm2', new Float32Array([1]));
+    await s.setVector('post', 'x', 'm1', new Float32Array([1]));
+    expect(await s.countVectors('product', 'm1')).toBe(2);
+    expect(await s.countVectors('post', 'm2')).toBe(0);
+  });
+});
