@@ -23,7 +23,7 @@ import { CATEGORIES, COLOURS, PATTERNS } from './vocabulary.js';
  * Written to world.json so caches of generated worlds (e.g. the training pipeline's) can tell a
  * stale world from a current one.
  */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** The world's fixed "now". Posts and consent events are dated before it. */
 export const REFERENCE_DATE = '2026-06-01T00:00:00Z';

@@ -125,7 +125,13 @@ export function caption(looks: readonly Look[], aesthetic: Aesthetic, voice: Voi
   const phrases = looks.map((l) => itemPhrase(l, rng));
   const all = phrases.length > 1 ? `${phrases.slice(0, -1).join(', ')} ${rng.pick(['and', '+', '&'])} ${phrases[phrases.length - 1]}` : phrases[0];
   const rest = phrases.slice(1).join(rng.pick([' and ', ' + ', ', ']));
-  let text = rng.pick(voice.openers).replace('{first}', phrases[0]).replace('{all}', all).replace('{rest}', rest);
+  const opener = rng.pick(voice.openers);
+  let text = opener.replace('{first}', phrases[0]).replace('{all}', all).replace('{rest}', rest);
+  // Openers about one item still name the others, so the caption describes the whole flat-lay.
+  if (!opener.includes('{all}') && !opener.includes('{rest}')) {
+    const tail = rng.pick([`, paired with ${rest}`, ` + ${rest}`, `. also wearing ${rest}`, ` (with ${rest})`]);
+    text += /[.?!]$/.test(text) && tail.startsWith('.') ? tail.slice(1) : tail;
+  }
   if (rng.chance(0.6)) text += `${/[.?!]$/.test(text) ? '' : '.'} so ${rng.pick(aesthetic.words)}`;
   if (voice.emojis.length > 0 && rng.chance(0.8)) text += ' ' + rng.pick(voice.emojis);
   text = voice.lowercase ? text.toLowerCase() : capitalise(text);

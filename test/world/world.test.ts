@@ -121,6 +121,19 @@ describe('committed default world', async () => {
     for (const c of w.meta.vocabulary.categories) expect(CATEGORY_BY_ID.get(c.id)?.group).toBe(c.group);
   });
 
+  it('names every flat-lay item (colour and category, maybe by synonym) in the caption', () => {
+    const lex = w.meta.vocabulary.lexicon!;
+    const words = (e: { name: string; synonyms: string[] }) => [e.name, ...e.synonyms].map((x) => x.toLowerCase());
+    for (const post of w.posts) {
+      const text = post.caption.toLowerCase();
+      for (const item of post.items!) {
+        expect(words(lex.categories[item.category]).some((x) => text.includes(x)), `${post.id} ${item.category}`).toBe(true);
+        expect(words(lex.colours[item.colour]).some((x) => text.includes(x)), `${post.id} ${item.colour}`).toBe(true);
+      }
+      expect(text).toMatch(/#\w+/);
+    }
+  });
+
   it('has no two identical product images', async () => {
     const files = await readdir(join(FIXTURES, 'images', 'products'));
     const hashes = await Promise.all(files.map(async (f) => createHash('sha1').update(await readFile(join(FIXTURES, 'images', 'products', f))).digest('hex')));
