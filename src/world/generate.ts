@@ -37,7 +37,7 @@ export interface GenerateOptions {
   creators?: number;
   postsPerCreator?: number;
   users?: number;
-  /** Parallel image renders (output does not depend on it). Default: CPU count. */
+  /** Parallel image renders (output does not depend on it). Default: 2 × CPU count, which keeps the threadpool busy while JS adds noise. */
   concurrency?: number;
   /** Skip writing images (JSON only), e.g. for fast unit tests of the data. */
   images?: boolean;
@@ -125,7 +125,7 @@ export async function generateWorld(options: GenerateOptions): Promise<WorldMeta
       })),
     ];
     let done = 0;
-    await renderAll(jobs, options.concurrency ?? availableParallelism(), () => options.onProgress?.(++done, jobs.length));
+    await renderAll(jobs, options.concurrency ?? 2 * availableParallelism(), () => options.onProgress?.(++done, jobs.length));
   }
   return meta;
 }
