@@ -49,9 +49,16 @@ export interface HnswIndexOptions {
 
 type Settings = { m: number; efConstruction: number; efSearch: number };
 
+/** Below this estimated share of passing items, filtered search scans instead of walking HNSW. */
+const SELECTIVE = 0.1;
+/** Labels sampled to estimate a filter's selectivity. */
+const SAMPLE = 256;
+
 export class HnswVectorIndex implements VectorIndex {
   readonly meta: IndexMeta;
   private readonly labelOf = new Map<string, number>();
+  /** Stored vectors copied out of hnswlib on first scan (getPoint costs ~60 µs a call). */
+  private readonly scanCache = new Map<number, Float32Array>();
   private dirty = false;
 
   private constructor(
@@ -119,6 +126,7 @@ export class HnswVectorIndex implements VectorIndex {
     }
     // On an existing label hnswlib updates the point in place and clears its deleted mark.
     this.hnsw.addPoint(Array.from(vector), label);
+    this.scanCache.delete(label);
     this.deleted.delete(label);
     this.dirty = true;
   }
@@ -128,6 +136,7 @@ export class HnswVectorIndex implements VectorIndex {
     if (label === undefined || this.deleted.has(label)) return false;
     this.hnsw.markDelete(label);
     this.deleted.add(label);
+    this.scanCache.delete(label);
     this.dirty = true;
     return true;
   }
@@ -139,13 +148,48 @@ export class HnswVectorIndex implements VectorIndex {
     if (want === 0) return [];
     const q = Array.from(query);
     const ids = this.ids;
-    const pass = filter ? (label: number) => filter(ids[label]!) : undefined;
-    let result = this.knn(q, want, Math.max(this.settings.efSearch, want), pass);
-    // A selective filter can starve HNSW's beam; retry exhaustively before returning short.
-    if (pass && result.neighbors.length < want && Math.max(this.settings.efSearch, want) < live) {
-      result = this.knn(q, want, live, pass);
+    if (!filter) return this.neighbours(this.knn(q, want, Math.max(this.settings.efSearch, want)));
+    const pass = (label: number) => filter(ids[label]!);
+    // HNSW under a selective filter walks most of the graph to collect k passing items; an exact
+    // scan of just the passing items is then far cheaper. A small sample estimates selectivity.
+    if (this.passRate(pass) < SELECTIVE) return this.scan(q, want, pass);
+    const hits = this.neighbours(this.knn(q, want, Math.max(this.settings.efSearch, want), pass));
+    return hits.length < want ? this.scan(q, want, pass) : hits;
+  }
+
+  private neighbours(r: { neighbors: number[]; distances: number[] }): Neighbour[] {
+    return r.neighbors.map((label, i) => ({ id: this.ids[label]!, score: 1 - r.distances[i]! }));
+  }
+
+  /** Share of live labels passing `pass`, from an evenly spaced sample. */
+  private passRate(pass: (label: number) => boolean): number {
+    const n = this.ids.length;
+    const step = Math.max(1, Math.floor(n / SAMPLE));
+    let seen = 0;
+    let passed = 0;
+    for (let label = 0; label < n; label += step) {
+      if (this.deleted.has(label)) continue;
+      seen++;
+      if (pass(label)) passed++;
     }
-    return result.neighbors.map((label, i) => ({ id: ids[label]!, score: 1 - result.distances[i]! }));
+    return seen === 0 ? 1 : passed / seen;
+  }
+
+  /** Exact top-k over the live labels that pass (hnswlib keeps cosine vectors normalised). */
+  private scan(q: number[], k: number, pass: (label: number) => boolean): Neighbour[] {
+    let norm = 0;
+    for (const x of q) norm += x * x;
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const hits: Neighbour[] = [];
+    for (let label = 0; label < this.ids.length; label++) {
+      if (this.deleted.has(label) || !pass(label)) continue;
+      let v = this.scanCache.get(label);
+      if (!v) this.scanCache.set(label, (v = Float32Array.from(this.hnsw.getPoint(label))));
+      let dot = 0;
+      for (let i = 0; i < v.length; i++) dot += v[i]! * q[i]!;
+      hits.push({ id: this.ids[label]!, score: dot * inv });
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, k);
   }
 
   async flush(): Promise<void> {

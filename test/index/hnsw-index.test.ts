@@ -153,6 +153,20 @@ describe('HnswVectorIndex search', () => {
     expect(idx.search(q, 5, (id) => id === 'p0150').map((n) => n.id)).toEqual(['p0150']);
   });
 
+  it('answers selective filters exactly, without deleted ids and with updated vectors', async () => {
+    const t = setup(randomVectors(300, 8));
+    const idx = await HnswVectorIndex.open(t.opts());
+    const few = new Set(['p0010', 'p0020', 'p0030', 'p0040']); // ~1%: takes the exact-scan path
+    const q = t.items[20]!.vector;
+    expect(idx.search(q, 2, (id) => few.has(id))[0]).toMatchObject({ id: 'p0020' });
+    idx.remove('p0020');
+    expect(idx.search(q, 10, (id) => few.has(id)).map((n) => n.id).sort()).toEqual(['p0010', 'p0030', 'p0040']);
+    idx.upsert('p0030', q); // p0030 now holds p0020's old vector
+    const top = idx.search(q, 1, (id) => few.has(id))[0]!;
+    expect(top.id).toBe('p0030');
+    expect(top.score).toBeCloseTo(1, 5);
+  });
+
   it('grows beyond its initial capacity', async () => {
     const t = setup(randomVectors(0));
     const idx = await HnswVectorIndex.open(t.opts({ capacity: 4 }));
