@@ -83,7 +83,7 @@ async function ingestEmbedded<T extends { id: string; image: string }>(items: un
     else results[r.k] = failure(r.entity.id, o.error);
   });
 
-  for (const g of good) await writeMedia(deps.config.mediaDir, plan.kind, g.entity.id, g.media);
+  await Promise.all(good.map((g) => writeMedia(deps.config.mediaDir, plan.kind, g.entity.id, g.media)));
   // A data: URL is kept as media, not as a multi-kilobyte string in every read of the entity.
   await plan.save(good.map((g) => (g.entity.image.startsWith('data:') ? { ...g.entity, image: `/media/${plan.kind}s/${encodeURIComponent(g.entity.id)}` } : g.entity)));
   for (const g of good) {

@@ -4,6 +4,7 @@
  * Ids are encoded into file names, never used as paths.
  */
 import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EntityKind } from '../store/types.js';
 
@@ -16,13 +17,25 @@ export interface MediaFile {
 const fileName = (id: string) => encodeURIComponent(id).replace(/\./g, '%2E').replace(/\*/g, '%2A');
 const location = (mediaDir: string, kind: EntityKind, id: string) => join(mediaDir, `${kind}s`, fileName(id));
 
+/** Copies the bytes in; a no-op when the same bytes are already there (re-ingest of unchanged items). */
 export async function writeMedia(mediaDir: string, kind: EntityKind, id: string, media: MediaFile): Promise<void> {
   const file = location(mediaDir, kind, id);
+  if (await holds(file, media.bytes)) return;
   await mkdir(join(mediaDir, `${kind}s`), { recursive: true });
-  // Temp + rename: a concurrent GET never sees half an image.
-  await writeFile(`${file}.tmp`, media.bytes);
+  // Temp + rename: a concurrent GET never sees half an image. Unique temp names, because the same
+  // id may be written twice at once (a duplicate inside one batch).
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await writeFile(tmp, media.bytes);
   await writeFile(`${file}.type`, media.contentType);
-  await rename(`${file}.tmp`, file);
+  await rename(tmp, file);
+}
+
+async function holds(file: string, bytes: Uint8Array): Promise<boolean> {
+  try {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(await readFile(file));
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -90,3 +90,17 @@ describe('ingestPosts', () => {
     expect(r.postIndex.search(v!, 1)[0]!.score).toBeCloseTo(1, 5);
   });
 });
+
+describe('media copies', () => {
+  it('survive duplicate ids in one batch, and ids never become paths', async () => {
+    const r = ingestRig();
+    const img = r.image('images/products/x.png');
+    const results = await ingestProducts([product('dup', { image: img }), product('dup', { image: img }), product('../../evil', { image: img })], r.deps);
+    expect(results.every((x) => x.ok)).toBe(true);
+    expect((await readMedia(r.deps.config.mediaDir, 'product', 'dup'))?.contentType).toBe('image/png');
+    expect((await readMedia(r.deps.config.mediaDir, 'product', '../../evil'))?.contentType).toBe('image/png');
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(r.root).sort()).toEqual(['media', 'store.db', 'store.db-shm', 'store.db-wal', 'world']);
+    expect(readdirSync(`${r.deps.config.mediaDir}/products`).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
