@@ -92,6 +92,11 @@ describe('HnswVectorIndex persistence', () => {
     expect(t.cap.rebuilt().at(-1)!.fields!.reason).toBe('index holds 50 vectors, the store has 51');
   });
 
+  it('fails with INDEX_UNAVAILABLE when it must rebuild and the store cannot be read', async () => {
+    const t = setup();
+    await expect(HnswVectorIndex.open(t.opts({ rebuild: async () => { throw new Error('disk gone'); } }))).rejects.toMatchObject({ code: 'INDEX_UNAVAILABLE' });
+  });
+
   it('rebuilds a truncated or garbage index file and an unparsable sidecar', async () => {
     const t = setup();
     await HnswVectorIndex.open(t.opts());

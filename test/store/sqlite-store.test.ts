@@ -33,6 +33,21 @@ describe('sqlite store: schema', () => {
   });
 });
 
+describe('sqlite store: migrations', () => {
+  it('applies only the missing migrations, and refuses a database from a newer build', async () => {
+    const { migrate } = await import('../../src/store/migrations.js');
+    const db = new Database(':memory:');
+    const steps = [
+      { version: 1, description: 'a', sql: 'CREATE TABLE a (x)' },
+      { version: 2, description: 'b', sql: 'CREATE TABLE b (x)' },
+    ];
+    expect(migrate(db, steps.slice(0, 1))).toBe(1);
+    expect(migrate(db, steps)).toBe(2); // would throw "table a already exists" if re-run
+    expect(() => migrate(db, steps.slice(0, 1))).toThrow(/newer than this build/);
+    db.close();
+  });
+});
+
 describe('sqlite store: catalog', () => {
   it('upserts, reads copies, replaces and deletes products with their vectors', async () => {
     const s = fresh();
