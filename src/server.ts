@@ -18,6 +18,7 @@ import { createApp, type App } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { policyFromConfig } from './consent/policy.js';
 import { demoMerchantPath } from './demo/merchant-page.js';
+import type { Embedder } from './embed/types.js';
 import { createWorkerEmbedder } from './embed/worker-pool.js';
 import { HnswVectorIndex } from './index/hnsw-index.js';
 import { ingestWorld } from './ingest/world.js';
@@ -39,11 +40,26 @@ function loadMerchants(worldDir: string): Merchant[] {
   return existsSync(file) ? z.array(Merchant).parse(JSON.parse(readFileSync(file, 'utf8'))) : [];
 }
 
-export async function startServer(env: Record<string, string | undefined> = process.env, log?: Logger): Promise<RunningServer> {
+export interface StartOptions {
+  /** Use this embedder instead of loading MODEL_ID in workers (tests); the caller closes it. */
+  embedder?: Embedder;
+}
+
+/**
+ * @example
+ * const server = await startServer({ PORT: '0', DATA_DIR: tmp }, createLogger('warn'));
+ * await fetch(`${server.url}/health`); await server.close();
+ */
+export async function startServer(
+  env: Record<string, string | undefined> = process.env,
+  logger?: Logger,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const config = loadConfig(env);
-  log ??= createLogger(config.LOG_LEVEL);
+  const log = logger ?? createLogger(config.LOG_LEVEL);
   const t0 = Date.now();
-  const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+  const embedder =
+    options.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
   log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: Date.now() - t0 });
   const store = openSqliteStore({ path: join(config.DATA_DIR, 'store.db') });
   const productIndex = await HnswVectorIndex.open({
@@ -68,7 +84,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     const summary = await ingestWorld(config.WORLD_DIR, ingestDeps, (p) => {
       if (Date.now() - lastLogged > 5_000 || p.done === p.total) {
         lastLogged = Date.now();
-        log!.info('ingesting', { ...p });
+        log.info('ingesting', { ...p });
       }
     });
     for (const [stage, s] of Object.entries(summary)) {
@@ -99,8 +115,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
       });
       await productIndex.flush();
       await store.close();
-      await embedder.close();
-      log!.info('stopped cleanly');
+      if (!options.embedder) await embedder.close();
+      log.info('stopped cleanly');
     })());
   return { ...built, config, url, close };
 }
