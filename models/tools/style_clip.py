@@ -86,33 +86,40 @@ def conv_bn(cin, cout, stride):
 
 
 class VisionTower(nn.Module):
-    def __init__(self, image_size=64, channels=(24, 48, 96, 128), dim=128, hidden=256):
+    def __init__(self, image_size=64, channels=(16, 32, 64, 128), dim=128, hidden=256):
         super().__init__()
         c1, c2, c3, c4 = channels
-        self.features = nn.Sequential(
-            conv_bn(3, c1, 2),    # 32
-            conv_bn(c1, c2, 2),   # 16
-            conv_bn(c2, c2, 1),
-            conv_bn(c2, c3, 2),   # 8
-            conv_bn(c3, c3, 1),
-            conv_bn(c3, c4, 2),   # 4
-        )
+        self.stem = nn.Sequential(conv_bn(3, c1, 2), conv_bn(c1, c2, 2), conv_bn(c2, c2, 1))  # 16x16
+        self.mid = nn.Sequential(conv_bn(c2, c3, 2), conv_bn(c3, c3, 1))                     # 8x8
+        self.top = conv_bn(c3, c4, 2)                                                        # 4x4
         side = image_size // 16
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(c4 * side * side, hidden), nn.ReLU(inplace=True))
-        # Pooled colour statistics of the raw input help the hardest attribute (colour shades) cheaply.
+        # Globally pooled mid-level maps are texture statistics: they tell stripes from dots from
+        # florals wherever the item sits. Pooled raw pixels give colour cheaply.
+        self.texture = nn.Linear(c2 + c3, hidden)
         self.colour = nn.Linear(3 * 4, hidden)
         self.proj = nn.Linear(hidden, dim, bias=False)
 
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
-        h = self.head(self.features(pixel_values))
+        s = self.stem(pixel_values)
+        m = self.mid(s)
+        h = self.head(self.top(m))
+        tex = torch.cat([s.mean(dim=(2, 3)), m.mean(dim=(2, 3))], dim=1)
         p = F.adaptive_avg_pool2d(pixel_values, 2).flatten(1)
-        h = h + self.colour(p)
+        h = h + self.texture(tex) + self.colour(p)
         return F.normalize(self.proj(h), dim=-1)
 
 
 class StyleClip(nn.Module):
-    def __init__(self, word_vectors, image_size=64, dim=128, text_width=128, text_layers=2, max_len=64):
+    def __init__(self, word_vectors, image_size=64, dim=128, text_width=128, text_layers=2, max_len=64, n_attr=(16, 7, 17)):
         super().__init__()
         self.text = TextTower(word_vectors, width=text_width, layers=text_layers, max_len=max_len, dim=dim)
         self.vision = VisionTower(image_size=image_size, dim=dim)
         self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+        # Training-only attribute prototypes in the JOINT space, shared by both towers (not exported):
+        # an image and a caption that name the same colour are pulled toward the same direction, which
+        # makes the space compositional (colour + pattern + category) and speeds learning on 2 cores.
+        self.prototypes = nn.ParameterList([nn.Parameter(torch.randn(n, dim) * 0.1) for n in n_attr])
+
+    def attribute_logits(self, emb):
+        return [10.0 * emb @ F.normalize(p, dim=-1).T for p in self.prototypes]

@@ -60,6 +60,16 @@ def soft_ce(logits, target):
     return -(target * F.log_softmax(logits, dim=1)).sum(dim=1).mean()
 
 
+def attribute_loss(model, emb, labels):
+    """Cross-entropy against the shared attribute prototypes; label -1 (not mentioned) is ignored."""
+    total = 0.0
+    for k, logits in enumerate(model.attribute_logits(emb)):
+        y = labels[:, k]
+        if (y >= 0).any():
+            total = total + F.cross_entropy(logits, y, ignore_index=-1)
+    return total
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', required=True)
@@ -67,9 +77,10 @@ def main():
     ap.add_argument('--steps', type=int, default=900)
     ap.add_argument('--batch', type=int, default=224)
     ap.add_argument('--post-batch', type=int, default=32)
-    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--dim', type=int, default=128)
+    ap.add_argument('--aux', type=float, default=0.5, help='weight of the attribute-prototype loss')
     args = ap.parse_args()
 
     torch.set_num_threads(1)
@@ -79,8 +90,10 @@ def main():
     idx, d = load(args.data)
     print(f"loaded {idx['images']} images, {idx['captions']} captions in {time.time() - t0:.1f}s", flush=True)
 
+    n_attr = tuple(int(d['image_attrs'][:, k].max()) + 1 for k in range(3))
+    n_attr = tuple(max(n, int(d['cap_constraints'][:, k].max()) + 1) for k, n in enumerate(n_attr))
     model = StyleClip(torch.from_numpy(d['word_vectors']), image_size=idx['imageSize'], dim=args.dim,
-                      max_len=idx['maxLength'])
+                      max_len=idx['maxLength'], n_attr=n_attr)
     residual = [model.text.residual.weight]
     rest = [p for n, p in model.named_parameters() if n != 'text.residual.weight']
     opt = torch.optim.AdamW([
@@ -88,7 +101,7 @@ def main():
         # "Nearly frozen": a small learning rate keeps trained words close to their untrained synonyms.
         {'params': residual, 'weight_decay': 0.0, 'lr_mult': 0.1},
     ], lr=args.lr)
-    warmup = max(1, min(60, args.steps // 10))
+    warmup = max(1, min(30, args.steps // 10))
 
     kind = d['cap_kind']
     prod_caps = np.nonzero(kind == 0)[0]
@@ -128,6 +141,9 @@ def main():
         logits = scale * txt @ img.T
         m = positives(torch.from_numpy(d['cap_constraints'][caps]), torch.from_numpy(d['image_attrs'][images]))
         loss = 0.5 * (soft_ce(logits, m) + soft_ce(logits.T, m.T))
+        if args.aux > 0:
+            loss = loss + args.aux * (attribute_loss(model, img, torch.from_numpy(d['image_attrs'][images]))
+                                      + attribute_loss(model, txt, torch.from_numpy(d['cap_constraints'][caps])))
 
         if post_b > 0:
             pc = rng.choice(post_caps, size=post_b, replace=False)

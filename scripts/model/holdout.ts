@@ -9,7 +9,7 @@
 import type { ProductAttributes } from '../../src/world/schema.js';
 
 /** Share of combinations held out, in thousandths. */
-export const HOLDOUT_PER_MILLE = 220;
+export const HOLDOUT_PER_MILLE = 300;
 export const HOLDOUT_RULE = `fnv1a32("colour|pattern|category") % 1000 < ${HOLDOUT_PER_MILLE}`;
 
 /** FNV-1a, 32-bit: tiny, stable across platforms, good enough to spread combinations evenly. */
