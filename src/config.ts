@@ -116,7 +116,7 @@ export const ConfigSchema = z.object({
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000').describe('Base URL the service is reached at, for absolute links.'),
   CONSENT_MIN_AGE: int(16, 13, 16).describe('Default minimum age for consent in the EU (GDPR Art. 8).'),
   CONSENT_MIN_AGE_OVERRIDES: ageOverrides.describe('Per-country ages, e.g. "BE:13,FR:15".'),
-  POLICY_VERSION: z.string().min(1).default('2026-01').describe('Privacy-policy version stamped on consent events that do not name one.'),
+  POLICY_VERSION: z.string().min(1).default('2026-03').describe('Privacy-policy version stamped on consent events that do not name one.'),
   DEMO_MERCHANT_REDIRECT: z
     .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
     .default('false')
