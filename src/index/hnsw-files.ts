@@ -5,8 +5,7 @@
  * distances) and may crash on some corrupt files, so before `readIndex` we parse the fixed
  * 96-byte header of hnswlib's format ourselves and check it against the sidecar and file size.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { closeSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Sidecar format: everything needed to trust (or reject) the binary file and map labels back. */
@@ -62,8 +61,8 @@ export function readHnswHeader(path: string): HnswHeader & { fileSize: number } 
 }
 
 /** Writes via a temp file and rename, so readers see the old or the new file, never half of one. */
-export async function atomicWrite(path: string, write: (tmp: string) => Promise<unknown> | unknown): Promise<void> {
+export function atomicWriteSync(path: string, write: (tmp: string) => void): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  await write(tmp);
-  await rename(tmp, path);
+  write(tmp);
+  renameSync(tmp, path);
 }

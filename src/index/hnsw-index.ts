@@ -15,13 +15,12 @@
  * });
  * const hits = index.search(queryVector, 20, (id) => !excluded.has(id));
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { atomicWrite, readHnswHeader, SidecarSchema, type Sidecar } from './hnsw-files.js';
+import { atomicWriteSync, readHnswHeader, SidecarSchema, type Sidecar } from './hnsw-files.js';
 import type { IndexMeta, Neighbour, VectorIndex } from './types.js';
 
 export interface HnswIndexOptions {
@@ -198,10 +197,12 @@ export class HnswVectorIndex implements VectorIndex {
       formatVersion: 1, modelId: this.meta.modelId, dimension: this.meta.dimension, space: 'cosine',
       capacity: this.hnsw.getMaxElements(), ...this.settings, ids: this.ids, deleted: [...this.deleted],
     };
+    // Synchronous on purpose: hnswlib's async writeIndex reads the graph on another thread while
+    // upserts could change it, and two overlapping flushes would share temp files.
     // Index first, sidecar second: a crash in between leaves a sidecar whose count disagrees
     // with the new file's header, which `open` detects and rebuilds from.
-    await atomicWrite(this.paths.index, (tmp) => this.hnsw.writeIndex(tmp));
-    await atomicWrite(this.paths.sidecar, (tmp) => writeFile(tmp, JSON.stringify(sidecar)));
+    atomicWriteSync(this.paths.index, (tmp) => this.hnsw.writeIndexSync(tmp));
+    atomicWriteSync(this.paths.sidecar, (tmp) => writeFileSync(tmp, JSON.stringify(sidecar)));
     this.dirty = false;
   }
 
