@@ -164,6 +164,13 @@ def main():
             print(json.dumps(entry), flush=True)
 
     model.eval()
+    with torch.no_grad():
+        # Row 0 as torch sees it; the pipeline embeds the same text/image through ONNX + Transformers.js.
+        t_ids, t_mask = to_tensors(np.array([0]))
+        parity = {'text': model.text(t_ids, t_mask)[0].tolist(),
+                  'image': model.vision(torch.from_numpy(d['pixels'][:1].astype(np.float32)))[0].tolist()}
+    with open(os.path.join(args.data, 'parity.json'), 'w') as f:
+        json.dump(parity, f)
     export_model(model, args.out, idx)
     with open(os.path.join(args.data, 'train_log.json'), 'w') as f:
         json.dump({'args': vars(args), 'log': log, 'seconds': round(time.time() - t0, 1)}, f, indent=1)

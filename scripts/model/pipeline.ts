@@ -57,6 +57,22 @@ async function worldMatches(dir: string, o: PipelineOptions): Promise<boolean> {
   }
 }
 
+/**
+ * Embeds the probe text and image (row 0 of the training tensors) through the served path and
+ * compares with torch's vectors: catches any train/serve skew in tokenising, preprocessing or export.
+ */
+async function checkParity(embedder: ClipEmbedder, data: string): Promise<{ text: number; image: number }> {
+  const { probe } = JSON.parse(await readFile(path.join(data, 'index.json'), 'utf8'));
+  const torch = JSON.parse(await readFile(path.join(data, 'parity.json'), 'utf8')) as { text: number[]; image: number[] };
+  const [text] = await embedder.embedTexts([probe.text]);
+  const [image] = await embedder.embedImages([probe.image]);
+  const cos = (a: Float32Array, b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0) / Math.hypot(...b);
+  const result = { text: cos(text, torch.text), image: cos(image, torch.image) };
+  // float16 training pixels allow a tiny image difference; anything bigger is a real mismatch.
+  if (result.text < 0.9999 || result.image < 0.999) throw new Error(`served model disagrees with torch: ${JSON.stringify(result)}`);
+  return result;
+}
+
 const SHIPPED = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json', 'holdout.json', 'training.json', 'onnx'];
 
 export async function runPipeline(o: PipelineOptions): Promise<Record<string, unknown>> {
@@ -82,6 +98,8 @@ export async function runPipeline(o: PipelineOptions): Promise<Record<string, un
 
   console.log('== evaluating with the service embedder');
   const embedder = await ClipEmbedder.create({ modelsDir: path.dirname(staging), modelId: path.basename(staging) });
+  const parity = await checkParity(embedder, data);
+  console.log('torch vs served cosine', parity);
   const evaluation: Record<string, unknown> = {};
   for (const w of o.evalWorlds) {
     if (!existsSync(path.join(w, 'products.json'))) continue;
@@ -94,7 +112,7 @@ export async function runPipeline(o: PipelineOptions): Promise<Record<string, un
   const log = JSON.parse(await readFile(path.join(data, 'train_log.json'), 'utf8'));
   const index = JSON.parse(await readFile(path.join(data, 'index.json'), 'utf8'));
   const { world: _absolute, ...dataset } = index;
-  const training = { options: { ...o, work: undefined }, dataset, trainSeconds: log.seconds, finalLog: log.log.at(-1), evaluation, timings };
+  const training = { options: { ...o, work: undefined }, dataset, trainSeconds: log.seconds, finalLog: log.log.at(-1), parity, evaluation, timings };
   await writeFile(path.join(staging, 'training.json'), JSON.stringify(training, null, 2));
   await mkdir(o.out, { recursive: true });
   for (const f of SHIPPED) {

@@ -123,6 +123,8 @@ export async function prepare(o: Options): Promise<void> {
   const index = {
     world: path.resolve(o.world), seed: meta.seed, images: imagePaths.length, imageSize: IMAGE_SIZE, captions: caps.length,
     seqLen, maxLength: MAX_LENGTH, vocabSize: table.tokens.length, wordDim: table.dim, wordStats: table.stats,
+    // Row 0 of both tensors, by source, so the pipeline can check torch and the served ONNX agree.
+    probe: { text: caps[0].text, image: path.resolve(imagePaths[0]) },
     trainProducts: train.length, heldOutProducts: products.length - train.length, posts: imagePaths.length - train.length,
   };
   await writeFile(path.join(o.data, 'index.json'), JSON.stringify(index, null, 1));
