@@ -29,6 +29,18 @@ describe('worker-thread embedder', () => {
     await expect(embedder.embedTexts(['x'])).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
   });
 
+  it('reports a crashed worker as MODEL_UNAVAILABLE and replaces it on the next call', async () => {
+    const crashy = { module: new URL('./crashy-embedder.ts', import.meta.url).href, exportName: 'createCrashyEmbedder' };
+    const embedder = await createWorkerEmbedder({ modelsDir: 'unused', modelId: 'crashy', factory: crashy });
+    try {
+      await expect(embedder.embedTexts(['__crash__'])).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringContaining('stopped') });
+      const [v] = await embedder.embedTexts(['still here']);
+      expect(v).toHaveLength(embedder.dimension);
+    } finally {
+      await embedder.close();
+    }
+  });
+
   it('fails start-up with MODEL_UNAVAILABLE when the model cannot be loaded', async () => {
     // The real ClipEmbedder runs in the worker and reports the missing model folder.
     const err = await createWorkerEmbedder({ modelsDir: '/nonexistent-models', modelId: 'nope' }).catch((e: unknown) => e);
