@@ -25,7 +25,12 @@ const pageErrors: string[] = [];
 
 async function shot(name: string, width: number): Promise<void> {
   await page.setViewportSize({ width, height: 900 });
-  await page.waitForTimeout(150); // let the layout settle after the resize
+  // Sticky header and sidebar would be painted mid-page in a full-page shot taken scrolled down.
+  // A smooth scroll still running (shop the look scrolls to its results) would win over a plain scrollTo.
+  await page.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
+  await page.waitForTimeout(300); // let the layout settle after the resize
+  await page.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
+  await page.waitForFunction(() => [...document.images].every((img) => img.complete));
   await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
 }
 

@@ -22,7 +22,6 @@ function productFigure(product: ProductCard): HTMLElement {
     h('img', {
       src: product.imageUrl,
       alt: `${product.title} by ${product.brand}`,
-      loading: 'lazy',
       width: 320,
       height: 320,
     }),
@@ -36,7 +35,6 @@ function inspirationFigure(inspo: InspiredBy): HTMLElement {
     h('img', {
       src: inspo.postImageUrl,
       alt: `Post by ${at(inspo.handle)}: ${inspo.caption || 'outfit photo'}`,
-      loading: 'lazy',
       width: 320,
       height: 320,
     }),

@@ -34,7 +34,7 @@ function postButton(creator: CreatorDetail, post: CreatorPost, onPick: (post: Cr
         'aria-label': `Shop the look of ${at(creator.handle)}'s post: ${post.caption || 'outfit photo'}`,
         onclick: () => onPick(post, creator),
       },
-      h('img', { src: post.imageUrl, alt: `${at(creator.handle)}: ${post.caption || 'outfit photo'}`, loading: 'lazy', width: 96, height: 96 }),
+      h('img', { src: post.imageUrl, alt: `${at(creator.handle)}: ${post.caption || 'outfit photo'}`, width: 96, height: 96 }),
     ),
   );
 }
