@@ -64,7 +64,10 @@ async function setConsent(purpose: string, on: boolean): Promise<void> {
   const toggle = page.locator(`#consent-${purpose}`);
   await expect.poll(() => toggle.isEnabled()).toBe(true);
   if ((await toggle.isChecked()) !== on) {
-    await toggle.setChecked(on);
+    // By keyboard, as a keyboard-only user would: focus the labelled switch, press Space.
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => toggle.isChecked()).toBe(on);
     await expect.poll(() => toggle.isEnabled()).toBe(true);
   }
   await gridSettled();
@@ -186,7 +189,11 @@ describe('demo page in a real browser', () => {
     await page.waitForSelector('[data-testid=personalized-note]');
   });
 
-  it('runs a text search', async () => {
+  it('runs a text search, and explains an empty one instead of sending it', async () => {
+    await page.fill('#search-text', '   ');
+    await page.press('#search-text', 'Enter');
+    expect(await page.locator('[data-testid=search-error]').innerText()).toContain('Type what you are looking for');
+
     const target = server.world.products.find((p) => !p.sensitive && p.attributes)!;
     const query = `${target.attributes!.colour} ${target.attributes!.category}`;
     await page.fill('#search-text', query);
