@@ -48,7 +48,7 @@ describe('runEval on a tiny generated world', () => {
     expect(result.auditedUsers).toBe(40);
     expect(result.evaluatedUsers).toBeGreaterThan(0);
     expect(result.evaluatedUsers).toBeLessThan(40); // the world has shoppers without consent and minors
-    expect(result.methods.map((m) => m.id)).toEqual(['random', 'popularity', 'editorial', 'text-only', 'image-only', 'fused', 'fused-single-centroid', 'fused-no-mmr']);
+    expect(result.methods.map((m) => m.id)).toEqual(['random', 'popularity', 'editorial', 'oracle', 'text-only', 'image-only', 'fused', 'fused-single-centroid', 'fused-no-mmr']);
   });
 
   it('reports the metrics of the lists the methods actually returned', () => {
@@ -67,7 +67,7 @@ describe('runEval on a tiny generated world', () => {
 
   it('finds no consent violation in any core method, and audits only core methods', () => {
     for (const m of result.methods) {
-      if (['random', 'popularity', 'editorial'].includes(m.id)) expect(m.consent).toBeNull();
+      if (['random', 'popularity', 'editorial', 'oracle'].includes(m.id)) expect(m.consent).toBeNull();
       else expect(m.consent, m.id).toEqual({ profiledWithoutConsent: 0, healthWithoutExplicitConsent: 0, minorsProfiled: 0, nonOptedCreators: 0, total: 0 });
     }
   });
