@@ -1,0 +1,72 @@
+/**
+ * Checks that the index benchmark's synthetic vectors look like the shipped model's real product
+ * vectors, on the two statistics that decide how hard ANN search is: local intrinsic dimension
+ * (MLE, Levina & Bickel 2004, k = 20) and the cosine of the 1st / 10th nearest neighbour.
+ *
+ *   npm run bench:calibrate
+ *
+ * Real vectors: fixtures/ products embedded and fused by the service's ingest into a temp folder.
+ * Synthetic: bench/lib/vectors.ts at the same count, for several within-cluster ranks.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
+import { ExactIndex } from '../src/index/exact-index.js';
+import { ingestProducts } from '../src/ingest/catalog.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { clusteredVectors } from './lib/vectors.js';
+import { fmt, markdownTable, writeOut } from './lib/stats.js';
+
+const K = 20;
+
+/** Mean MLE local intrinsic dimension and mean 1-NN / 10-NN cosine over a sample of points. */
+export function spaceStats(rows: Float32Array[], sample = 300): { lid: number; nn1: number; nn10: number } {
+  const dim = rows[0]!.length;
+  const index = new ExactIndex({ modelId: 'x', dimension: dim });
+  rows.forEach((v, i) => index.upsert(String(i), v));
+  let lid = 0;
+  let nn1 = 0;
+  let nn10 = 0;
+  const step = Math.max(1, Math.floor(rows.length / sample));
+  let n = 0;
+  for (let i = 0; i < rows.length && n < sample; i += step, n++) {
+    const hits = index.search(rows[i]!, K + 1).filter((h) => h.id !== String(i)).slice(0, K);
+    // Euclidean distance between unit vectors: sqrt(2 - 2 cos).
+    const d = hits.map((h) => Math.sqrt(Math.max(1e-12, 2 - 2 * h.score)));
+    const far = d[K - 1]!;
+    lid += (K - 1) / d.slice(0, K - 1).reduce((s, x) => s + Math.log(far / x), 0);
+    nn1 += hits[0]!.score;
+    nn10 += hits[9]!.score;
+  }
+  return { lid: lid / n, nn1: nn1 / n, nn10: nn10 / n };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+  const dir = mkdtempSync(join('.bench-tmp', 'calibrate-'));
+  const store = openSqliteStore({ path: join(dir, 'store.db') });
+  const products = JSON.parse(readFileSync(join(config.WORLD_DIR, 'products.json'), 'utf8'));
+  const noIndex = { upsert() {}, flush: async () => {} } as never;
+  await ingestProducts(products, { store, productIndex: noIndex, embedder, config: { worldDir: config.WORLD_DIR, allowedImageHosts: [], imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT, mediaDir: join(dir, 'media') } });
+  const real = (await store.allVectors('product', embedder.modelId)).map((r) => r.vector);
+  await store.close();
+  await embedder.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  const rows: Array<Array<string | number>> = [];
+  const r = spaceStats(real);
+  rows.push([`real: ${embedder.modelId} fused product vectors (${real.length}, ${real[0]!.length}-d)`, r.lid, r.nn1, r.nn10]);
+  for (const rank of [8, 16, 24, 32]) {
+    const flat = clusteredVectors({ count: real.length, dim: 512, seed: 1, rank });
+    const s = spaceStats(Array.from({ length: real.length }, (_, i) => flat.subarray(i * 512, (i + 1) * 512)));
+    rows.push([`synthetic, within-cluster rank ${rank}${rank === 24 ? ' (benchmark default)' : ''}`, s.lid, s.nn1, s.nn10]);
+  }
+  const table = markdownTable(['vectors', `LID (MLE, k=${K})`, '1-NN cosine', '10-NN cosine'], rows);
+  console.log(table);
+  writeOut('reports/bench/calibration.md', `Synthetic vs real vectors at ${real.length} points (npm run bench:calibrate):\n\n${table}\n`);
+  void fmt;
+}
+
+await main();

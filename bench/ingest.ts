@@ -1,0 +1,76 @@
+/**
+ * Ingest of 10k products end to end with the shipped model: read image, embed image + text in the
+ * model worker(s), fuse, store (SQLite), index (HNSW), through the same `ingestWorld` as
+ * `npm run ingest`. Target: ≤ 60 s on this machine.
+ *
+ *   npm run bench:ingest -- [--products 10000]
+ *
+ * The 10k-product world is generated once into .bench-tmp/ (seeded, so every run ingests the same
+ * files) and the data folder is fresh on every run, so the embedding cache starts empty.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
+import { HnswVectorIndex } from '../src/index/hnsw-index.js';
+import { ingestWorld, type WorldStage } from '../src/ingest/world.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { generateWorld } from '../src/world/generate.js';
+import { machineInfo, machineLine } from './lib/machine.js';
+import { fmt, parseArgs, writeOut } from './lib/stats.js';
+
+const args = parseArgs(process.argv.slice(2));
+const count = Number(args.get('products') ?? 10_000);
+
+export interface IngestBenchResult {
+  products: number;
+  seconds: number;
+  productsPerS: number;
+  embedThreads: number;
+  model: string;
+  indexSettings: { m: number; efConstruction: number };
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  console.log(machineLine(machine));
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const worldDir = join('.bench-tmp', `world-${count}`);
+  if (!existsSync(join(worldDir, 'users.json'))) {
+    console.log(`generating a ${count}-product world in ${worldDir} (once)`);
+    await generateWorld({ seed: 10_007, outDir: worldDir, products: count, creators: 4, postsPerCreator: 2, users: 4 });
+  }
+  const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+  const dataDir = mkdtempSync(join('.bench-tmp', 'ingest-'));
+  const store = openSqliteStore({ path: join(dataDir, 'store.db') });
+  const productIndex = await HnswVectorIndex.open({ dir: join(dataDir, 'index'), name: 'products', modelId: embedder.modelId, dimension: embedder.dimension, rebuild: async () => [] });
+  const stageStart = new Map<WorldStage, number>();
+  const stageEnd = new Map<WorldStage, number>();
+  let last = 0;
+  await ingestWorld(worldDir, { store, productIndex, embedder, config: { worldDir, allowedImageHosts: [], imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT, mediaDir: join(dataDir, 'media') } }, (p) => {
+    if (!stageStart.has(p.stage)) stageStart.set(p.stage, performance.now());
+    if (p.done === p.total) stageEnd.set(p.stage, performance.now());
+    if (p.stage === 'products' && performance.now() - last > 5000) {
+      last = performance.now();
+      console.log(`  ${p.done}/${p.total} products`);
+    }
+  });
+  const flushStart = performance.now();
+  await productIndex.flush();
+  const seconds = (stageEnd.get('products')! - stageStart.get('products')! + performance.now() - flushStart) / 1000;
+  const settings = (productIndex as unknown as { settings: { m: number; efConstruction: number } }).settings;
+  const result: IngestBenchResult = { products: count, seconds, productsPerS: count / seconds, embedThreads: config.EMBED_THREADS, model: embedder.modelId, indexSettings: settings };
+  console.log(`ingested ${count} products in ${fmt(seconds)} s (${fmt(result.productsPerS)} products/s)`);
+  await store.close();
+  await embedder.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  writeOut('reports/bench/ingest.json', JSON.stringify({ machine, result }, null, 2));
+  writeOut('reports/bench/ingest.md', `${machineLine(machine)}\n\n${renderIngestMarkdown(result)}`);
+}
+
+export function renderIngestMarkdown(r: IngestBenchResult): string {
+  const verdict = r.seconds <= 60 ? 'meets the ≤ 60 s target' : `misses the ≤ 60 s target by ${fmt(r.seconds - 60)} s (${fmt(r.seconds / 60)}x)`;
+  return `Ingest of ${r.products.toLocaleString('en-US')} products end to end (image read, embed image + text with \`${r.model}\` in ${r.embedThreads} worker thread(s), fuse, SQLite, HNSW M=${r.indexSettings.m}/efConstruction=${r.indexSettings.efConstruction}, flush): **${fmt(r.seconds)} s**, ${fmt(r.productsPerS)} products/s; ${verdict}.`;
+}
+
+await main();

@@ -1,0 +1,51 @@
+/** autocannon driven from a child process; returns the numbers the benchmark reports. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  requests: LoadRequest[];
+  headers: Record<string, string>;
+  /** Requests per second over all connections; omit for a closed loop at full speed. */
+  overallRate?: number;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+export function runLoad(o: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./load-child.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('error', reject);
+    child.once('close', () => {
+      try {
+        const r = JSON.parse(out);
+        if (r.error) reject(new Error(`autocannon: ${r.error}`));
+        else resolve(r as LoadResult);
+      } catch {
+        reject(new Error(`autocannon child printed no result: ${out.slice(0, 200)}`));
+      }
+    });
+    child.stdin.end(JSON.stringify(o));
+  });
+}
