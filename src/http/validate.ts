@@ -29,8 +29,9 @@ export function validate(schemas: Schemas): RequestHandler {
     for (const part of ['params', 'query', 'body'] as const) {
       const schema = schemas[part];
       if (!schema) continue;
-      // A body-less request (no JSON content) validates as an empty object, so the schema says what is missing.
-      const input = part === 'body' && req.body === undefined ? {} : valid[part];
+      // A body-less request (no JSON content) validates as an empty object, so the schema says what
+      // is missing; an empty query parameter (`?category=`) means "not given", as forms send it.
+      const input = part === 'body' && req.body === undefined ? {} : part === 'query' ? withoutEmpty(req.query) : valid[part];
       const result = schema.safeParse(input);
       if (result.success) valid[part] = result.data;
       else
@@ -45,6 +46,10 @@ export function validate(schemas: Schemas): RequestHandler {
     res.locals.valid = valid;
     next();
   };
+}
+
+function withoutEmpty(query: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));
 }
 
 /** What `validate` parsed for this request. */

@@ -43,6 +43,13 @@ describe('bad input never yields a 500', () => {
     expectError(repeated, 400, 'VALIDATION_FAILED');
   });
 
+  it('empty query parameters count as not given', async () => {
+    const res = await request(app).get('/v1/users/u1/recommendations?limit=3&category=&minPrice=&maxPrice=&diversity=').set(APP);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(3);
+    expect(res.body.diversity).toBe(0.3);
+  });
+
   it('a search with neither text nor image is a validation error', async () => {
     const res = await request(app).post('/v1/search').set(APP).send({ limit: 5 });
     expectError(res, 400, 'VALIDATION_FAILED');
