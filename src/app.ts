@@ -109,7 +109,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       throw new Error(`createApp: ${s.method.toUpperCase()} ${s.path} is missing from ACCESS in src/http/auth.ts`);
     }
   }
-  const openapi = buildOpenApi(specs, ACCESS);
+  const openapi = buildOpenApi(specs, ACCESS, config.PUBLIC_BASE_URL);
 
   const app = express();
   app.disable('x-powered-by');

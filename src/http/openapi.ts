@@ -42,7 +42,7 @@ function parameters(spec: RouteDoc): Json[] {
 export type RouteDoc = Omit<RouteSpec, 'handle'>;
 
 /** Builds the OpenAPI 3.1 document for the given routes and access table. */
-export function buildOpenApi(specs: readonly RouteDoc[], access: readonly AccessRule[]): Json {
+export function buildOpenApi(specs: readonly RouteDoc[], access: readonly AccessRule[], serverUrl?: string): Json {
   const paths: Record<string, Record<string, Json>> = {};
   const accessOf = (method: string, path: string) => access.find((a) => a.method === method.toUpperCase() && a.path === path)?.access ?? 'admin';
   const security = (method: string, path: string) => {
@@ -72,6 +72,7 @@ export function buildOpenApi(specs: readonly RouteDoc[], access: readonly Access
   }
   return {
     openapi: '3.1.0',
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     info: { title: 'Creator-style shopping recommender', version: '0.1.0', description: 'Recommends catalog products in the style of the creators a shopper follows, under consent rules, with disclosed affiliate links.' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },

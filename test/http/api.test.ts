@@ -104,6 +104,7 @@ describe('API behaviour', () => {
   it('serves an OpenAPI document generated from the route schemas', async () => {
     const doc = (await request(t.app).get('/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
+    expect(doc.servers).toEqual([{ url: 'http://localhost:3000' }]);
     const recs = doc.paths['/v1/users/{id}/recommendations'].get;
     expect(recs['x-scope']).toBe('app');
     expect(recs.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['id', 'limit', 'diversity', 'category', 'minPrice', 'maxPrice']));
