@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ClipEmbedder } from '../../src/embed/clip-embedder.js';
-import { generateWorld } from '../../src/world/generate.js';
+import { GENERATOR_VERSION, generateWorld } from '../../src/world/generate.js';
 import { evaluateHeldOut, loadProducts } from './evaluate.js';
 import { prepare } from './prepare.js';
 
@@ -51,7 +51,9 @@ function run(cmd: string, args: string[]): Promise<void> {
 async function worldMatches(dir: string, o: PipelineOptions): Promise<boolean> {
   try {
     const meta = JSON.parse(await readFile(path.join(dir, 'world.json'), 'utf8'));
-    return meta.seed === o.seed && meta.counts.products === o.products && meta.counts.creators === o.creators;
+    // A generator change (e.g. new leopard rendering) silently invalidates a cached world.
+    const same = meta.seed === o.seed && meta.counts.products === o.products && meta.counts.creators === o.creators;
+    return same && meta.generatorVersion === GENERATOR_VERSION;
   } catch {
     return false;
   }
@@ -111,7 +113,7 @@ export async function runPipeline(o: PipelineOptions): Promise<Record<string, un
 
   const log = JSON.parse(await readFile(path.join(data, 'train_log.json'), 'utf8'));
   const index = JSON.parse(await readFile(path.join(data, 'index.json'), 'utf8'));
-  const { world: _absolute, ...dataset } = index;
+  const { world: _absolute, probe: _probe, ...dataset } = index;
   const training = { options: { ...o, work: undefined }, dataset, trainSeconds: log.seconds, finalLog: log.log.at(-1), parity, evaluation, timings };
   await writeFile(path.join(staging, 'training.json'), JSON.stringify(training, null, 2));
   await mkdir(o.out, { recursive: true });
