@@ -107,7 +107,7 @@ async function runSize(n: number): Promise<SizeResult> {
     dispose();
   }
 
-  const configs = parseConfigs(args.get('configs') ?? (n >= 50_000 ? '16:64,32:64' : '16:200,16:64,24:64,32:64'));
+  const configs = parseConfigs(args.get('configs') ?? (n >= 50_000 ? '16:64,32:64,24:100' : '16:200,16:64,24:64,32:64'));
   const buildRepeats = n >= 50_000 ? 1 : repeats;
   for (const [m, efConstruction] of configs) {
     let index!: hnswlib.HierarchicalNSW;

@@ -31,9 +31,12 @@ export interface LoadResult {
   non2xx: number;
 }
 
-export function runLoad(o: LoadOptions): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./load-child.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** A running load: await it for the summary; `stop()` ends it early (the summary covers the run so far). */
+export type RunningLoad = Promise<LoadResult> & { stop(): void };
+
+export function runLoad(o: LoadOptions): RunningLoad {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./load-child.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const done = new Promise<LoadResult>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.once('error', reject);
@@ -48,4 +51,5 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
     });
     child.stdin.end(JSON.stringify(o));
   });
+  return Object.assign(done, { stop: () => void child.kill('SIGTERM') });
 }
