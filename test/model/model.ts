@@ -1,0 +1,33 @@
+/** Shared set-up for the model tests: the REAL shipped model from models/, no fakes. */
+import path from 'node:path';
+import { ClipEmbedder } from '../../src/embed/clip-embedder.js';
+
+export const MODELS_DIR = path.resolve('models');
+export const MODEL_ID = 'style-clip-mini';
+export const FIXTURES = path.resolve('fixtures');
+
+export function loadShippedModel(): Promise<ClipEmbedder> {
+  return ClipEmbedder.create({ modelsDir: MODELS_DIR, modelId: MODEL_ID });
+}
+
+/** Indices of `vectors` sorted by similarity to `query`, best first. */
+export function rank(query: Float32Array, vectors: readonly Float32Array[]): number[] {
+  const scores = vectors.map((v) => v.reduce((s, x, i) => s + x * query[i], 0));
+  return scores.map((s, i) => [s, i]).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+}
+
+/** Pearson correlation of two score lists. */
+export function pearson(a: readonly number[], b: readonly number[]): number {
+  const mean = (x: readonly number[]) => x.reduce((s, v) => s + v, 0) / x.length;
+  const ma = mean(a);
+  const mb = mean(b);
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  a.forEach((x, i) => {
+    num += (x - ma) * (b[i] - mb);
+    da += (x - ma) ** 2;
+    db += (b[i] - mb) ** 2;
+  });
+  return num / Math.sqrt(da * db);
+}
