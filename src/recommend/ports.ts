@@ -1,21 +1,14 @@
 /**
  * What the recommendation core needs from the consent and affiliate modules. They are injected
  * (createRecommender / createApp deps) so tests can pass simple stand-ins; the real ones are
- * `decideConsent` in `src/consent/` and `createTagger` in `src/affiliate/`. The shapes are
- * declared here structurally so the core compiles on its own.
+ * `decideConsent` in `src/consent/` and `createTagger` in `src/affiliate/`. Only types are
+ * imported from them, so the core has no runtime dependency on either.
  */
-import type { AgeBand, ConsentEvent, ConsentPurpose, Creator, Product } from '../world/schema.js';
+import type { ConsentDecision } from '../consent/decide.js';
+import type { AgeBand, ConsentEvent, Creator, Product } from '../world/schema.js';
 
-/** Which purposes apply to a shopper right now (see `src/consent/decide.ts`). */
-export interface ConsentDecision {
-  personalization: boolean;
-  clickTracking: boolean;
-  health: boolean;
-  minor: boolean;
-  applied: ConsentPurpose[];
-  /** A sentence the UI shows when personalization is off; null when it is on. */
-  reason: string | null;
-}
+/** Which purposes apply to a shopper right now: one definition, owned by the consent module. */
+export type { ConsentDecision };
 
 /** The consent policy bound into a function: decides from the shopper and their ledger. */
 export type ConsentDecider = (
