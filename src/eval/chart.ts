@@ -17,7 +17,7 @@ export function renderChart(result: EvalResult): string {
   ];
   const methods = result.methods;
   const top = Math.max(0.1, Math.ceil(Math.max(...methods.flatMap((m) => series.map((s) => s.get(m)))) * 10) / 10);
-  const plot = { x: 60, y: 40, w: Math.max(480, methods.length * 96), h: 260 };
+  const plot = { x: 60, y: 40, w: Math.max(480, methods.length * 124), h: 260 };
   const width = plot.x + plot.w + 20;
   const height = plot.y + plot.h + 90;
   const group = plot.w / methods.length;

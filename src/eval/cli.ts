@@ -13,7 +13,7 @@ import { loadConfig } from '../config.js';
 import { createWorkerEmbedder } from '../embed/worker-pool.js';
 import { runEval } from './harness.js';
 import { prepareWorld } from './prepare.js';
-import { fusedOverPopularity, resultTable, writeReport } from './report.js';
+import { fusedOverPopularity, fusedOverPopularityCI, resultTable, writeReport } from './report.js';
 import { loadEvalWorld } from './world.js';
 
 const USAGE = 'usage: npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme]';
@@ -57,7 +57,8 @@ async function main(): Promise<void> {
       };
       const paths = writeReport(result, context, values.out);
       const table = resultTable(result);
-      console.log(`\n${table}\n\nfused / popularity nDCG@${k}: ${fusedOverPopularity(result)?.toFixed(2)}x; ${result.evaluatedUsers} shoppers scored`);
+      const ci = fusedOverPopularityCI(result);
+      console.log(`\n${table}\n\nfused / popularity nDCG@${k}: ${fusedOverPopularity(result)?.toFixed(2)}x (95% CI ${ci?.low.toFixed(2)}–${ci?.high.toFixed(2)}); ${result.evaluatedUsers} shoppers scored`);
       console.log(`wrote ${paths.md}, ${paths.json}, ${paths.svg}`);
       if (values['update-readme']) updateReadme(table, paths.md, result.world.name);
       const violations = result.methods.reduce((s, m) => s + (m.consent?.total ?? 0), 0);

@@ -31,6 +31,8 @@ export interface MethodResult {
   consent: ConsentViolations | null;
   /** Top-k per evaluated shopper, for inspection and tests. */
   lists: Record<string, string[]>;
+  /** nDCG@k per evaluated shopper, in the same shopper order for every method (for paired statistics). */
+  ndcgPerUser: number[];
 }
 
 export interface EvalResult {
@@ -126,7 +128,7 @@ export async function runEval(world: EvalWorld, prepared: PreparedWorld, o: Eval
 function score(
   evaluated: EvalWorld['users'], top: Map<string, string[]>, deep: Map<string, string[]>, k: number, deepK: number,
   catalogSize: number, vectors: Map<string, Float32Array>, popularity: Map<string, number>,
-): { metrics: MethodMetrics; lists: Record<string, string[]> } {
+): { metrics: MethodMetrics; lists: Record<string, string[]>; ndcgPerUser: number[] } {
   const per = evaluated.map((u) => {
     const relevant = new Set(u.heldOut);
     const t = top.get(u.id) ?? [];
@@ -148,5 +150,6 @@ function score(
       coverage: catalogCoverage(Object.values(lists), catalogSize, k), diversity: avg('diversity'), novelty: avg('novelty'),
     },
     lists,
+    ndcgPerUser: per.map((p) => p.ndcgAtK),
   };
 }

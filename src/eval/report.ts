@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from './chart.js';
 import type { EvalResult } from './harness.js';
+import { bootstrapRatio } from './metrics.js';
 
 export interface ReportContext {
   modelId: string;
@@ -35,8 +36,16 @@ export function fusedOverPopularity(r: EvalResult): number | null {
   return fused === undefined || pop === undefined ? null : pop === 0 ? Infinity : fused / pop;
 }
 
+/** Paired bootstrap 95% interval of the fused / popularity nDCG ratio over shoppers. */
+export function fusedOverPopularityCI(r: EvalResult): { low: number; high: number } | null {
+  const fused = r.methods.find((m) => m.id === 'fused');
+  const pop = r.methods.find((m) => m.id === 'popularity');
+  return fused && pop && fused.ndcgPerUser.length > 0 ? bootstrapRatio(fused.ndcgPerUser, pop.ndcgPerUser) : null;
+}
+
 export function renderMarkdown(r: EvalResult, c: ReportContext, chartFile: string): string {
   const ratio = fusedOverPopularity(r);
+  const ci = fusedOverPopularityCI(r);
   const violations = r.methods.reduce((s, m) => s + (m.consent?.total ?? 0), 0);
   return [
     `# Offline evaluation: world "${r.world.name}"${r.world.seed === null ? '' : ` (seed ${r.world.seed})`}`,
@@ -49,7 +58,7 @@ export function renderMarkdown(r: EvalResult, c: ReportContext, chartFile: strin
     '',
     `![methods compared](${chartFile})`,
     '',
-    `**Fused vs popularity, nDCG@${r.k}: ${ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`}** (target ≥ 2x). Consent violations over all audited lists: **${violations}** (must be 0).`,
+    `**Fused vs popularity, nDCG@${r.k}: ${ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`}**${ci ? ` (95% bootstrap interval over shoppers ${ci.low.toFixed(2)}x–${ci.high.toFixed(2)}x)` : ''} (target ≥ 2x). Consent violations over all audited lists: **${violations}** (must be 0).`,
     c.cacheMisses > 0 ? `\nNote: ${c.cacheMisses} image/text embeddings were missing from the ingest cache and were recomputed for the modality variants.` : '',
     '',
     '## How to read it',
@@ -70,6 +79,6 @@ export function writeReport(r: EvalResult, c: ReportContext, dir = 'reports'): {
   const paths = { md: join(dir, `${stem}.md`), json: join(dir, `${stem}.json`), svg: join(dir, `${stem}.svg`) };
   writeFileSync(paths.svg, renderChart(r));
   writeFileSync(paths.md, renderMarkdown(r, c, `${stem}.svg`));
-  writeFileSync(paths.json, JSON.stringify({ ...c, ...r, fusedOverPopularityNdcg: fusedOverPopularity(r) }, null, 2) + '\n');
+  writeFileSync(paths.json, JSON.stringify({ ...c, ...r, fusedOverPopularityNdcg: fusedOverPopularity(r), fusedOverPopularityNdcgCI95: fusedOverPopularityCI(r) }, null, 2) + '\n');
   return paths;
 }
