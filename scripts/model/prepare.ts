@@ -22,7 +22,8 @@ import { pretokenize, writePreprocessor, writeTokenizer } from './model-files.js
 import { toHalf, writeTensor } from './tensor-files.js';
 import { buildWordTable } from './word-vectors.js';
 
-export const IMAGE_SIZE = 64;
+/** 80 px (not 64): leopard rosettes vs polka dots on small items (sunglasses, hats) need the pixels. */
+export const IMAGE_SIZE = 80;
 export const MAX_LENGTH = 64;
 
 interface Options {
