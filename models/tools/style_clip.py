@@ -86,7 +86,7 @@ def conv_bn(cin, cout, stride):
 
 
 class VisionTower(nn.Module):
-    def __init__(self, image_size=64, channels=(16, 32, 64, 128), dim=128, hidden=256):
+    def __init__(self, image_size=64, channels=(16, 48, 64, 128), dim=128, hidden=256):
         super().__init__()
         c1, c2, c3, c4 = channels
         self.stem = nn.Sequential(conv_bn(3, c1, 2), conv_bn(c1, c2, 2), conv_bn(c2, c2, 1))  # 16x16
@@ -96,7 +96,7 @@ class VisionTower(nn.Module):
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(c4 * side * side, hidden), nn.ReLU(inplace=True))
         # Globally pooled mid-level maps are texture statistics: they tell stripes from dots from
         # florals wherever the item sits. Pooled raw pixels give colour cheaply.
-        self.texture = nn.Linear(c2 + c3, hidden)
+        self.texture = nn.Sequential(nn.Linear(2 * (c2 + c3), hidden), nn.ReLU(inplace=True), nn.Linear(hidden, hidden))
         self.colour = nn.Linear(3 * 4, hidden)
         self.proj = nn.Linear(hidden, dim, bias=False)
 
@@ -104,7 +104,8 @@ class VisionTower(nn.Module):
         s = self.stem(pixel_values)
         m = self.mid(s)
         h = self.head(self.top(m))
-        tex = torch.cat([s.mean(dim=(2, 3)), m.mean(dim=(2, 3))], dim=1)
+        # Mean says how much of a motif there is, max says whether it occurs at all (small items).
+        tex = torch.cat([s.mean(dim=(2, 3)), m.mean(dim=(2, 3)), s.amax(dim=(2, 3)), m.amax(dim=(2, 3))], dim=1)
         p = F.adaptive_avg_pool2d(pixel_values, 2).flatten(1)
         h = h + self.texture(tex) + self.colour(p)
         return F.normalize(self.proj(h), dim=-1)
