@@ -91,3 +91,14 @@ const doc = [
 ].join('\n');
 writeFileSync('BENCHMARKS.md', doc);
 console.log('\nwrote BENCHMARKS.md');
+
+// The README shows the targets table between its bench markers; nothing else in it is touched.
+const [START, END] = ['<!-- bench:start -->', '<!-- bench:end -->'];
+const readme = existsSync('README.md') ? readFileSync('README.md', 'utf8') : '';
+const a = readme.indexOf(START);
+const b = readme.indexOf(END);
+if (a >= 0 && b > a) {
+  const table = markdownTable(['target (this 2-core machine)', 'measured', 'verdict'], targets());
+  writeFileSync('README.md', `${readme.slice(0, a)}${START}\nLatest targets (details, machine and analysis in [BENCHMARKS.md](BENCHMARKS.md)):\n\n${table}\n${readme.slice(b)}`);
+  console.log('updated the README targets table');
+}

@@ -16,7 +16,7 @@ import { ExactIndex } from '../src/index/exact-index.js';
 import { ingestProducts } from '../src/ingest/catalog.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { clusteredVectors } from './lib/vectors.js';
-import { fmt, markdownTable, writeOut } from './lib/stats.js';
+import { benchTmp, fmt, markdownTable, writeOut } from './lib/stats.js';
 
 const K = 20;
 
@@ -45,7 +45,7 @@ export function spaceStats(rows: Float32Array[], sample = 300): { lid: number; n
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
-  const dir = mkdtempSync(join('.bench-tmp', 'calibrate-'));
+  const dir = mkdtempSync(join(benchTmp(), 'calibrate-'));
   const store = openSqliteStore({ path: join(dir, 'store.db') });
   const products = JSON.parse(readFileSync(join(config.WORLD_DIR, 'products.json'), 'utf8'));
   const noIndex = { upsert() {}, flush: async () => {} } as never;

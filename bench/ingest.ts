@@ -20,7 +20,7 @@ import { ingestWorld, type WorldStage } from '../src/ingest/world.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { generateWorld } from '../src/world/generate.js';
 import { machineInfo, machineLine } from './lib/machine.js';
-import { fmt, parseArgs, writeOut } from './lib/stats.js';
+import { benchTmp, fmt, parseArgs, writeOut } from './lib/stats.js';
 
 const args = parseArgs(process.argv.slice(2));
 const count = Number(args.get('products') ?? 10_000);
@@ -37,7 +37,7 @@ export interface IngestBenchResult {
 async function ingestOnce(worldDir: string, threads: number): Promise<IngestBenchResult> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads });
-  const dataDir = mkdtempSync(join('.bench-tmp', 'ingest-'));
+  const dataDir = mkdtempSync(join(benchTmp(), 'ingest-'));
   const store = openSqliteStore({ path: join(dataDir, 'store.db') });
   const productIndex = await HnswVectorIndex.open({ dir: join(dataDir, 'index'), name: 'products', modelId: embedder.modelId, dimension: embedder.dimension, rebuild: async () => [] });
   const stageStart = new Map<WorldStage, number>();
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   console.log(machineLine(machine));
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const threads = Number(args.get('threads') ?? config.EMBED_THREADS);
-  const worldDir = join('.bench-tmp', `world-${count}`);
+  const worldDir = join(benchTmp(), `world-${count}`);
   if (!existsSync(join(worldDir, 'users.json'))) {
     console.log(`generating a ${count}-product world in ${worldDir} (once)`);
     await generateWorld({ seed: 10_007, outDir: worldDir, products: count, creators: 4, postsPerCreator: 2, users: 4 });

@@ -12,6 +12,7 @@ import { HnswVectorIndex } from '../../src/index/hnsw-index.js';
 import { ingestWorld } from '../../src/ingest/world.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Product } from '../../src/world/schema.js';
+import { benchTmp } from './stats.js';
 import { gaussian, rng } from './vectors.js';
 
 export interface BigCatalog {
@@ -37,7 +38,7 @@ export interface BigCatalogOptions {
 
 export async function openBigCatalog(o: BigCatalogOptions): Promise<BigCatalog> {
   const tag = `${o.embedder.modelId}-${o.modelFingerprint}-${o.size}-m${o.m ?? 'default'}-efc${o.efConstruction ?? 'default'}`;
-  const dataDir = join('.bench-tmp', `api-${tag}`);
+  const dataDir = join(benchTmp(), `api-${tag}`);
   const ready = join(dataDir, 'ready.json');
   const store = openSqliteStore({ path: join(dataDir, 'store.db') });
   const open = () =>

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExactIndex } from '../../src/index/exact-index.js';
 import { HnswVectorIndex } from '../../src/index/hnsw-index.js';
+import { benchTmp } from './stats.js';
 
 export const idOf = (i: number) => `p${i}`;
 
@@ -18,7 +19,7 @@ export function projectExact(data: Float32Array, dim: number): ExactIndex {
 
 /** An empty shipped index in a temp folder (M/efConstruction as the service's defaults unless given). */
 export async function projectHnsw(dim: number, capacity: number, o: { m?: number; efConstruction?: number; efSearch?: number } = {}) {
-  const dir = mkdtempSync(join('.bench-tmp', 'hnsw-'));
+  const dir = mkdtempSync(join(benchTmp(), 'hnsw-'));
   const index = await HnswVectorIndex.open({ dir, name: 'bench', modelId: 'bench', dimension: dim, capacity, rebuild: async () => [], ...o });
   return { index, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -57,3 +57,9 @@ export function parseArgs(argv: readonly string[]): Map<string, string> {
   }
   return out;
 }
+
+/** The benchmarks' scratch folder (git-ignored), created on first use so a fresh clone works. */
+export function benchTmp(): string {
+  mkdirSync('.bench-tmp', { recursive: true });
+  return '.bench-tmp';
+}
