@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   const key = config.API_KEYS.find((k) => k.scope === 'app')!.key;
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
 
+  const catalogSize = (await store.counts()).products; // before the ingest scenarios add and remove products
   const users = await store.listUsers();
   const personalised: string[] = [];
   for (const u of users) if ((await core.recommend(u.id, { limit: 20, diversity: 0.3 })).personalized) personalised.push(u.id);
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
   const flushMs = performance.now() - flushStart;
   console.log(`one index flush at this size: ${fmt(flushMs)} ms`);
 
-  const result: ApiBenchResult = { products: (await store.counts()).products, build: big.build, scenarios, ingest: { ...ingest, flushMs } };
+  const result: ApiBenchResult = { products: catalogSize, build: big.build, scenarios, ingest: { ...ingest, flushMs } };
   if (args.has('fake-embedder')) return void console.log('dry run with the fake embedder: nothing written');
   writeOut('reports/bench/api.json', JSON.stringify({ machine, duration, result }, null, 2));
   writeOut('reports/bench/api.md', `${machineLine(machine)}; ${duration} s per scenario after a 2 s warm-up\n\n${renderApiMarkdown(result)}`);
