@@ -77,7 +77,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const decide: ConsentDecider = deps.consent.decide ?? ((user, events, now) => decideConsent(user, events, policy, now));
   const core = createCore({
     store, productIndex, embedder, catalog, tagger, decideConsent: decide, now: deps.now,
-    settings: { halfLifeDays: config.PROFILE_HALF_LIFE_DAYS, worldDir: config.WORLD_DIR, allowedImageHosts: config.ALLOWED_IMAGE_HOSTS },
+    settings: { halfLifeDays: config.PROFILE_HALF_LIFE_DAYS, worldDir: config.WORLD_DIR, allowedImageHosts: config.ALLOWED_IMAGE_HOSTS, responseCacheTtlS: config.RECOMMEND_CACHE_TTL_S },
   });
 
   const mediaDir = join(config.DATA_DIR, 'media');
@@ -100,7 +100,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       onConsentChange: (id) => core.userChanged(id),
       onCreatorOptInChange: (id) => core.creatorChanged(id),
     }),
-    ...redirectRoutes({ store, tagger, consentPolicy: policy, landing: deps.landing, now: deps.now }),
+    ...redirectRoutes({ store, tagger, consentPolicy: policy, landing: deps.landing, now: deps.now, onClick: (ref) => core.clicked(ref) }),
     ...reportRoutes({ store }),
   ];
   for (const s of specs) {

@@ -110,6 +110,7 @@ export const ConfigSchema = z.object({
   ALLOWED_IMAGE_HOSTS: csv.describe('Comma-separated hosts http(s) image URLs may be fetched from (empty: none).'),
   BODY_LIMIT: byteSize.describe('Largest accepted JSON body; larger bodies get 413.'),
   API_KEYS: apiKeys.describe('Comma-separated scope:key pairs (scopes admin, app). Dev defaults: admin:dev-admin-key,app:dev-app-key.'),
+  RECOMMEND_CACHE_TTL_S: int(30, 0, 3600).describe("Seconds a shopper's recommendation list may be served again from memory (0 = no cache). Consent is re-checked on every request; follows, consents, catalog changes and the shopper's clicks invalidate it at once."),
   PROFILE_HALF_LIFE_DAYS: number(30).pipe(z.number().positive()).describe('A post half this many days old counts half as much in a profile.'),
   LINK_SECRET: z.string().min(16).default('dev-link-secret-change-me-please').describe('HMAC secret signing /r/:token links (16+ chars).'),
   TOKEN_TTL: int(7 * 24 * 3600, 1).describe('Seconds a /r/:token link stays valid.'),

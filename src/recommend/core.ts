@@ -8,9 +8,11 @@
  * const list = await core.recommend('u0001', { limit: 10, diversity: 0.3 });
  */
 import { ProfileCache } from '../profile/cache.js';
+import { ProductVectors } from '../retrieve/product-vectors.js';
 import type { Product } from '../world/schema.js';
 import type { CoreDeps } from './deps.js';
-import { createRecommend, type RecommendOptions } from './recommend.js';
+import { createRecommend, type RecommendOptions, type RecommendState } from './recommend.js';
+import { ResponseCache } from './response-cache.js';
 import { createSearch } from './search.js';
 import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse } from './schemas.js';
 
@@ -26,22 +28,53 @@ export interface Core {
   productsUpserted(products: Product[]): void;
   /** Call after a product was removed from the store + index. */
   productRemoved(productId: string): void;
+  /** Call after a click was recorded under `userRef`: that shopper's list leaves clicked items out. */
+  clicked(userRef: string): void;
+  /** The profile cache. */
   readonly cache: ProfileCache;
+  /** The per-shopper response cache (disabled when `settings.responseCacheTtlS` is 0 or absent). */
+  readonly responses: ResponseCache;
 }
 
 export function createCore(deps: CoreDeps): Core {
-  const cache = new ProfileCache();
-  const recommend = createRecommend(deps, cache);
-  const { search, similar } = createSearch(deps);
+  const state: RecommendState = {
+    profiles: new ProfileCache(),
+    responses: new ResponseCache((deps.settings.responseCacheTtlS ?? 0) * 1000),
+    vectors: new ProductVectors(deps.store, deps.embedder.modelId),
+    refs: new Map(),
+  };
+  const { profiles: cache, responses, vectors } = state;
+  const recommend = createRecommend(deps, state);
+  const { search, similar } = createSearch(deps, vectors);
+  // Both caches hang off the same hooks, so nothing can invalidate one and forget the other.
   return {
     recommend,
     search,
     similar,
-    userChanged: (id) => cache.invalidateUser(id),
-    creatorChanged: (id) => cache.invalidateCreator(id),
-    productsUpserted: (products) => deps.catalog.upsert(products),
-    productRemoved: (id) => void deps.catalog.remove(id),
+    userChanged: (id) => {
+      cache.invalidateUser(id);
+      responses.invalidateUser(id);
+    },
+    creatorChanged: (id) => {
+      cache.invalidateCreator(id);
+      responses.invalidateCreator(id);
+    },
+    productsUpserted: (products) => {
+      deps.catalog.upsert(products);
+      vectors.invalidate(products.map((p) => p.id));
+      responses.clear();
+    },
+    productRemoved: (id) => {
+      deps.catalog.remove(id);
+      vectors.invalidate([id]);
+      responses.clear();
+    },
+    clicked: (ref) => {
+      const userId = state.refs.get(ref) ?? ref;
+      responses.invalidateUser(userId);
+    },
     cache,
+    responses,
   };
 }
 

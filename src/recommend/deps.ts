@@ -15,6 +15,8 @@ export interface CoreSettings {
   worldDir: string;
   /** Hosts whose http(s) images a search may fetch (ALLOWED_IMAGE_HOSTS). */
   allowedImageHosts: string[];
+  /** Seconds a shopper's recommendation response may be served again (RECOMMEND_CACHE_TTL_S); 0 or absent: no cache. */
+  responseCacheTtlS?: number;
 }
 
 export interface CoreDeps {

@@ -6,6 +6,7 @@
 import { AppError } from '../errors.js';
 import { weightedCentroid } from '../rank/vectors.js';
 import { productPredicate } from '../retrieve/filters.js';
+import type { ProductVectors } from '../retrieve/product-vectors.js';
 import type { CoreDeps } from './deps.js';
 import { productView, round4 } from './present.js';
 import { loadImage } from '../ingest/image-source.js';
@@ -14,7 +15,7 @@ import type { ProductFilters, SearchRequest, SearchResponse } from './schemas.js
 /** Text and image count equally in a combined query ("this photo, but in red"). */
 const QUERY_WEIGHTS = [0.5, 0.5];
 
-export function createSearch(deps: CoreDeps) {
+export function createSearch(deps: CoreDeps, vectors: ProductVectors) {
   const now = deps.now ?? (() => new Date());
 
   function respond(hits: Array<{ id: string; score: number }>): SearchResponse {
@@ -58,7 +59,7 @@ export function createSearch(deps: CoreDeps) {
    */
   async function similar(productId: string, limit: number, filters?: ProductFilters): Promise<SearchResponse> {
     const product = deps.catalog.get(productId);
-    const vector = product && (await deps.store.getVectors('product', [productId], deps.embedder.modelId)).get(productId);
+    const vector = product && (await vectors.getMany([productId]))[0];
     if (!product || !vector) throw new AppError('NOT_FOUND', `No product with id "${productId}".`);
     const accept = productPredicate(deps.catalog, { filters, excludeIds: new Set([productId]), allowSensitive: !!product.sensitive });
     return respond(deps.productIndex.search(vector, limit, accept));

@@ -21,6 +21,8 @@ export interface RedirectRouteDeps {
    */
   landing?: (finalUrl: string) => string;
   now?: () => Date;
+  /** Called after a click was recorded under a shopper reference (their cached list drops the item). */
+  onClick?: (userRef: string) => void;
 }
 
 const TokenParams = z.object({ token: z.string().min(1).max(1024) });
@@ -48,6 +50,7 @@ export function redirectRoutes(deps: RedirectRouteDeps): RouteSpec[] {
             creatorCode: link.creatorCode,
             userRef,
           });
+          if (userRef !== null) deps.onClick?.(userRef);
         }
         res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
         res.redirect(302, landing(link.url));
