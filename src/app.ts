@@ -77,7 +77,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const decide: ConsentDecider = deps.consent.decide ?? ((user, events, now) => decideConsent(user, events, policy, now));
   const core = createCore({
     store, productIndex, embedder, catalog, tagger, decideConsent: decide, now: deps.now,
-    settings: { halfLifeDays: config.PROFILE_HALF_LIFE_DAYS, worldDir: config.WORLD_DIR, allowedImageHosts: config.ALLOWED_IMAGE_HOSTS, responseCacheTtlS: config.RECOMMEND_CACHE_TTL_S },
+    settings: {
+      halfLifeDays: config.PROFILE_HALF_LIFE_DAYS, worldDir: config.WORLD_DIR, allowedImageHosts: config.ALLOWED_IMAGE_HOSTS,
+      // A cached list re-serves signed links: never for more than half their life.
+      responseCacheTtlS: Math.min(config.RECOMMEND_CACHE_TTL_S, Math.floor(config.TOKEN_TTL / 2)),
+    },
   });
 
   const mediaDir = join(config.DATA_DIR, 'media');
