@@ -84,6 +84,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   });
 
+  await core.preload(); // at start-up, not inside the first shopper's request
+
   const mediaDir = join(config.DATA_DIR, 'media');
   const writer =
     deps.writer ??
