@@ -111,6 +111,11 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: byteSize.describe('Largest accepted JSON body; larger bodies get 413.'),
   API_KEYS: apiKeys.describe('Comma-separated scope:key pairs (scopes admin, app). Dev defaults: admin:dev-admin-key,app:dev-app-key.'),
   RECOMMEND_CACHE_TTL_S: int(30, 0, 3600).describe("Seconds a shopper's recommendation list may be served again from memory (0 = no cache). Consent is re-checked on every request; follows, consents, catalog changes and the shopper's clicks invalidate it at once."),
+  // Defaults are the one configuration that met both index targets at 100k x 512 in BENCHMARKS.md
+  // (hnswlib's usual M=16/efConstruction=200 builds ~4x slower and still misses recall there).
+  HNSW_M: int(32, 4, 128).describe('HNSW graph degree (links per node) for a newly built index.'),
+  HNSW_EF_CONSTRUCTION: int(64, 8, 1000).describe('HNSW build-time candidate list size for a newly built index.'),
+  HNSW_EF_SEARCH: int(100, 8, 2000).describe('HNSW query-time candidate list size (raised to k when k is larger).'),
   PROFILE_HALF_LIFE_DAYS: number(30).pipe(z.number().positive()).describe('A post half this many days old counts half as much in a profile.'),
   LINK_SECRET: z.string().min(16).default('dev-link-secret-change-me-please').describe('HMAC secret signing /r/:token links (16+ chars).'),
   TOKEN_TTL: int(7 * 24 * 3600, 1).describe('Seconds a /r/:token link stays valid.'),

@@ -68,6 +68,9 @@ export async function startServer(
     modelId: embedder.modelId,
     dimension: embedder.dimension,
     rebuild: () => store.allVectors('product', embedder.modelId),
+    m: config.HNSW_M,
+    efConstruction: config.HNSW_EF_CONSTRUCTION,
+    efSearch: config.HNSW_EF_SEARCH,
     log,
   });
   const mediaDir = join(config.DATA_DIR, 'media');
