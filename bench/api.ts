@@ -3,7 +3,7 @@
  * model in its worker threads) over a 100k-product catalog, then event-loop delay while an ingest
  * runs in the background.
  *
- *   npm run bench:api -- [--products 100000] [--duration 10] [--connections 32] [--m 16 --efc 200]
+ *   npm run bench:api -- [--products 100000] [--duration 10] [--connections 32] [--m 32 --efc 64] (default: the service's HNSW_* config)
  *
  * Scenarios: GET /v1/users/:id/recommendations (rotating over shoppers the service personalises
  * for) at full speed and at a fixed rate; POST /v1/search with text queries; recommendations at 8
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     ? (await import('../test/helpers/fake-embedder.js')).createFakeEmbedder({ dimension: 512 })
     : await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
   const fusion = { imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT };
-  const big = await openBigCatalog({ size, worldDir, embedder, fusion, modelFingerprint: modelFingerprint(config.MODELS_DIR, config.MODEL_ID), m: optional('m'), efConstruction: optional('efc'), log: console.log });
+  const big = await openBigCatalog({ size, worldDir, embedder, fusion, modelFingerprint: modelFingerprint(config.MODELS_DIR, config.MODEL_ID), m: optional('m') ?? config.HNSW_M, efConstruction: optional('efc') ?? config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH, log: console.log });
   const { store, productIndex } = big;
   console.log(`catalog: ${productIndex.size().toLocaleString('en-US')} products; index built at ${fmt(big.build.indexInsertsPerS)} inserts/s (M=${big.build.m}, efConstruction=${big.build.efConstruction})`);
 

@@ -33,6 +33,7 @@ export interface BigCatalogOptions {
   /** Index build settings; undefined = HnswVectorIndex's shipped defaults. */
   m?: number;
   efConstruction?: number;
+  efSearch?: number;
   log?: (msg: string) => void;
 }
 
@@ -44,7 +45,7 @@ export async function openBigCatalog(o: BigCatalogOptions): Promise<BigCatalog> 
   const open = () =>
     HnswVectorIndex.open({
       dir: join(dataDir, 'index'), name: 'products', modelId: o.embedder.modelId, dimension: o.embedder.dimension,
-      rebuild: () => store.allVectors('product', o.embedder.modelId), capacity: o.size, m: o.m, efConstruction: o.efConstruction,
+      rebuild: () => store.allVectors('product', o.embedder.modelId), capacity: o.size, m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch,
     });
   if (existsSync(ready)) return { store, productIndex: await open(), dataDir, build: JSON.parse(readFileSync(ready, 'utf8')) };
 
