@@ -8,7 +8,7 @@ import type { Product } from '../../src/world/schema.js';
 import { attributeCaption, evaluateHeldOut, loadProducts, type HeldOutMetrics } from '../../scripts/model/evaluate.js';
 import { isHeldOut } from '../../scripts/model/holdout.js';
 import { dot } from '../../src/embed/vectors.js';
-import { FIXTURES, loadShippedModel, pearson, rank } from './model.js';
+import { FIXTURES, heldOutThresholdTests, loadShippedModel, pearson, rank } from './model.js';
 
 let embedder: ClipEmbedder;
 let products: Product[];
@@ -24,29 +24,7 @@ beforeAll(async () => {
 afterAll(() => embedder?.close());
 
 describe('style-clip-mini on held-out fixture combinations', () => {
-  it('has at least 500 held-out product images to measure on', () => {
-    expect(metrics.heldOutProducts).toBeGreaterThanOrEqual(500);
-  });
-
-  it('classifies colour and category zero-shot with >= 95% accuracy', () => {
-    expect(metrics.colourAccuracy).toBeGreaterThanOrEqual(0.95);
-    expect(metrics.categoryAccuracy).toBeGreaterThanOrEqual(0.95);
-  });
-
-  it('classifies pattern zero-shot with >= 90% accuracy (regression floor)', () => {
-    expect(metrics.patternAccuracy).toBeGreaterThanOrEqual(0.9);
-  });
-
-  // KNOWN SHORTFALL (models/style-clip-mini/README.md): pattern is 0.91-0.94 on held-out combos,
-  // zigzag vs leopard on mid-size items. `it.fails` keeps CI green AND turns red the day a retrained
-  // model reaches the target, so this marker cannot outlive the problem: then make it a plain `it`.
-  it.fails('classifies pattern zero-shot with >= 95% accuracy (issue target, not yet met)', () => {
-    expect(metrics.patternAccuracy).toBeGreaterThanOrEqual(0.95);
-  });
-
-  it('retrieves held-out products from their attribute caption with Recall@10 >= 0.90', () => {
-    expect(metrics.recallAt10).toBeGreaterThanOrEqual(0.9);
-  });
+  heldOutThresholdTests(() => metrics);
 
   it('ranks the first held-out products (by id) in the top 10 for their true caption', async () => {
     const held = products.filter((p) => isHeldOut(p.attributes!)).slice(0, 5);
