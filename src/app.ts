@@ -10,11 +10,11 @@
  * const { app } = await createApp({ config, embedder, store, productIndex, consent: { policy }, tagger, log });
  * app.listen(config.PORT);
  */
-import { join } from 'node:path';
 import express, { type Express } from 'express';
 import { decideConsent } from './consent/decide.js';
 import type { ConsentPolicy } from './consent/policy.js';
 import type { Config } from './config.js';
+import { ingestSettings, mediaDirOf } from './data-dir.js';
 import type { Embedder } from './embed/types.js';
 import type { VectorIndex } from './index/types.js';
 import { silentLogger, type Logger } from './log.js';
@@ -86,14 +86,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   await core.preload(); // at start-up, not inside the first shopper's request
 
-  const mediaDir = join(config.DATA_DIR, 'media');
-  const writer =
-    deps.writer ??
-    ingestWriter({
-      store, productIndex, postIndex: deps.postIndex, embedder, log,
-      config: { worldDir: config.WORLD_DIR, allowedImageHosts: config.ALLOWED_IMAGE_HOSTS, imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT, mediaDir },
-    });
-  const media: MediaReader = deps.readMedia ?? ((kind, id) => readMedia(mediaDir, kind, id));
+  const writer = deps.writer ?? ingestWriter({ store, productIndex, postIndex: deps.postIndex, embedder, log, config: ingestSettings(config) });
+  const media: MediaReader = deps.readMedia ?? ((kind, id) => readMedia(mediaDirOf(config), kind, id));
 
   const specs = [
     ...systemRoutes({ store, embedder, productIndex, openapi: () => openapi }),

@@ -15,15 +15,14 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { createTagger } from './affiliate/tagger.js';
 import { createApp, type App } from './app.js';
+import { ingestSettings, openProductIndex, openStore } from './data-dir.js';
 import { loadConfig, type Config } from './config.js';
 import { policyFromConfig } from './consent/policy.js';
 import { demoMerchantPath } from './demo/merchant-page.js';
 import type { Embedder } from './embed/types.js';
 import { createWorkerEmbedder } from './embed/worker-pool.js';
-import { HnswVectorIndex } from './index/hnsw-index.js';
 import { ingestWorld } from './ingest/world.js';
 import { createLogger, type Logger } from './log.js';
-import { openSqliteStore } from './store/sqlite-store.js';
 import { Merchant } from './world/schema.js';
 
 export interface RunningServer extends App {
@@ -61,23 +60,9 @@ export async function startServer(
   const embedder =
     options.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
   log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: Date.now() - t0 });
-  const store = openSqliteStore({ path: join(config.DATA_DIR, 'store.db') });
-  const productIndex = await HnswVectorIndex.open({
-    dir: join(config.DATA_DIR, 'index'),
-    name: 'products',
-    modelId: embedder.modelId,
-    dimension: embedder.dimension,
-    rebuild: () => store.allVectors('product', embedder.modelId),
-    m: config.HNSW_M,
-    efConstruction: config.HNSW_EF_CONSTRUCTION,
-    efSearch: config.HNSW_EF_SEARCH,
-    log,
-  });
-  const mediaDir = join(config.DATA_DIR, 'media');
-  const ingestDeps = {
-    store, productIndex, embedder, log,
-    config: { worldDir: config.WORLD_DIR, allowedImageHosts: config.ALLOWED_IMAGE_HOSTS, imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT, mediaDir },
-  };
+  const store = openStore(config);
+  const productIndex = await openProductIndex(config, store, embedder, log);
+  const ingestDeps = { store, productIndex, embedder, log, config: ingestSettings(config) };
 
   const counts = await store.counts();
   if (counts.products + counts.creators + counts.users === 0) {

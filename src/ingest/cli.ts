@@ -7,16 +7,15 @@
  * Run it while the server is stopped: a running server holds its own copy of the index and
  * would overwrite the file on shutdown (its next start would detect the gap and rebuild).
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
+import { ingestSettings, openProductIndex, openStore } from '../data-dir.js';
 import { AppError } from '../errors.js';
 import type { Embedder } from '../embed/types.js';
 import { createWorkerEmbedder } from '../embed/worker-pool.js';
-import { HnswVectorIndex } from '../index/hnsw-index.js';
 import { createLogger } from '../log.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import { ingestWorld, type WorldProgress, type WorldSummary } from './world.js';
 
 export interface RunIngestOptions {
@@ -31,7 +30,7 @@ export async function runIngest(worldDir: string, env: Record<string, string | u
   const config = loadConfig(env);
   const log = createLogger(config.LOG_LEVEL);
   const embedder = options.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
-  const store = openSqliteStore({ path: join(config.DATA_DIR, 'store.db') });
+  const store = openStore(config);
   const bar = new cliProgress.SingleBar(
     { format: '{stage} [{bar}] {value}/{total} | ETA {eta_formatted}', noTTYOutput: false, stream: process.stderr },
     cliProgress.Presets.shades_classic,
@@ -47,15 +46,8 @@ export async function runIngest(worldDir: string, env: Record<string, string | u
     } else bar.update(p.done);
   };
   try {
-    const productIndex = await HnswVectorIndex.open({
-      dir: join(config.DATA_DIR, 'index'), name: 'products', modelId: embedder.modelId, dimension: embedder.dimension,
-      rebuild: () => store.allVectors('product', embedder.modelId),
-      expectedCount: () => store.countVectors('product', embedder.modelId), log,
-    });
-    const deps = {
-      store, productIndex, embedder, log,
-      config: { worldDir: resolve(worldDir), allowedImageHosts: config.ALLOWED_IMAGE_HOSTS, imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT, mediaDir: join(config.DATA_DIR, 'media') },
-    };
+    const productIndex = await openProductIndex(config, store, embedder, log);
+    const deps = { store, productIndex, embedder, log, config: ingestSettings(config, worldDir) };
     return await ingestWorld(resolve(worldDir), deps, onProgress);
   } finally {
     if (stage) bar.stop();
