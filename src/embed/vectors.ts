@@ -1,4 +1,4 @@
-/** Small vector helpers shared by the embedder and the model scripts. */
+/** Small vector helpers shared by the embedder, the index, the ranking stages and the model scripts. */
 
 /**
  * Splits a row-major [rows, dim] buffer into L2-normalised copies. Normalising here (not only in the
@@ -17,11 +17,22 @@ export function normalizedRows(data: Float32Array, rows: number, dim: number): F
   return out;
 }
 
-/** Dot product; equals cosine similarity for normalised vectors. */
+/** Dot product; equals cosine similarity for unit vectors. */
 export function dot(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new RangeError(`vectors of dimension ${a.length} and ${b.length} cannot be compared`);
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
+}
+
+/** A new unit-length copy of `v` (a zero vector stays zero). */
+export function normalise(v: Float32Array): Float32Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
+  n = Math.sqrt(n);
+  const out = new Float32Array(v.length);
+  if (n > 0) for (let i = 0; i < v.length; i++) out[i] = v[i]! / n;
+  return out;
 }
 
 /** Splits `items` into consecutive chunks of at most `size`. */

@@ -7,6 +7,7 @@
  * const exact = new ExactIndex({ modelId: 'm', dimension: 512 });
  * for (const { id, vector } of await store.allVectors('product', 'm')) exact.upsert(id, vector);
  */
+import { normalise } from '../embed/vectors.js';
 import { AppError } from '../errors.js';
 import type { IndexMeta, Neighbour, VectorIndex } from './types.js';
 
@@ -28,7 +29,7 @@ export class ExactIndex implements VectorIndex {
 
   upsert(id: string, vector: Float32Array): void {
     this.check(vector);
-    this.vectors.set(id, normalised(vector));
+    this.vectors.set(id, normalise(vector));
   }
 
   remove(id: string): boolean {
@@ -39,7 +40,7 @@ export class ExactIndex implements VectorIndex {
     this.check(query);
     const want = Math.min(Math.max(0, Math.floor(k)), this.vectors.size);
     if (want === 0) return [];
-    const q = normalised(query);
+    const q = normalise(query);
     const hits: Neighbour[] = [];
     for (const [id, v] of this.vectors) {
       if (filter && !filter(id)) continue;
@@ -57,11 +58,4 @@ export class ExactIndex implements VectorIndex {
       throw new AppError('INDEX_UNAVAILABLE', `the index holds ${this.meta.dimension}-dimensional vectors, but got ${v.length}.`);
     }
   }
-}
-
-function normalised(v: Float32Array): Float32Array {
-  let s = 0;
-  for (const x of v) s += x * x;
-  const n = Math.sqrt(s) || 1;
-  return v.map((x) => x / n);
 }

@@ -3,7 +3,7 @@
  * are in the profile (opted-in creators, consent-filtered) can be cited.
  */
 import type { ProfilePost } from '../profile/profile.js';
-import { dot } from './vectors.js';
+import { dot } from '../embed/vectors.js';
 
 export interface Inspiration {
   source: ProfilePost;

@@ -4,7 +4,7 @@
  * so lambda = 1 is pure relevance order and smaller lambda trades relevance for variety.
  * Near-identical products (cosine >= `duplicateAbove`, default 0.9999, to a pick: the same image and text under another id) are dropped as duplicates.
  */
-import { dot } from './vectors.js';
+import { dot } from '../embed/vectors.js';
 
 export interface MmrCandidate {
   id: string;

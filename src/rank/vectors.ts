@@ -1,25 +1,8 @@
 /**
  * The little vector maths the ranking stages share. All vectors here are L2-normalised
- * Float32Arrays, so cosine similarity is a dot product.
+ * Float32Arrays, so cosine similarity is a dot product (`dot`, `normalise`: src/embed/vectors.ts).
  */
-
-/** Dot product; equals cosine similarity for unit vectors. */
-export function dot(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) throw new RangeError(`vectors of dimension ${a.length} and ${b.length} cannot be compared`);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-/** A new unit-length copy of `v` (a zero vector stays zero). */
-export function normalise(v: Float32Array): Float32Array {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
-  n = Math.sqrt(n);
-  const out = new Float32Array(v.length);
-  if (n > 0) for (let i = 0; i < v.length; i++) out[i] = v[i]! / n;
-  return out;
-}
+import { normalise } from '../embed/vectors.js';
 
 /**
  * The unit-length weighted sum of `vectors`: a centroid when weights are positive.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mmrRerank } from '../../src/rank/mmr.js';
-import { normalise } from '../../src/rank/vectors.js';
+import { normalise } from '../../src/embed/vectors.js';
 
 const v = (...xs: number[]) => normalise(Float32Array.from(xs));
 // Three near-copies of one look with the highest relevance, and one different look.

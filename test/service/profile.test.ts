@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProfileCache, profileKey } from '../../src/profile/cache.js';
 import { buildProfile, postWeight } from '../../src/profile/profile.js';
-import { dot } from '../../src/rank/vectors.js';
+import { dot } from '../../src/embed/vectors.js';
 import { creator, NOW, post, vec } from './world.js';
 
 describe('profile', () => {

@@ -10,7 +10,7 @@ import type { Embedder } from '../../src/embed/types.js';
 import type { Neighbour, VectorIndex } from '../../src/index/types.js';
 import { createCore, type Core, type CoreDeps } from '../../src/recommend/core.js';
 import type { Tagger } from '../../src/recommend/ports.js';
-import { dot, normalise } from '../../src/rank/vectors.js';
+import { dot, normalise } from '../../src/embed/vectors.js';
 import { ProductCatalog } from '../../src/retrieve/catalog.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
