@@ -7,15 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { RawImage } from '@xenova/transformers';
 import sharp from 'sharp';
 import { AppError } from '../errors.js';
+import { parseDataUrl } from './data-url.js';
 import type { ImageInput } from './types.js';
-
-const DATA_URL = /^data:([^;,]*)(;base64)?,(.*)$/s;
 
 async function bytesOf(input: ImageInput): Promise<Uint8Array> {
   if (typeof input !== 'string') return input;
-  const m = DATA_URL.exec(input);
-  if (m) return m[2] ? Buffer.from(m[3], 'base64') : Buffer.from(decodeURIComponent(m[3]), 'latin1');
-  return readFile(input);
+  return parseDataUrl(input)?.bytes ?? readFile(input);
 }
 
 /** Describes an input for an error message without dumping a whole data URL or buffer. */

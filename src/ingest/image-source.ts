@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseDataUrl } from '../embed/data-url.js';
 import { AppError } from '../errors.js';
 
 export interface ImageRules {
@@ -18,16 +19,14 @@ export interface ImageBytes {
   contentType: string;
 }
 
-const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*?)(;base64)?,(.*)$/s;
 const MAX_REMOTE_BYTES = 10 * 1024 * 1024;
 
 /** @throws AppError VALIDATION_FAILED (escaping path, bad URL), IMAGE_HOST_NOT_ALLOWED, IMAGE_UNREADABLE. */
 export async function loadImage(image: string, rules: ImageRules): Promise<ImageBytes> {
-  const data = DATA_URL.exec(image);
   if (image.startsWith('data:')) {
+    const data = parseDataUrl(image);
     if (!data) throw new AppError('IMAGE_UNREADABLE', 'The image data: URL is malformed.');
-    const bytes = data[3] ? Buffer.from(data[4]!, 'base64') : Buffer.from(decodeURIComponent(data[4]!), 'latin1');
-    return { bytes, contentType: sniff(bytes) ?? (data[1] || 'application/octet-stream') };
+    return { bytes: data.bytes, contentType: sniff(data.bytes) ?? (data.mediaType || 'application/octet-stream') };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(image)) return loadRemote(image, rules);
   const root = path.resolve(rules.worldDir);
