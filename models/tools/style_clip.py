@@ -86,19 +86,33 @@ def conv_bn(cin, cout, stride):
 
 
 class VisionTower(nn.Module):
-    def __init__(self, image_size=64, channels=(16, 48, 64, 128), dim=128, hidden=256):
+    def __init__(self, image_size=64, channels=(16, 48, 64, 128), dim=128, hidden=256, gram=0):
         super().__init__()
         c1, c2, c3, c4 = channels
-        self.stem = nn.Sequential(conv_bn(3, c1, 2), conv_bn(c1, c2, 2), conv_bn(c2, c2, 1))  # 16x16
-        self.mid = nn.Sequential(conv_bn(c2, c3, 2), conv_bn(c3, c3, 1))                     # 8x8
-        self.top = conv_bn(c3, c4, 2)                                                        # 4x4
+        self.stem = nn.Sequential(conv_bn(3, c1, 2), conv_bn(c1, c2, 2), conv_bn(c2, c2, 1))  # 1/4
+        self.mid = nn.Sequential(conv_bn(c2, c3, 2), conv_bn(c3, c3, 1))                     # 1/8
+        self.top = conv_bn(c3, c4, 2)                                                        # 1/16
         side = image_size // 16
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(c4 * side * side, hidden), nn.ReLU(inplace=True))
         # Globally pooled mid-level maps are texture statistics: they tell stripes from dots from
         # florals wherever the item sits. Pooled raw pixels give colour cheaply.
         self.texture = nn.Sequential(nn.Linear(2 * (c2 + c3), hidden), nn.ReLU(inplace=True), nn.Linear(hidden, hidden))
         self.colour = nn.Linear(3 * 4, hidden)
+        # Second-order (Gram) pooling: which feature channels fire TOGETHER, averaged over the map.
+        # First-order means cannot tell a zigzag (two alternating edge orientations) from leopard
+        # rosettes (rings: every orientation) when both have the same amount of each edge.
+        self.gram = gram
+        if gram:
+            self.reduce_s = nn.Conv2d(c2, gram, 1, bias=False)
+            self.reduce_m = nn.Conv2d(c3, gram, 1, bias=False)
+            self.gram_head = nn.Sequential(nn.Linear(2 * gram * gram, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, hidden))
         self.proj = nn.Linear(hidden, dim, bias=False)
+
+    @staticmethod
+    def _gram(x):
+        f = x.flatten(2)                                   # [b, g, hw]
+        g = torch.matmul(f, f.transpose(1, 2)) / f.shape[2]
+        return torch.sign(g) * torch.sqrt(g.abs() + 1e-6)  # signed sqrt: the usual bilinear-pooling normaliser
 
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
         s = self.stem(pixel_values)
@@ -108,14 +122,18 @@ class VisionTower(nn.Module):
         tex = torch.cat([s.mean(dim=(2, 3)), m.mean(dim=(2, 3)), s.amax(dim=(2, 3)), m.amax(dim=(2, 3))], dim=1)
         p = F.adaptive_avg_pool2d(pixel_values, 2).flatten(1)
         h = h + self.texture(tex) + self.colour(p)
+        if self.gram:
+            g = torch.cat([self._gram(self.reduce_s(s)).flatten(1), self._gram(self.reduce_m(m)).flatten(1)], dim=1)
+            h = h + self.gram_head(g)
         return F.normalize(self.proj(h), dim=-1)
 
 
 class StyleClip(nn.Module):
-    def __init__(self, word_vectors, image_size=64, dim=128, text_width=128, text_layers=2, max_len=64, n_attr=(16, 7, 17)):
+    def __init__(self, word_vectors, image_size=64, dim=128, text_width=128, text_layers=2, max_len=64, n_attr=(16, 7, 17),
+                 channels=(16, 48, 64, 128), gram=0):
         super().__init__()
         self.text = TextTower(word_vectors, width=text_width, layers=text_layers, max_len=max_len, dim=dim)
-        self.vision = VisionTower(image_size=image_size, dim=dim)
+        self.vision = VisionTower(image_size=image_size, dim=dim, channels=channels, gram=gram)
         self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
         # Training-only attribute prototypes in the JOINT space, shared by both towers (not exported):
         # an image and a caption that name the same colour are pulled toward the same direction, which

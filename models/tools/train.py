@@ -4,7 +4,7 @@ Reproducible: fixed seeds, a fixed step count, one thread. Offline-only step; no
 needs Python. Needs Debian's packages (Debian's torch is ~15x slower without OpenBLAS):
     apt-get install -y python3-torch python3-onnx python3-numpy libopenblas0-pthread
 Run through `npm run train` (the whole pipeline) rather than by hand; by hand:
-    /usr/bin/python3 models/tools/train.py --data models/.work/train/data --out models/style-clip-mini --steps 900
+    /usr/bin/python3 models/tools/train.py --data models/.work/train/data --out models/style-clip-mini
 """
 import argparse
 import json
@@ -79,13 +79,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', required=True)
     ap.add_argument('--out', required=True)
-    ap.add_argument('--steps', type=int, default=900)
+    ap.add_argument('--steps', type=int, default=1100)
     ap.add_argument('--batch', type=int, default=224)
     ap.add_argument('--post-batch', type=int, default=32)
     ap.add_argument('--lr', type=float, default=3e-3)
-    ap.add_argument('--seed', type=int, default=1234)
+    # 99: the better of the two training seeds tried for the shipped recipe (model card, "How the recipe was chosen").
+    ap.add_argument('--seed', type=int, default=99)
     ap.add_argument('--dim', type=int, default=128)
     ap.add_argument('--aux', type=float, default=0.5, help='weight of the attribute-prototype loss')
+    ap.add_argument('--stem', type=int, default=24, help='channels of the first conv')
+    ap.add_argument('--gram', type=int, default=16, help='channels of the Gram (second-order) texture features; 0 = off')
+    ap.add_argument('--bf16', type=int, default=1, help='1: bfloat16 autocast (fp32 weights) for both towers, about 1.7x faster on CPUs with AVX512-BF16')
     args = ap.parse_args()
 
     torch.set_num_threads(1)
@@ -98,7 +102,7 @@ def main():
     n_attr = tuple(int(d['image_attrs'][:, k].max()) + 1 for k in range(3))
     n_attr = tuple(max(n, int(d['cap_constraints'][:, k].max()) + 1) for k, n in enumerate(n_attr))
     model = StyleClip(torch.from_numpy(d['word_vectors']), image_size=idx['imageSize'], dim=args.dim,
-                      max_len=idx['maxLength'], n_attr=n_attr)
+                      max_len=idx['maxLength'], n_attr=n_attr, channels=(args.stem, 48, 64, 128), gram=args.gram)
     residual = [model.text.residual.weight]
     rest = [p for n, p in model.named_parameters() if n != 'text.residual.weight']
     opt = torch.optim.AdamW([
@@ -135,8 +139,22 @@ def main():
     def pixels(images):
         x = torch.from_numpy(d['pixels'][images].astype(np.float32))
         flip = torch.from_numpy(rng.random(len(images)) < 0.5)
-        return torch.where(flip.view(-1, 1, 1, 1), x.flip(-1), x)
+        return torch.where(flip.view(-1, 1, 1, 1), x.flip(-1), x).contiguous(memory_format=torch.channels_last)
 
+    def autocast():
+        # bfloat16 matmuls/convs with fp32 master weights: a step took 0.51 s instead of 0.88 s here
+        # (AVX512-BF16). The export and the parity check below run in float32.
+        return torch.autocast('cpu', dtype=torch.bfloat16, enabled=bool(args.bf16))
+
+    def vision(x):
+        with autocast():
+            return model.vision(x).float()
+
+    def text(ids, mask):
+        with autocast():
+            return model.text(ids, mask).float()
+
+    model.vision.to(memory_format=torch.channels_last)
     model.train()
     log = []
     for step in range(args.steps):
@@ -148,8 +166,8 @@ def main():
         caps = sorted_caps[starts[pick] + rng.integers(0, counts[pick])]
         images = cap_image[caps]
         ids, mask = to_tensors(caps)
-        img = model.vision(pixels(images))
-        txt = model.text(ids, mask)
+        img = vision(pixels(images))
+        txt = text(ids, mask)
         scale = model.logit_scale.exp().clamp(max=100)
         logits = scale * txt @ img.T
         m = positives(torch.from_numpy(d['cap_constraints'][caps]), torch.from_numpy(d['image_attrs'][images]))
@@ -161,7 +179,7 @@ def main():
         if post_b > 0:
             pc = rng.choice(post_caps, size=post_b, replace=False)
             pids, pmask = to_tensors(pc)
-            pl = scale * model.text(pids, pmask) @ model.vision(pixels(cap_image[pc])).T
+            pl = scale * text(pids, pmask) @ vision(pixels(cap_image[pc])).T
             eye = torch.arange(post_b)
             loss = loss + 0.5 * 0.5 * (F.cross_entropy(pl, eye) + F.cross_entropy(pl.T, eye))
 
@@ -177,6 +195,7 @@ def main():
             print(json.dumps(entry), flush=True)
 
     model.eval()
+    model.vision.to(memory_format=torch.contiguous_format)
     with torch.no_grad():
         # Row 0 as torch sees it; the pipeline embeds the same text/image through ONNX + Transformers.js.
         t_ids, t_mask = to_tensors(np.array([0]))

@@ -1,6 +1,7 @@
 /**
  * Stage 2 of `npm run train`: turns a generated world into training tensors, using the SAME
- * Transformers.js tokenizer and image processor the service embeds with (no train/serve skew).
+ * Transformers.js tokenizer and image preprocessing (src/embed/pixel-values.ts) the service embeds
+ * with (no train/serve skew).
  *
  * Writes into `--model` the tokenizer and preprocessor files (the vocabulary is built here) and
  * into `--data` the tensors + index.json that `models/tools/train.py` reads.
@@ -11,7 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AutoProcessor, AutoTokenizer } from '@xenova/transformers';
-import { decodeImages } from '../../src/embed/image-input.js';
+import { ImagePreprocessor } from '../../src/embed/pixel-values.js';
 import { configureTransformers } from '../../src/embed/transformers-env.js';
 import { chunks } from '../../src/embed/vectors.js';
 import { createRng } from '../../src/world/prng.js';
@@ -22,8 +23,9 @@ import { pretokenize, writePreprocessor, writeTokenizer } from './model-files.js
 import { toHalf, writeTensor } from './tensor-files.js';
 import { buildWordTable } from './word-vectors.js';
 
-/** 80 px (not 64): leopard rosettes vs polka dots on small items (sunglasses, hats) need the pixels. */
-export const IMAGE_SIZE = 80;
+/** Default model input: 96 px. Pattern is the attribute that needs pixels (leopard rosettes vs polka dots
+ * vs zigzag on small items): 64 → 80 → 96 px each raised held-out pattern accuracy (model card). */
+export const IMAGE_SIZE = 96;
 export const MAX_LENGTH = 64;
 
 interface Options {
@@ -33,6 +35,10 @@ interface Options {
   captions: number;
   vocab: number;
   seed: number;
+  /** PIL resample code written to preprocessor_config.json (3 bicubic, 1 Lanczos). */
+  resample?: 1 | 3;
+  /** Model input side in pixels (resize shortest edge + centre crop). */
+  imageSize?: number;
 }
 
 async function readJson(file: string): Promise<unknown> {
@@ -79,7 +85,8 @@ export async function prepare(o: Options): Promise<void> {
   for (const p of products) for (const w of pretokenize(`${p.title} ${p.description}`)) corpus.add(w);
   const table = buildWordTable([...corpus].sort(), o.vocab);
   await writeTokenizer(o.model, table.tokens, MAX_LENGTH);
-  await writePreprocessor(o.model, IMAGE_SIZE);
+  const imageSize = o.imageSize ?? IMAGE_SIZE;
+  await writePreprocessor(o.model, imageSize, o.resample);
   await writeFile(path.join(o.model, 'holdout.json'), JSON.stringify(holdoutFile(v.colours, v.patterns, v.categories), null, 1));
   await mkdir(o.data, { recursive: true });
   await writeTensor(o.data, 'word_vectors.f32', table.vectors);
@@ -88,7 +95,9 @@ export async function prepare(o: Options): Promise<void> {
   configureTransformers(path.dirname(path.resolve(o.model)));
   const id = path.basename(o.model);
   const tokenizer = await AutoTokenizer.from_pretrained(id, { local_files_only: true });
-  const processor = await AutoProcessor.from_pretrained(id, { local_files_only: true });
+  // The embedder's own preprocessing (sharp path, verified against Transformers.js at creation).
+  const preprocessorConfig = JSON.parse(await readFile(path.join(o.model, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
+  const images = ImagePreprocessor.create(preprocessorConfig, await AutoProcessor.from_pretrained(id, { local_files_only: true }));
 
   const encoded = caps.map((c) => tokenizer(c.text, { truncation: true }).input_ids.data as BigInt64Array);
   const seqLen = Math.max(...encoded.map((e) => e.length));
@@ -110,19 +119,18 @@ export async function prepare(o: Options): Promise<void> {
   await writeTensor(o.data, 'image_attrs.i16', Int16Array.from(imageAttrs));
   console.log(`tokenised ${caps.length} captions, max ${seqLen} tokens, ${unk} [UNK]`);
 
-  const per = 3 * IMAGE_SIZE * IMAGE_SIZE;
+  const per = 3 * imageSize * imageSize;
   const pixels = new Uint16Array(imagePaths.length * per);
   let done = 0;
   for (const batch of chunks(imagePaths, 64)) {
-    const { pixel_values } = await processor(await decodeImages(batch, done));
-    const data = pixel_values.data as Float32Array;
+    const data = (await images.pixelValues(batch, done)).data as Float32Array;
     for (let i = 0; i < data.length; i++) pixels[done * per + i] = toHalf(data[i]);
     done += batch.length;
   }
   await writeTensor(o.data, 'images.f16', pixels);
 
   const index = {
-    world: path.resolve(o.world), seed: meta.seed, images: imagePaths.length, imageSize: IMAGE_SIZE, captions: caps.length,
+    world: path.resolve(o.world), seed: meta.seed, images: imagePaths.length, imageSize, captions: caps.length,
     seqLen, maxLength: MAX_LENGTH, vocabSize: table.tokens.length, wordDim: table.dim, wordStats: table.stats,
     // Row 0 of both tensors, by source, so the pipeline can check torch and the served ONNX agree.
     probe: { text: caps[0].text, image: path.resolve(imagePaths[0]) },

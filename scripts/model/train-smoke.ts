@@ -14,7 +14,7 @@ const work = await mkdtemp(path.join(os.tmpdir(), 'train-smoke-'));
 try {
   const out = path.join(work, 'models', 'smoke-clip');
   await runPipeline({
-    seed: 1001, products: 160, creators: 3, postsPerCreator: 4, steps: 5, batch: 32, captions: 6, vocab: 2000,
+    seed: 1001, products: 160, creators: 3, postsPerCreator: 4, steps: 5, batch: 32, stem: 24, gram: 16, bf16: true, resample: 3, imageSize: 64, trainSeed: 1, captions: 6, vocab: 2000,
     work: path.join(work, 'work'), out, evalWorlds: [],
   });
   const embedder = await ClipEmbedder.create({ modelsDir: path.dirname(out), modelId: 'smoke-clip' });

@@ -12,8 +12,14 @@ const { values } = parseArgs({
     products: { type: 'string', default: '12000' },
     creators: { type: 'string', default: '150' },
     'posts-per-creator': { type: 'string', default: '10' },
-    steps: { type: 'string', default: '900' },
+    steps: { type: 'string', default: '1100' },
     batch: { type: 'string', default: '224' },
+    stem: { type: 'string', default: '24' },
+    gram: { type: 'string', default: '16' },
+    bf16: { type: 'string', default: '1' },
+    resample: { type: 'string', default: '1' },
+    'image-size': { type: 'string', default: '96' },
+    'train-seed': { type: 'string', default: '99' },
     captions: { type: 'string', default: '12' },
     vocab: { type: 'string', default: '10000' },
     work: { type: 'string', default: 'models/.work/train' },
@@ -24,6 +30,6 @@ const { values } = parseArgs({
 const n = (s: string | undefined) => Number(s);
 await runPipeline({
   seed: n(values.seed), products: n(values.products), creators: n(values.creators), postsPerCreator: n(values['posts-per-creator']),
-  steps: n(values.steps), batch: n(values.batch), captions: n(values.captions), vocab: n(values.vocab),
+  steps: n(values.steps), batch: n(values.batch), stem: n(values.stem), gram: n(values.gram), bf16: values.bf16 !== '0', resample: values.resample === '1' ? 1 : 3, imageSize: n(values['image-size']), trainSeed: n(values['train-seed']), captions: n(values.captions), vocab: n(values.vocab),
   work: values.work!, out: values.out!, evalWorlds: values.eval!,
 });

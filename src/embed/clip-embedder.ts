@@ -14,9 +14,11 @@ import {
   type PreTrainedTokenizer,
   type Processor,
 } from '@xenova/transformers';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { AppError } from '../errors.js';
-import { decodeImages } from './image-input.js';
 import { assertModelFolder } from './model-folder.js';
+import { ImagePreprocessor } from './pixel-values.js';
 import { configureTransformers } from './transformers-env.js';
 import type { Embedder, ImageInput } from './types.js';
 import { chunks, normalizedRows } from './vectors.js';
@@ -42,7 +44,7 @@ export class ClipEmbedder implements Embedder {
     readonly modelId: string,
     readonly dimension: number,
     private readonly tokenizer: PreTrainedTokenizer,
-    private readonly processor: Processor,
+    private readonly pixels: ImagePreprocessor,
     private readonly textModel: PreTrainedModel,
     private readonly visionModel: PreTrainedModel,
     private readonly maxBatch: number,
@@ -72,7 +74,9 @@ export class ClipEmbedder implements Embedder {
       ]);
       const probe = (await textModel(tokenizer(['a'], { padding: true, truncation: true }))).text_embeds as TensorLike;
       const dimension = probe.dims[probe.dims.length - 1];
-      return new ClipEmbedder(id, dimension, tokenizer, processor, textModel, visionModel, options.maxBatch ?? 64);
+      const config = JSON.parse(await readFile(path.resolve(options.modelsDir, id, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
+      const pixels = ImagePreprocessor.create(config, processor as Processor);
+      return new ClipEmbedder(id, dimension, tokenizer, pixels, textModel, visionModel, options.maxBatch ?? 64);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new AppError('MODEL_UNAVAILABLE', `Model "${id}" in ${options.modelsDir} could not be loaded: ${reason}`, undefined, { cause });
@@ -94,8 +98,7 @@ export class ClipEmbedder implements Embedder {
     const out: Float32Array[] = [];
     let offset = 0;
     for (const batch of chunks(images, this.maxBatch)) {
-      const raw = await decodeImages(batch, offset);
-      const { pixel_values } = await this.processor(raw);
+      const pixel_values = await this.pixels.pixelValues(batch, offset);
       const { image_embeds } = (await this.visionModel({ pixel_values })) as { image_embeds: TensorLike };
       out.push(...normalizedRows(image_embeds.data, batch.length, this.dimension));
       offset += batch.length;
@@ -103,9 +106,12 @@ export class ClipEmbedder implements Embedder {
     return out;
   }
 
-  /** The image processor, exposed so training-data preparation preprocesses exactly as serving does. */
-  get imageProcessor(): Processor {
-    return this.processor;
+  /**
+   * 'sharp' when the fast native preprocessing path is in use (verified against Transformers.js at
+   * load), 'transformers.js' when this model's preprocessor config needs the general processor.
+   */
+  get preprocessing(): ImagePreprocessor['path'] {
+    return this.pixels.path;
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,8 @@ import { AppError } from '../errors.js';
 import { parseDataUrl } from './data-url.js';
 import type { ImageInput } from './types.js';
 
-async function bytesOf(input: ImageInput): Promise<Uint8Array> {
+/** The encoded bytes of an input: the buffer itself, a data: URL's payload, or a file's contents. */
+export async function bytesOf(input: ImageInput): Promise<Uint8Array> {
   if (typeof input !== 'string') return input;
   return parseDataUrl(input)?.bytes ?? readFile(input);
 }
@@ -34,11 +35,16 @@ export async function decodeImage(input: ImageInput, index: number): Promise<Raw
     const { data, info } = await sharp(bytes).rotate().raw().toBuffer({ resolveWithObject: true });
     return new RawImage(new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), info.width, info.height, info.channels as 1 | 2 | 3 | 4);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new AppError('IMAGE_UNREADABLE', `Image at index ${index} (${describe(input)}) could not be read or decoded: ${reason}`, [
-      { path: `images.${index}`, message: reason },
-    ], { cause });
+    throw unreadable(input, index, cause);
   }
+}
+
+/** The IMAGE_UNREADABLE error for the input at `index` of the caller's list. */
+export function unreadable(input: ImageInput, index: number, cause: unknown): AppError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new AppError('IMAGE_UNREADABLE', `Image at index ${index} (${describe(input)}) could not be read or decoded: ${reason}`, [
+    { path: `images.${index}`, message: reason },
+  ], { cause });
 }
 
 /**
