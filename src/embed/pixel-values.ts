@@ -58,6 +58,12 @@ export interface PixelSpec {
   /** sharp kernel for the PIL resample code. */
   kernel: 'nearest' | 'cubic' | 'lanczos3';
   crop: { width: number; height: number } | null;
+  /**
+   * Set when the shortest edge is resized to exactly the (square) crop size, as in CLIP's own
+   * configs: sharp's `fit: 'cover'` then does resize + centre crop in one step, without first reading
+   * the image size (a separate metadata call, ~8% of preprocessing time).
+   */
+  cover: number | null;
   rescale: number;
   mean: readonly [number, number, number];
   std: readonly [number, number, number];
@@ -83,11 +89,13 @@ export function pixelSpec(raw: Record<string, unknown>): PixelSpec | null {
   if (normalize && (!c.image_mean || !c.image_std)) return null;
 
   let resizeTo: PixelSpec['resizeTo'] = null;
+  let shortestEdge: number | null = null;
   if (c.do_resize) {
     const size = c.size;
     if (size === undefined || typeof size === 'number' || size.longest_edge !== undefined) return null;
     const shortest = size.shortest_edge;
     if (shortest !== undefined) {
+      shortestEdge = shortest;
       // Transformers.js' arithmetic (scale by the shortest edge, round to 2 decimals, floor).
       resizeTo = (w, h) => {
         const f = Math.max(shortest / w, shortest / h);
@@ -110,6 +118,7 @@ export function pixelSpec(raw: Record<string, unknown>): PixelSpec | null {
     resizeTo,
     kernel: kernel ?? 'cubic',
     crop,
+    cover: shortestEdge !== null && crop?.width === shortestEdge && crop.height === shortestEdge ? shortestEdge : null,
     rescale: c.do_rescale === false ? 1 : (c.rescale_factor ?? 1 / 255),
     mean: normalize ? (c.image_mean as [number, number, number]) : [0, 0, 0],
     std: normalize ? (c.image_std as [number, number, number]) : [1, 1, 1],
@@ -129,7 +138,10 @@ interface Rgb {
  */
 async function decodeResized(bytes: Uint8Array, spec: PixelSpec): Promise<Rgb | null> {
   let img = sharp(bytes).rotate().removeAlpha().toColourspace('srgb');
-  if (spec.resizeTo || spec.crop) {
+  if (spec.cover) {
+    const side = spec.cover;
+    img = img.resize({ width: side, height: side, fit: 'cover', position: 'centre', kernel: spec.kernel });
+  } else if (spec.resizeTo || spec.crop) {
     const meta = await sharp(bytes).metadata();
     // EXIF orientations 5-8 swap width and height; rotate() runs before the resize in sharp's pipeline.
     const [w, h] = (meta.orientation ?? 1) >= 5 ? [meta.height!, meta.width!] : [meta.width!, meta.height!];

@@ -81,7 +81,7 @@ describe('ImagePreprocessor on the shipped config', () => {
 
   // Transformers.js' own processor for a given config (what ClipEmbedder used before this path).
   const theirs = async (cfg: Record<string, unknown>, bytes: Uint8Array[]) =>
-    (await new CLIPFeatureExtractor(cfg)(await decodeImages(bytes))).pixel_values.data as Float32Array;
+    (await new CLIPFeatureExtractor(cfg as ConstructorParameters<typeof CLIPFeatureExtractor>[0])(await decodeImages(bytes))).pixel_values.data as Float32Array;
 
   // Both resize with sharp's lanczos3. Images more than 2x the input size differ: sharp decodes a
   // large JPEG at a reduced DCT scale first (shrink-on-load), which is faster and what training used.
