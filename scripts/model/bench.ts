@@ -59,8 +59,7 @@ await embedder.close();
 // Breakdown of one batch of 64 with the same Transformers.js objects the embedder uses.
 const opts = () => ({ quantized: false, local_files_only: true });
 const processor = await AutoProcessor.from_pretrained(modelId, { local_files_only: true });
-const preprocessorConfig = JSON.parse(await readFile(path.join(modelsDir, modelId, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
-const pixels = ImagePreprocessor.create(preprocessorConfig, processor);
+const pixels = ImagePreprocessor.create(processor);
 const tokenizer = await AutoTokenizer.from_pretrained(modelId, { local_files_only: true });
 const vision = await CLIPVisionModelWithProjection.from_pretrained(modelId, opts());
 const text = await CLIPTextModelWithProjection.from_pretrained(modelId, opts());

@@ -68,7 +68,7 @@ export async function writeTokenizer(dir: string, tokens: readonly string[], max
  * preprocessor_config.json: CLIP's processor at our small input size (resize the shortest edge, centre
  * crop). `resample` is PIL's code: 3 bicubic (CLIP's), 1 Lanczos (sharper: fine patterns keep contrast).
  */
-export async function writePreprocessor(dir: string, imageSize: number, resample: 1 | 3 = 3): Promise<void> {
+export async function writePreprocessor(dir: string, imageSize: number, resample: 1 | 3): Promise<void> {
   await mkdir(dir, { recursive: true });
   const config = {
     feature_extractor_type: 'CLIPFeatureExtractor',

@@ -26,6 +26,8 @@ import { buildWordTable } from './word-vectors.js';
 /** Default model input: 96 px. Pattern is the attribute that needs pixels (leopard rosettes vs polka dots
  * vs zigzag on small items): 64 → 80 → 96 px each raised held-out pattern accuracy (model card). */
 export const IMAGE_SIZE = 96;
+/** Default resampling (PIL code 1, Lanczos): sharper than CLIP's bicubic, so fine motifs keep their contrast. */
+export const RESAMPLE: 1 | 3 = 1;
 export const MAX_LENGTH = 64;
 
 interface Options {
@@ -35,7 +37,7 @@ interface Options {
   captions: number;
   vocab: number;
   seed: number;
-  /** PIL resample code written to preprocessor_config.json (3 bicubic, 1 Lanczos). */
+  /** PIL resample code written to preprocessor_config.json (3 bicubic, 1 Lanczos); default RESAMPLE. */
   resample?: 1 | 3;
   /** Model input side in pixels (resize shortest edge + centre crop). */
   imageSize?: number;
@@ -86,7 +88,7 @@ export async function prepare(o: Options): Promise<void> {
   const table = buildWordTable([...corpus].sort(), o.vocab);
   await writeTokenizer(o.model, table.tokens, MAX_LENGTH);
   const imageSize = o.imageSize ?? IMAGE_SIZE;
-  await writePreprocessor(o.model, imageSize, o.resample);
+  await writePreprocessor(o.model, imageSize, o.resample ?? RESAMPLE);
   await writeFile(path.join(o.model, 'holdout.json'), JSON.stringify(holdoutFile(v.colours, v.patterns, v.categories), null, 1));
   await mkdir(o.data, { recursive: true });
   await writeTensor(o.data, 'word_vectors.f32', table.vectors);
@@ -95,9 +97,8 @@ export async function prepare(o: Options): Promise<void> {
   configureTransformers(path.dirname(path.resolve(o.model)));
   const id = path.basename(o.model);
   const tokenizer = await AutoTokenizer.from_pretrained(id, { local_files_only: true });
-  // The embedder's own preprocessing (sharp path, verified against Transformers.js at creation).
-  const preprocessorConfig = JSON.parse(await readFile(path.join(o.model, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
-  const images = ImagePreprocessor.create(preprocessorConfig, await AutoProcessor.from_pretrained(id, { local_files_only: true }));
+  // The embedder's own image preprocessing (src/embed/pixel-values.ts), so training sees served pixels.
+  const images = ImagePreprocessor.create(await AutoProcessor.from_pretrained(id, { local_files_only: true }));
 
   const encoded = caps.map((c) => tokenizer(c.text, { truncation: true }).input_ids.data as BigInt64Array);
   const seqLen = Math.max(...encoded.map((e) => e.length));

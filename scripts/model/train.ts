@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runPipeline } from './pipeline.js';
+import { IMAGE_SIZE, RESAMPLE } from './prepare.js';
 
 const { values } = parseArgs({
   options: {
@@ -17,8 +18,8 @@ const { values } = parseArgs({
     stem: { type: 'string', default: '24' },
     gram: { type: 'string', default: '16' },
     bf16: { type: 'string', default: '1' },
-    resample: { type: 'string', default: '1' },
-    'image-size': { type: 'string', default: '96' },
+    resample: { type: 'string', default: String(RESAMPLE) },
+    'image-size': { type: 'string', default: String(IMAGE_SIZE) },
     'train-seed': { type: 'string', default: '99' },
     captions: { type: 'string', default: '12' },
     vocab: { type: 'string', default: '10000' },

@@ -14,8 +14,6 @@ import {
   type PreTrainedTokenizer,
   type Processor,
 } from '@xenova/transformers';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { AppError } from '../errors.js';
 import { assertModelFolder } from './model-folder.js';
 import { ImagePreprocessor } from './pixel-values.js';
@@ -74,8 +72,7 @@ export class ClipEmbedder implements Embedder {
       ]);
       const probe = (await textModel(tokenizer(['a'], { padding: true, truncation: true }))).text_embeds as TensorLike;
       const dimension = probe.dims[probe.dims.length - 1];
-      const config = JSON.parse(await readFile(path.resolve(options.modelsDir, id, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
-      const pixels = ImagePreprocessor.create(config, processor as Processor);
+      const pixels = ImagePreprocessor.create(processor as Processor);
       return new ClipEmbedder(id, dimension, tokenizer, pixels, textModel, visionModel, options.maxBatch ?? 64);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
@@ -107,8 +104,8 @@ export class ClipEmbedder implements Embedder {
   }
 
   /**
-   * 'sharp' when the fast native preprocessing path is in use (verified against Transformers.js at
-   * load), 'transformers.js' when this model's preprocessor config needs the general processor.
+   * 'sharp' when the native preprocessing path (pixel-values.ts) handles this model's preprocessor
+   * config, 'transformers.js' when it needs the general processor.
    */
   get preprocessing(): ImagePreprocessor['path'] {
     return this.pixels.path;

@@ -182,11 +182,12 @@ export class ImagePreprocessor {
   }
 
   /**
-   * @param config the model's preprocessor_config.json
-   * @param reference Transformers.js' processor for the same config: used when this path cannot
-   *   reproduce the config, and for an image whose crop would need padding.
+   * @param reference Transformers.js' processor for the model: used when this path cannot reproduce
+   *   its config, and for an image whose crop would need padding.
+   * @param config the preprocessor config to implement; defaults to the one `reference` was loaded
+   *   with (the model's preprocessor_config.json).
    */
-  static create(config: Record<string, unknown>, reference: Processor): ImagePreprocessor {
+  static create(reference: Processor, config: Record<string, unknown> = reference.feature_extractor.config): ImagePreprocessor {
     // libvips' operation cache only helps when the same image is processed twice; for a stream of
     // distinct small images it costs ~30% (npm run bench:model). Process-wide, hence set once here.
     sharp.cache(false);

@@ -75,7 +75,7 @@ export function createCore(deps: CoreDeps): Core {
       const userId = state.refs.get(ref) ?? ref;
       responses.invalidateUser(userId);
     },
-    preload: async () => void (await vectors.getMany([])),
+    preload: () => vectors.load(),
     cache,
     responses,
   };

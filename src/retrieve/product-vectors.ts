@@ -30,7 +30,7 @@ export class ProductVectors {
    * callers must not write into them.
    */
   async getMany(ids: readonly string[]): Promise<Array<Float32Array | undefined>> {
-    if (!this.loaded) await (this.loading ??= this.loadAll());
+    await this.load();
     const out = new Array<Float32Array | undefined>(ids.length);
     let missing: string[] | null = null;
     for (let i = 0; i < ids.length; i++) {
@@ -49,6 +49,11 @@ export class ProductVectors {
       }
     }
     return out;
+  }
+
+  /** The one bulk read of every vector, if it has not happened yet (concurrent callers share it). */
+  async load(): Promise<void> {
+    if (!this.loaded) await (this.loading ??= this.loadAll());
   }
 
   /** Products were written or removed: forget their vectors (the next use reads the new ones). */

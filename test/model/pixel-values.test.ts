@@ -22,7 +22,7 @@ beforeAll(async () => {
   configureTransformers(MODELS_DIR);
   reference = await AutoProcessor.from_pretrained(MODEL_ID, { local_files_only: true });
   config = JSON.parse(await readFile(path.join(MODELS_DIR, MODEL_ID, 'preprocessor_config.json'), 'utf8'));
-  pp = ImagePreprocessor.create(config, reference);
+  pp = ImagePreprocessor.create(reference);
   SIZE = (config.crop_size as { width: number }).width;
 });
 
@@ -88,14 +88,14 @@ describe('ImagePreprocessor on the shipped config', () => {
   it('equals Transformers.js to float precision with Lanczos resampling, for images under 2x the input', async () => {
     const lanczos = { ...config, resample: 1 };
     const bytes = (await fixturePhotos()).slice(0, 8); // 128 px products; post images are 256 px
-    const ours = (await ImagePreprocessor.create(lanczos, reference).pixelValues(bytes)).data as Float32Array;
+    const ours = (await ImagePreprocessor.create(reference, lanczos).pixelValues(bytes)).data as Float32Array;
     expect(diff(ours, await theirs(lanczos, bytes)).max).toBeLessThan(1e-5);
   });
 
   it('stays close to Transformers.js with bicubic (CLIP\'s setting: it point-samples, we filter)', async () => {
     const bicubic = { ...config, resample: 3 };
     const bytes = await fixturePhotos();
-    const ours = (await ImagePreprocessor.create(bicubic, reference).pixelValues(bytes)).data as Float32Array;
+    const ours = (await ImagePreprocessor.create(reference, bicubic).pixelValues(bytes)).data as Float32Array;
     // Mean difference about 3 grey levels; only edges differ more (point sampling aliases).
     const d = diff(ours, await theirs(bicubic, bytes));
     expect(d.mean).toBeLessThan(0.1);
@@ -145,12 +145,12 @@ describe('pixelSpec', () => {
     const odd = [{ do_pad: true }, { do_thumbnail: true }, { crop_pct: 0.875 }, { resample: 2 }, { feature_extractor_type: 'ViTFeatureExtractor' }, { image_mean: [0.5] }];
     for (const extra of odd) {
       expect(pixelSpec({ ...config, ...extra }), JSON.stringify(extra)).toBeNull();
-      expect(ImagePreprocessor.create({ ...config, ...extra }, reference).path).toBe('transformers.js');
+      expect(ImagePreprocessor.create(reference, { ...config, ...extra }).path).toBe('transformers.js');
     }
   });
 
   it('the general path still embeds: same tensor shape as the sharp path', async () => {
-    const general = ImagePreprocessor.create({ ...config, do_pad: true }, reference);
+    const general = ImagePreprocessor.create(reference, { ...config, do_pad: true });
     expect((await general.pixelValues([post(1)])).dims).toEqual([1, 3, SIZE, SIZE]);
   });
 });
