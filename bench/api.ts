@@ -16,11 +16,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp } from '../src/app.js';
-import { createTagger } from '../src/affiliate/tagger.js';
 import { loadConfig } from '../src/config.js';
-import { policyFromConfig } from '../src/consent/policy.js';
+import { createCore } from '../src/core/core.js';
 import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
-import type { Product } from '../src/world/schema.js';
+import { createService, describeSettings } from '../src/service.js';
+import type { Product } from '../tools/world/schema.js';
 import { openBigCatalog } from './lib/big-catalog.js';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import { machineInfo, machineLine } from './lib/machine.js';
@@ -51,16 +51,15 @@ async function main(): Promise<void> {
   const embedder = args.has('fake-embedder')
     ? (await import('../test/helpers/fake-embedder.js')).createFakeEmbedder({ dimension: 512 })
     : await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
-  const fusion = { imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT };
-  const big = await openBigCatalog({ size, worldDir, embedder, fusion, modelFingerprint: modelFingerprint(config.MODELS_DIR, config.MODEL_ID), m: optional('m') ?? config.HNSW_M, efConstruction: optional('efc') ?? config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH, log: console.log });
-  const { store, productIndex } = big;
+  // The service's own configuration unless a flag overrides the HNSW build settings.
+  const benchConfig = { ...config, HNSW_M: optional('m') ?? config.HNSW_M, HNSW_EF_CONSTRUCTION: optional('efc') ?? config.HNSW_EF_CONSTRUCTION };
+  const big = await openBigCatalog({ size, config: benchConfig, embedder, modelFingerprint: modelFingerprint(config.MODELS_DIR, config.MODEL_ID), log: console.log });
+  const service = await createService({ ...benchConfig, DATA_DIR: big.dataDir }, { embedder });
+  const { store, productIndex, core } = service;
+  console.log('settings', JSON.stringify(describeSettings(benchConfig, embedder)));
   console.log(`catalog: ${productIndex.size().toLocaleString('en-US')} products; index built at ${fmt(big.build.indexInsertsPerS)} inserts/s (M=${big.build.m}, efConstruction=${big.build.efConstruction})`);
 
-  const merchants = JSON.parse(readFileSync(join(worldDir, 'merchants.json'), 'utf8'));
-  const tagger = createTagger({ merchants, secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
-  const { app, core } = await createApp({
-    config: { ...config, DATA_DIR: big.dataDir }, embedder, store, productIndex, tagger, consent: { policy: policyFromConfig(config) }, demo: false,
-  });
+  const { app } = createApp({ config: service.config, core, demo: false });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -90,9 +89,8 @@ async function main(): Promise<void> {
 
   // The shipped app caches each shopper's response (RECOMMEND_CACHE_TTL_S), and a 10 s run over
   // ~100 shoppers is nearly all cache hits. The same app with the cache off shows the cost of a miss.
-  const uncached = await createApp({
-    config: { ...config, DATA_DIR: big.dataDir, RECOMMEND_CACHE_TTL_S: 0 }, embedder, store, productIndex, tagger, consent: { policy: policyFromConfig(config) }, demo: false,
-  });
+  const uncachedCore = await createCore({ ...service.deps, settings: { ...service.deps.settings, responseCacheTtlS: 0 } });
+  const uncached = createApp({ config: service.config, core: uncachedCore, demo: false });
   const server2 = uncached.app.listen(0, '127.0.0.1');
   await new Promise((r) => server2.once('listening', r));
   const url2 = `http://127.0.0.1:${(server2.address() as AddressInfo).port}`;
@@ -163,7 +161,7 @@ async function main(): Promise<void> {
   writeOut('reports/bench/api.md', `${machineLine(machine)}; ${duration} s per scenario after a 2 s warm-up\n\n${renderApiMarkdown(result)}`);
   console.log('wrote reports/bench/api.md');
   await new Promise((r) => server.close(r));
-  await store.close();
+  await service.close();
   await embedder.close();
 }
 

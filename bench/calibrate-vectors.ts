@@ -8,13 +8,12 @@
  * Real vectors: fixtures/ products embedded and fused by the service's ingest into a temp folder.
  * Synthetic: bench/lib/vectors.ts at the same count, for several within-cluster ranks.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
 import { ExactIndex } from '../src/index/exact-index.js';
-import { ingestProducts } from '../src/ingest/catalog.js';
-import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { createService } from '../src/service.js';
 import { clusteredVectors } from './lib/vectors.js';
 import { benchTmp, fmt, markdownTable, writeOut } from './lib/stats.js';
 
@@ -46,12 +45,11 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
   const dir = mkdtempSync(join(benchTmp(), 'calibrate-'));
-  const store = openSqliteStore({ path: join(dir, 'store.db') });
-  const products = JSON.parse(readFileSync(join(config.WORLD_DIR, 'products.json'), 'utf8'));
-  const noIndex = { upsert() {}, flush: async () => {} } as never;
-  await ingestProducts(products, { store, productIndex: noIndex, embedder, config: { worldDir: config.WORLD_DIR, allowedImageHosts: [], imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT, mediaDir: join(dir, 'media') } });
-  const real = (await store.allVectors('product', embedder.modelId)).map((r) => r.vector);
-  await store.close();
+  // The fixture world through the service as the server builds it: the real fused product vectors.
+  const service = await createService({ ...config, DATA_DIR: dir }, { embedder });
+  await service.core.commands.loadWorld(config.WORLD_DIR);
+  const real = (await service.store.allVectors('product', embedder.modelId)).map((r) => r.vector);
+  await service.close();
   await embedder.close();
   rmSync(dir, { recursive: true, force: true });
 

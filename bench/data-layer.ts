@@ -11,15 +11,21 @@
  *    vs in the worker pool. Skipped when the model folder is missing.
  * Timings depend on machine load; compare runs on the same machine only.
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
 import { ExactIndex } from '../src/index/exact-index.js';
 import { HnswVectorIndex } from '../src/index/hnsw-index.js';
-import { ingestProducts } from '../src/ingest/catalog.js';
+import { silentLogger } from '../src/log.js';
+import { createService } from '../src/service.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
-import { ingestRig } from '../test/ingest/helpers.js';
+import { createFakeEmbedder, fakePng } from '../test/helpers/fake-embedder.js';
 import { product } from '../test/store/fixtures.js';
+
+/** The service's own HNSW settings (config holds the only defaults). */
+const config = loadConfig({ LOG_LEVEL: 'silent' });
+const hnsw = { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH };
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,16 +46,18 @@ async function storeAndIndex() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
   const store = openSqliteStore({ path: join(dir, 'store.db') });
   let t = performance.now();
-  for (const it of items) await store.setVector('product', it.id, 'm', it.vector);
-  console.log(`sqlite setVector (autocommit, WAL): ${rate(N, t)}/s`);
+  for (let i = 0; i < N; i += 1000) {
+    await store.upsertProducts(items.slice(i, i + 1000).map((it) => ({ entity: product(it.id), vector: it.vector })), 'm');
+  }
+  console.log(`sqlite upsertProducts (product + vector, 1,000 per transaction, WAL): ${rate(N, t)}/s`);
   t = performance.now();
   const all = await store.allVectors('product', 'm');
   console.log(`sqlite allVectors (${N}): ${(performance.now() - t).toFixed(0)} ms`);
   t = performance.now();
-  const idx = await HnswVectorIndex.open({ dir, name: 'p', modelId: 'm', dimension: DIM, rebuild: async () => all });
-  console.log(`index rebuild + flush (${N}x${DIM}, M=16, efC=200): ${((performance.now() - t) / 1000).toFixed(1)} s = ${rate(N, t)} inserts/s`);
+  const idx = await HnswVectorIndex.open({ dir, name: 'p', modelId: 'm', dimension: DIM, rebuild: async () => all, ...hnsw });
+  console.log(`index rebuild + flush (${N}x${DIM}, M=${hnsw.m}, efC=${hnsw.efConstruction}): ${((performance.now() - t) / 1000).toFixed(1)} s = ${rate(N, t)} inserts/s`);
   t = performance.now();
-  await HnswVectorIndex.open({ dir, name: 'p', modelId: 'm', dimension: DIM, rebuild: async () => { throw new Error('should have loaded'); }, expectedCount: () => store.countVectors('product', 'm') });
+  await HnswVectorIndex.open({ dir, name: 'p', modelId: 'm', dimension: DIM, rebuild: async () => { throw new Error('should have loaded'); }, expectedCount: () => store.countVectors('product', 'm'), ...hnsw });
   console.log(`index open from files: ${(performance.now() - t).toFixed(0)} ms`);
   idx.upsert('extra', items[0]!.vector);
   t = performance.now();
@@ -74,20 +82,29 @@ async function storeAndIndex() {
 
 async function ingestOverhead() {
   const n = Math.min(N, 2000);
-  const r = ingestRig({ batchSize: 32 });
-  r.deps.productIndex = await HnswVectorIndex.open({ dir: join(r.root, 'index'), name: 'p', modelId: r.embedder.modelId, dimension: 16, rebuild: async () => [] });
-  const items = Array.from({ length: n }, (_, i) => product(`p${i}`, { image: r.image(`images/products/p${i}.png`) }));
+  const root = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
+  const worldDir = join(root, 'world');
+  mkdirSync(join(worldDir, 'images', 'products'), { recursive: true });
+  const embedder = createFakeEmbedder({ dimension: 16 });
+  const service = await createService({ ...config, DATA_DIR: join(root, 'data'), WORLD_DIR: worldDir }, { embedder, log: silentLogger });
+  await service.core.commands.upsertMerchants([{ id: 'm-test', name: 'Test', network: 'utm', settings: {} }]);
+  const items = Array.from({ length: n }, (_, i) => {
+    const rel = `images/products/p${i}.png`;
+    writeFileSync(join(worldDir, rel), fakePng(rel));
+    return product(`p${i}`, { image: rel });
+  });
   const run = async () => {
-    for (let i = 0; i < n; i += 64) await ingestProducts(items.slice(i, i + 64), { ...r.deps, deferFlush: true });
-    await r.deps.productIndex.flush();
+    for (let i = 0; i < n; i += 64) await service.core.commands.upsertProducts(items.slice(i, i + 64), { flush: false });
+    await service.productIndex.flush();
   };
   let t = performance.now();
   await run();
   console.log(`ingest overhead, fake embedder (store+cache+media+index): ${rate(n, t)} products/s`);
-  const calls = r.embedder.imageCalls + r.embedder.textCalls;
+  const calls = embedder.imageCalls + embedder.textCalls;
   t = performance.now();
   await run();
-  console.log(`re-ingest unchanged: ${rate(n, t)} products/s, embedder calls: ${r.embedder.imageCalls + r.embedder.textCalls - calls}`);
+  console.log(`re-ingest unchanged: ${rate(n, t)} products/s, embedder calls: ${embedder.imageCalls + embedder.textCalls - calls}`);
+  await service.close();
 }
 
 async function offTheLoop() {

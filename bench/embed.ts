@@ -6,14 +6,14 @@
  *   npm run bench:embed -- [--seconds 3] [--random-b32 DIR/NAME]
  *
  * The random model is made by the model tooling:
- *   /usr/bin/python3 models/tools/make_random_clip_b32.py --out .bench-tmp/models/random-clip-vit-b32
+ *   /usr/bin/python3 tools/model/python/make_random_clip_b32.py --out .bench-tmp/models/random-clip-vit-b32
  * Image bytes are read into memory first: decode + resize + the model are measured, not the disk.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { ClipEmbedder } from '../src/embed/clip-embedder.js';
-import type { Product } from '../src/world/schema.js';
+import type { Product } from '../tools/world/schema.js';
 import { machineInfo, machineLine } from './lib/machine.js';
 import { fmt, markdownTable, median, parseArgs, writeOut } from './lib/stats.js';
 
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   if (existsSync(join(RANDOM_B32, 'config.json'))) {
     results.push(await measure(dirname(RANDOM_B32), basename(RANDOM_B32), 'CLIP ViT-B/32 architecture with RANDOM weights: speed only, its vectors are meaningless', images, texts));
   } else {
-    console.log(`no random-weight ViT-B/32 at ${RANDOM_B32}: make it with /usr/bin/python3 models/tools/make_random_clip_b32.py --out ${RANDOM_B32}`);
+    console.log(`no random-weight ViT-B/32 at ${RANDOM_B32}: make it with /usr/bin/python3 tools/model/python/make_random_clip_b32.py --out ${RANDOM_B32}`);
   }
   writeOut('reports/bench/embed.json', JSON.stringify({ machine, budgetMs, results }, null, 2));
   writeOut('reports/bench/embed.md', `${machineLine(machine)}; in-process ClipEmbedder, image bytes in memory (decode + preprocess + model), median of 3 slices of ${budgetMs / 1000} s per cell\n\n${renderEmbedMarkdown(results)}`);

@@ -14,11 +14,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
+import type { WorldStage } from '../src/core/commands/index.js';
 import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
-import { HnswVectorIndex } from '../src/index/hnsw-index.js';
-import { ingestWorld, type WorldStage } from '../src/ingest/world.js';
-import { openSqliteStore } from '../src/store/sqlite-store.js';
-import { generateWorld } from '../src/world/generate.js';
+import { createService } from '../src/service.js';
+import { generateWorld } from '../tools/world/generate.js';
 import { machineInfo, machineLine } from './lib/machine.js';
 import { benchTmp, fmt, parseArgs, writeOut } from './lib/stats.js';
 
@@ -38,12 +37,13 @@ async function ingestOnce(worldDir: string, threads: number): Promise<IngestBenc
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
   const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads });
   const dataDir = mkdtempSync(join(benchTmp(), 'ingest-'));
-  const store = openSqliteStore({ path: join(dataDir, 'store.db') });
-  const productIndex = await HnswVectorIndex.open({ dir: join(dataDir, 'index'), name: 'products', modelId: embedder.modelId, dimension: embedder.dimension, rebuild: async () => [] });
+  // The service as the server builds it, on a fresh data folder: the embedding cache starts empty.
+  const service = await createService({ ...config, DATA_DIR: dataDir, WORLD_DIR: worldDir }, { embedder });
+  const { productIndex } = service;
   const stageStart = new Map<WorldStage, number>();
   const stageEnd = new Map<WorldStage, number>();
   let last = 0;
-  await ingestWorld(worldDir, { store, productIndex, embedder, config: { worldDir, allowedImageHosts: [], imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT, mediaDir: join(dataDir, 'media') } }, (p) => {
+  await service.core.commands.loadWorld(worldDir, (p) => {
     if (!stageStart.has(p.stage)) stageStart.set(p.stage, performance.now());
     if (p.done === p.total) stageEnd.set(p.stage, performance.now());
     if (p.stage === 'products' && performance.now() - last > 10_000) {
@@ -54,8 +54,8 @@ async function ingestOnce(worldDir: string, threads: number): Promise<IngestBenc
   const flushStart = performance.now();
   await productIndex.flush();
   const seconds = (stageEnd.get('products')! - stageStart.get('products')! + performance.now() - flushStart) / 1000;
-  const settings = (productIndex as unknown as { settings: { m: number; efConstruction: number } }).settings;
-  await store.close();
+  const settings = { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION };
+  await service.close();
   await embedder.close();
   rmSync(dataDir, { recursive: true, force: true });
   const result = { products: count, seconds, productsPerS: count / seconds, embedThreads: threads, model: embedder.modelId, indexSettings: settings };

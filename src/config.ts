@@ -105,6 +105,7 @@ export const ConfigSchema = z.object({
   MODELS_DIR: z.string().min(1).default('./models').describe('Folder holding Transformers.js model folders.'),
   MODEL_ID: z.string().min(1).default('style-clip-mini').describe('Model folder name inside MODELS_DIR.'),
   EMBED_THREADS: int(1, 1, 64).describe('Worker threads running the model.'),
+  EMBED_BATCH: int(32, 1, 256).describe('Images or texts per embedder call when writing products and posts.'),
   IMAGE_WEIGHT: number(0.7).pipe(z.number().min(0)).describe('Weight of the image vector in fused product/post vectors.'),
   TEXT_WEIGHT: number(0.3).pipe(z.number().min(0)).describe('Weight of the text vector in fused product/post vectors.'),
   ALLOWED_IMAGE_HOSTS: csv.describe('Comma-separated hosts http(s) image URLs may be fetched from (empty: none).'),

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   TOKEN_EXPIRED: 'The redirect token has expired.',
   MODEL_UNAVAILABLE: 'The embedding model could not be loaded.',
   INDEX_UNAVAILABLE: 'The vector index could not be loaded or rebuilt.',
+  STORE_UNAVAILABLE: 'The data store could not be opened.',
   CONFIG_INVALID: 'The configuration (environment variables) is invalid.',
   INTERNAL: 'Something went wrong on our side.',
 } as const;

@@ -1,31 +1,27 @@
 /**
- * Starts the service: parse config → load the model in worker threads → open the SQLite store and
- * the product index (rebuilt from stored vectors if missing, corrupt or from another model) →
- * on an empty DATA_DIR, ingest WORLD_DIR (fixtures/) so a fresh clone serves real
- * recommendations → createApp → listen. SIGINT/SIGTERM close the server, flush the index, close
- * the database and stop the workers.
+ * Starts the service: parse config → build the service (src/service.ts: model in worker threads,
+ * SQLite store, product index rebuilt from stored vectors if missing, corrupt or from another
+ * model, core) → on an empty DATA_DIR, load WORLD_DIR (fixtures/) through the write commands so a
+ * fresh clone serves real recommendations → createApp → listen. SIGINT/SIGTERM stop accepting,
+ * flush the index, close the database and stop the workers.
  *
  * `startServer(env)` is exported for tests and scripts that need a real listening server
  * (e2e, load benchmarks); `npm start` runs it on `process.env`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
-import { createTagger } from './affiliate/tagger.js';
-import { createApp, type App } from './app.js';
-import { ingestSettings, openProductIndex, openStore } from './data-dir.js';
+import type { Express } from 'express';
+import { createApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
-import { policyFromConfig } from './consent/policy.js';
 import { demoMerchantPath } from './demo/merchant-page.js';
 import type { Embedder } from './embed/types.js';
-import { createWorkerEmbedder } from './embed/worker-pool.js';
-import { ingestWorld } from './ingest/world.js';
 import { createLogger, type Logger } from './log.js';
-import { Merchant } from './world/schema.js';
+import { createService, describeSettings, type Service } from './service.js';
 
-export interface RunningServer extends App {
+export interface RunningServer {
+  app: Express;
+  service: Service;
   config: Config;
   /** e.g. "http://127.0.0.1:3000" */
   url: string;
@@ -33,15 +29,29 @@ export interface RunningServer extends App {
   close(): Promise<void>;
 }
 
-/** Merchant programmes come with the world (merchants.json); none is fine (links get UTM tags). */
-function loadMerchants(worldDir: string): Merchant[] {
-  const file = join(worldDir, 'merchants.json');
-  return existsSync(file) ? z.array(Merchant).parse(JSON.parse(readFileSync(file, 'utf8'))) : [];
-}
-
 export interface StartOptions {
   /** Use this embedder instead of loading MODEL_ID in workers (tests); the caller closes it. */
   embedder?: Embedder;
+}
+
+/** On an empty data folder, load the world so a fresh clone has something to recommend. */
+async function loadWorldIfEmpty(service: Service): Promise<void> {
+  const { core, log, config } = service;
+  const counts = await core.health().then((h) => h.counts);
+  if (counts.products + counts.creators + counts.users > 0) return;
+  log.info('empty DATA_DIR: loading the world first', { worldDir: config.WORLD_DIR });
+  const t1 = Date.now();
+  let lastLogged = 0;
+  const summary = await core.commands.loadWorld(config.WORLD_DIR, (p) => {
+    if (Date.now() - lastLogged > 5_000 || p.done === p.total) {
+      lastLogged = Date.now();
+      log.info('ingesting', { ...p });
+    }
+  });
+  for (const [stage, s] of Object.entries(summary)) {
+    if (s.failed.length) log.warn('items not loaded', { stage, failed: s.failed.length, first: s.failed.slice(0, 3) });
+  }
+  log.info('world loaded', { ...(await core.health()).counts, ms: Date.now() - t1 });
 }
 
 /**
@@ -56,57 +66,33 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.LOG_LEVEL);
-  const t0 = Date.now();
-  const embedder =
-    options.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
-  log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: Date.now() - t0 });
-  const store = openStore(config);
-  const productIndex = await openProductIndex(config, store, embedder, log);
-  const ingestDeps = { store, productIndex, embedder, log, config: ingestSettings(config) };
+  const service = await createService(config, { embedder: options.embedder, log });
+  log.info('settings', describeSettings(config, service.embedder));
+  let server: Server;
+  try {
+    await loadWorldIfEmpty(service);
+    const { app } = createApp({ config, core: service.core, log, landing: config.DEMO_MERCHANT_REDIRECT ? demoMerchantPath : undefined });
+    server = app.listen(config.PORT, config.HOST);
+    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+    log.info('listening', { url });
 
-  const counts = await store.counts();
-  if (counts.products + counts.creators + counts.users === 0) {
-    log.info('empty DATA_DIR: loading the world first', { worldDir: config.WORLD_DIR });
-    const t1 = Date.now();
-    let lastLogged = 0;
-    const summary = await ingestWorld(config.WORLD_DIR, ingestDeps, (p) => {
-      if (Date.now() - lastLogged > 5_000 || p.done === p.total) {
-        lastLogged = Date.now();
-        log.info('ingesting', { ...p });
-      }
-    });
-    for (const [stage, s] of Object.entries(summary)) {
-      if (s.failed.length) log.warn('items not loaded', { stage, failed: s.failed.length, first: s.failed.slice(0, 3) });
-    }
-    await productIndex.flush();
-    log.info('world loaded', { ...(await store.counts()), ms: Date.now() - t1 });
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await service.close();
+        log.info('stopped cleanly');
+      })());
+    return { app, service, config, url, close };
+  } catch (err) {
+    await service.close();
+    throw err;
   }
-
-  const tagger = createTagger({ merchants: loadMerchants(config.WORLD_DIR), secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
-  const built = await createApp({
-    config, embedder, store, productIndex, tagger, log,
-    consent: { policy: policyFromConfig(config) },
-    landing: config.DEMO_MERCHANT_REDIRECT ? demoMerchantPath : undefined,
-  });
-  const server = built.app.listen(config.PORT, config.HOST);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-  log.info('listening', { url });
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await productIndex.flush();
-      await store.close();
-      if (!options.embedder) await embedder.close();
-      log.info('stopped cleanly');
-    })());
-  return { ...built, config, url, close };
 }
 
 /** `npm start`: run until SIGINT/SIGTERM, then shut down cleanly. */

@@ -7,17 +7,16 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embed/types.js';
-import { HnswVectorIndex } from '../../src/index/hnsw-index.js';
-import { ingestWorld } from '../../src/ingest/world.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
-import type { Product } from '../../src/world/schema.js';
+import { silentLogger } from '../../src/log.js';
+import { createService } from '../../src/service.js';
+import type { Product } from '../../tools/world/schema.js';
 import { benchTmp } from './stats.js';
 import { gaussian, rng } from './vectors.js';
 
 export interface BigCatalog {
-  store: SqliteStore;
-  productIndex: HnswVectorIndex;
+  /** The data folder: open it with `createService({ ...config, DATA_DIR: dataDir })`. */
   dataDir: string;
   /** How the padded index was built (measured once, when the folder was created). */
   build: { products: number; indexInsertsPerS: number; indexSeconds: number; m: number; efConstruction: number };
@@ -25,35 +24,32 @@ export interface BigCatalog {
 
 export interface BigCatalogOptions {
   size: number;
-  worldDir: string;
-  embedder: Pick<Embedder, 'modelId' | 'dimension' | 'embedTexts' | 'embedImages'>;
-  fusion: { imageWeight: number; textWeight: number };
+  /** The service's configuration (HNSW, fusion, world): the catalog is built with exactly it. */
+  config: Config;
+  embedder: Embedder;
   /** Changes whenever the model files change (same model id, new weights), so no stale vectors are reused. */
   modelFingerprint: string;
-  /** Index build settings; undefined = HnswVectorIndex's shipped defaults. */
-  m?: number;
-  efConstruction?: number;
-  efSearch?: number;
   log?: (msg: string) => void;
 }
 
+/**
+ * Builds (once) a data folder holding the fixture world, loaded through the service's own
+ * `loadWorld`, padded with synthetic products. The padding is a bulk load of precomputed vectors:
+ * it is written to the store and index of a service that is closed before anyone serves from the
+ * folder, so the serving service loads it like any data folder.
+ */
 export async function openBigCatalog(o: BigCatalogOptions): Promise<BigCatalog> {
-  const tag = `${o.embedder.modelId}-${o.modelFingerprint}-${o.size}-m${o.m ?? 'default'}-efc${o.efConstruction ?? 'default'}`;
+  const { config } = o;
+  const tag = `${o.embedder.modelId}-${o.modelFingerprint}-${o.size}-m${config.HNSW_M}-efc${config.HNSW_EF_CONSTRUCTION}`;
   const dataDir = join(benchTmp(), `api-${tag}`);
   const ready = join(dataDir, 'ready.json');
-  const store = openSqliteStore({ path: join(dataDir, 'store.db') });
-  const open = () =>
-    HnswVectorIndex.open({
-      dir: join(dataDir, 'index'), name: 'products', modelId: o.embedder.modelId, dimension: o.embedder.dimension,
-      rebuild: () => store.allVectors('product', o.embedder.modelId), capacity: o.size, m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch,
-    });
-  if (existsSync(ready)) return { store, productIndex: await open(), dataDir, build: JSON.parse(readFileSync(ready, 'utf8')) };
+  if (existsSync(ready)) return { dataDir, build: JSON.parse(readFileSync(ready, 'utf8')) };
 
-  const productIndex = await open();
   o.log?.(`building a ${o.size.toLocaleString('en-US')}-product catalog in ${dataDir} (once)`);
-  const config = { worldDir: o.worldDir, allowedImageHosts: [], ...o.fusion, mediaDir: join(dataDir, 'media') };
-  await ingestWorld(o.worldDir, { store, productIndex, embedder: o.embedder, config });
-  const real = JSON.parse(readFileSync(join(o.worldDir, 'products.json'), 'utf8')) as Product[];
+  const service = await createService({ ...config, DATA_DIR: dataDir }, { embedder: o.embedder, log: silentLogger });
+  const { store, productIndex } = service;
+  await service.core.commands.loadWorld(config.WORLD_DIR);
+  const real = JSON.parse(readFileSync(join(config.WORLD_DIR, 'products.json'), 'utf8')) as Product[];
   const vectors = await store.getVectors('product', real.map((p) => p.id), o.embedder.modelId);
   const g = gaussian(rng(7));
   const dim = o.embedder.dimension;
@@ -61,29 +57,26 @@ export async function openBigCatalog(o: BigCatalogOptions): Promise<BigCatalog> 
 
   let indexSeconds = 0;
   for (let start = real.length; start < o.size; start += 1000) {
-    const batch: Product[] = [];
-    const batchVectors: Float32Array[] = [];
+    const batch: Array<{ entity: Product; vector: Float32Array }> = [];
     for (let i = start; i < Math.min(start + 1000, o.size); i++) {
       const base = real[i % real.length]!;
+      const { attributes: _truth, ...product } = base;
       const v = Float32Array.from(vectors.get(base.id)!, (x) => x + sigma * g());
       let norm = 0;
       for (let d = 0; d < dim; d++) norm += v[d]! * v[d]!;
       norm = Math.sqrt(norm);
       for (let d = 0; d < dim; d++) v[d] /= norm;
-      batch.push({ ...base, id: `syn${String(i).padStart(6, '0')}`, title: `${base.title} (#${i})` });
-      batchVectors.push(v);
+      batch.push({ entity: { ...product, id: `syn${String(i).padStart(6, '0')}`, title: `${base.title} (#${i})` }, vector: v });
     }
-    await store.upsertProducts(batch);
-    for (let j = 0; j < batch.length; j++) await store.setVector('product', batch[j]!.id, o.embedder.modelId, batchVectors[j]!);
+    await store.upsertProducts(batch, o.embedder.modelId);
     const t0 = performance.now();
-    for (let j = 0; j < batch.length; j++) productIndex.upsert(batch[j]!.id, batchVectors[j]!);
+    for (const { entity, vector } of batch) productIndex.upsert(entity.id, vector);
     indexSeconds += (performance.now() - t0) / 1000;
     if ((start - real.length) % 10_000 < 1000) o.log?.(`  ${start.toLocaleString('en-US')} products, index inserts ${((start - real.length) / Math.max(indexSeconds, 1e-9)).toFixed(0)}/s`);
   }
-  await productIndex.flush();
-  const settings = (productIndex as unknown as { settings: { m: number; efConstruction: number } }).settings;
+  await service.close();
   const padded = o.size - real.length;
-  const build = { products: o.size, indexInsertsPerS: padded / indexSeconds, indexSeconds, m: settings.m, efConstruction: settings.efConstruction };
+  const build = { products: o.size, indexInsertsPerS: padded / indexSeconds, indexSeconds, m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION };
   writeFileSync(ready, JSON.stringify(build));
-  return { store, productIndex, dataDir, build };
+  return { dataDir, build };
 }

@@ -5,6 +5,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
 import { ExactIndex } from '../../src/index/exact-index.js';
 import { HnswVectorIndex } from '../../src/index/hnsw-index.js';
 import { benchTmp } from './stats.js';
@@ -17,9 +18,11 @@ export function projectExact(data: Float32Array, dim: number): ExactIndex {
   return index;
 }
 
-/** An empty shipped index in a temp folder (M/efConstruction as the service's defaults unless given). */
+/** An empty shipped index in a temp folder (M/efConstruction/ef as the service's config unless given). */
 export async function projectHnsw(dim: number, capacity: number, o: { m?: number; efConstruction?: number; efSearch?: number } = {}) {
   const dir = mkdtempSync(join(benchTmp(), 'hnsw-'));
-  const index = await HnswVectorIndex.open({ dir, name: 'bench', modelId: 'bench', dimension: dim, capacity, rebuild: async () => [], ...o });
+  const config = loadConfig({});
+  const settings = { m: o.m ?? config.HNSW_M, efConstruction: o.efConstruction ?? config.HNSW_EF_CONSTRUCTION, efSearch: o.efSearch ?? config.HNSW_EF_SEARCH };
+  const index = await HnswVectorIndex.open({ dir, name: 'bench', modelId: 'bench', dimension: dim, capacity, rebuild: async () => [], ...settings });
   return { index, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

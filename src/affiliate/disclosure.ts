@@ -3,7 +3,7 @@
  * adequate disclosure and "paid link" is; the text travels with each item so the UI can show it next
  * to the link. Amazon's Operating Agreement additionally requires its Associates statement.
  */
-import type { AffiliateNetwork } from '../world/schema.js';
+import type { AffiliateNetwork } from '../domain/index.js';
 
 export const AMAZON_STATEMENT = 'As an Amazon Associate we earn from qualifying purchases.';
 

@@ -3,23 +3,14 @@
  * purposes the service may apply right now. Pure and synchronous so that the recommender, the
  * redirect route, the demo and the offline evaluation all enforce exactly the same rules.
  */
-import type { AgeBand, ConsentEvent, ConsentPurpose } from '../world/schema.js';
+import type { AgeBand, ConsentEvent, ConsentPurpose } from '../domain/index.js';
+import type { ConsentDecision } from './decision.js';
 import { ABSOLUTE_MINOR_AGE, type ConsentPolicy } from './policy.js';
 
-export interface ConsentDecision {
-  /** Profile the shopper's taste from the creators they follow (consent-only, IAB TCF 5/6). */
-  personalization: boolean;
-  /** Link the shopper's clicks to their pseudonymous id. */
-  clickTracking: boolean;
-  /** Health & wellness items and posts may be used; needs explicit consent AND personalization. */
-  health: boolean;
-  /** The shopper is under the age of digital consent for their country: nothing above applies. */
-  minor: boolean;
-  /** The purposes applied, in a fixed order; what a response's `consent.applied` shows. */
-  applied: ConsentPurpose[];
-  /** A sentence the UI can show when personalization is off; null when it is on. */
-  reason: string | null;
-}
+export type { ConsentDecision };
+
+/** The consent policy bound into a function: decides from the shopper and their ledger. */
+export type ConsentDecider = (user: { region: string; ageBand: AgeBand }, events: ConsentEvent[], now: Date) => ConsentDecision;
 
 /** The youngest age in each band: a band counts as minor if anyone in it could be under the limit. */
 const BAND_MIN_AGE: Record<AgeBand, number> = {
@@ -75,7 +66,7 @@ export function latestByPurpose(events: ConsentEvent[], now?: Date): Map<Consent
  * @example
  * const d = decideConsent({ region: 'DE', ageBand: '25-34' },
  *   [{ purpose: 'personalization', granted: true, at: '2026-01-01T00:00:00Z', source: 'api', policyVersion: '2026-01' }],
- *   defaultPolicy());
+ *   policy);
  * // d.personalization === true, d.health === false, d.applied = ['personalization']
  */
 export function decideConsent(

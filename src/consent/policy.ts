@@ -37,27 +37,10 @@ export const ConsentPolicy = z.object({
 export type ConsentPolicy = z.infer<typeof ConsentPolicy>;
 
 /**
- * The strictest sensible default: 16 in every EU/EEA country, 13 elsewhere. National laws that lower
- * the EU age (Denmark 13, France 15, ...) are opt-in through `countryAges`, so a missing override can
- * only make the service stricter, never more permissive.
- *
- * @example
- * const policy = { ...defaultPolicy(), countryAges: { DK: 13 } };
- */
-export function defaultPolicy(): ConsentPolicy {
-  return {
-    policyVersion: '2026-01',
-    defaultSource: 'api',
-    euAge: 16,
-    otherAge: ABSOLUTE_MINOR_AGE,
-    countryAges: {},
-    euCountries: [...EEA_COUNTRIES],
-  };
-}
-
-/**
  * The policy from the parsed config (`CONSENT_MIN_AGE`, `CONSENT_MIN_AGE_OVERRIDES`, `POLICY_VERSION`),
- * validated so that an age below 13 can never slip in.
+ * validated so that an age below 13 can never slip in. Config holds the only defaults: 16 in every
+ * EU/EEA country, 13 elsewhere; national laws that lower the EU age (Denmark 13, France 15, ...)
+ * are opt-in through the overrides, so a missing override can only make the service stricter.
  *
  * @example const consentPolicy = policyFromConfig(loadConfig(process.env));
  */
@@ -67,7 +50,9 @@ export function policyFromConfig(config: {
   POLICY_VERSION: string;
 }): ConsentPolicy {
   return ConsentPolicy.parse({
-    ...defaultPolicy(),
+    defaultSource: 'api',
+    otherAge: ABSOLUTE_MINOR_AGE,
+    euCountries: [...EEA_COUNTRIES],
     euAge: config.CONSENT_MIN_AGE,
     countryAges: config.CONSENT_MIN_AGE_OVERRIDES,
     policyVersion: config.POLICY_VERSION,

@@ -4,24 +4,23 @@
  * 0.3, config IMAGE_WEIGHT / TEXT_WEIGHT) because style lives mostly in the picture.
  */
 import { createHash } from 'node:crypto';
+import { AppError } from '../errors.js';
 
 export interface FusionWeights {
   imageWeight: number;
   textWeight: number;
 }
 
-export const DEFAULT_FUSION: FusionWeights = { imageWeight: 0.7, textWeight: 0.3 };
-
 /**
  * @example
  * const v = fuse(imageVec, textVec, { imageWeight: 0.7, textWeight: 0.3 }); // |v| === 1
  */
-export function fuse(image: Float32Array, text: Float32Array, weights: FusionWeights = DEFAULT_FUSION): Float32Array {
+export function fuse(image: Float32Array, text: Float32Array, weights: FusionWeights): Float32Array {
   if (image.length !== text.length) {
-    throw new Error(`Cannot fuse a ${image.length}-dimensional image vector with a ${text.length}-dimensional text vector.`);
+    throw new AppError('INTERNAL', `Cannot fuse a ${image.length}-dimensional image vector with a ${text.length}-dimensional text vector.`);
   }
   const { imageWeight: wi, textWeight: wt } = weights;
-  if (!(wi >= 0 && wt >= 0 && wi + wt > 0)) throw new Error(`Fusion weights must be non-negative and not both zero (got ${wi}, ${wt}).`);
+  if (!(wi >= 0 && wt >= 0 && wi + wt > 0)) throw new AppError('CONFIG_INVALID', `Fusion weights must be non-negative and not both zero (got ${wi}, ${wt}).`);
   const out = new Float32Array(image.length);
   let sum = 0;
   for (let i = 0; i < out.length; i++) {

@@ -1,13 +1,13 @@
 /**
  * Turns the accepted image inputs (file path, encoded bytes, `data:` URL) into Transformers.js
  * RawImages. Decoding goes through sharp, exactly as Transformers.js's own `RawImage.read` does in
- * Node, so training-time preprocessing (`scripts/model/prepare.ts` uses this module) and serving match.
+ * Node, so training-time preprocessing (`tools/model/prepare.ts` uses this module) and serving match.
  */
 import { readFile } from 'node:fs/promises';
 import { RawImage } from '@xenova/transformers';
 import sharp from 'sharp';
 import { AppError } from '../errors.js';
-import { parseDataUrl } from './data-url.js';
+import { parseDataUrl } from '../ingest/data-url.js';
 import type { ImageInput } from './types.js';
 
 /** The encoded bytes of an input: the buffer itself, a data: URL's payload, or a file's contents. */

@@ -9,7 +9,7 @@
  * embedding time in `npm run bench:model`. sharp's `resize` with the cubic kernel is a Catmull-Rom
  * filter widened by the scale factor, which is what PIL's BICUBIC (the reference CLIP preprocessing)
  * does, so real CLIP exports see images closer to their training data too. The shipped model is
- * trained on exactly these pixels (scripts/model/prepare.ts uses this module). With Lanczos (resample
+ * trained on exactly these pixels (tools/model/prepare.ts uses this module). With Lanczos (resample
  * 1, the shipped model's setting) the result equals Transformers.js' to float precision, except that
  * a JPEG more than twice the target size is decoded at a reduced DCT scale first (sharp's
  * shrink-on-load: several times faster on real photos).
@@ -20,6 +20,7 @@
 import { Tensor, type Processor } from '@xenova/transformers';
 import sharp from 'sharp';
 import { z } from 'zod';
+import { AppError } from '../errors.js';
 import { bytesOf, decodeImages, unreadable } from './image-input.js';
 import type { ImageInput } from './types.js';
 
@@ -155,7 +156,7 @@ async function decodeResized(bytes: Uint8Array, spec: PixelSpec): Promise<Rgb | 
     }
   }
   const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3) throw new Error(`expected 3 channels after sRGB conversion, got ${info.channels}`);
+  if (info.channels !== 3) throw new AppError('IMAGE_UNREADABLE', `expected 3 channels after sRGB conversion, got ${info.channels}`);
   return { data, width: info.width, height: info.height };
 }
 

@@ -1,4 +1,4 @@
-/** Small vector helpers shared by the embedder, the index, the ranking stages and the model scripts. */
+/** The one vector-maths module: shared by the embedder, the index, the profile and ranking stages and the model tools. All stored vectors are L2-normalised, so cosine similarity is a dot product. */
 
 /**
  * Splits a row-major [rows, dim] buffer into L2-normalised copies. Normalising here (not only in the
@@ -40,4 +40,18 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * The unit-length weighted sum of `vectors`: a centroid when weights are positive.
+ * @example weightedCentroid([a, b], [2, 1]) // leans towards a
+ */
+export function weightedCentroid(vectors: Float32Array[], weights: number[]): Float32Array {
+  if (vectors.length === 0) throw new RangeError('cannot average zero vectors');
+  const sum = new Float32Array(vectors[0]!.length);
+  vectors.forEach((v, j) => {
+    const w = weights[j] ?? 1;
+    for (let i = 0; i < v.length; i++) sum[i] += w * v[i]!;
+  });
+  return normalise(sum);
 }

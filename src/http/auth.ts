@@ -29,6 +29,8 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/media/posts/:id', access: 'public' },
   { method: 'GET', path: '/r/:token', access: 'public' },
   // catalog
+  { method: 'PUT', path: '/v1/merchants', access: 'admin' },
+  { method: 'GET', path: '/v1/merchants', access: 'admin' },
   { method: 'PUT', path: '/v1/products', access: 'admin' },
   { method: 'GET', path: '/v1/products/:id', access: 'app' },
   { method: 'DELETE', path: '/v1/products/:id', access: 'admin' },
@@ -39,6 +41,7 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/v1/creators/:id', access: 'app' },
   { method: 'DELETE', path: '/v1/creators/:id', access: 'admin' },
   { method: 'PUT', path: '/v1/creators/:id/posts', access: 'admin' },
+  { method: 'DELETE', path: '/v1/creators/:id/posts/:postId', access: 'admin' },
   { method: 'PATCH', path: '/v1/creators/:id/opt-ins', access: 'admin' },
   // shoppers
   { method: 'GET', path: '/v1/users', access: 'app' },

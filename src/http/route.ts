@@ -30,8 +30,11 @@ export interface RouteSpec {
   response?: z.ZodType;
   /** Status for a successful response (default 200; 204 when the handler returns undefined). */
   status?: number;
-  /** Returns the JSON body; `RAW` when the handler wrote the response itself (media). */
-  handle(input: RouteInput<any, any, any>): Promise<unknown> | unknown;
+  /**
+   * Returns the JSON body; `RAW` when the handler wrote the response itself (media). Declared with
+   * `unknown` inputs; `route()` below types each handler by its own schemas.
+   */
+  handle(input: RouteInput<unknown, unknown, unknown>): Promise<unknown> | unknown;
 }
 
 /** Returned by handlers that stream their own response. */

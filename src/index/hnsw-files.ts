@@ -7,6 +7,7 @@
  */
 import { closeSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { AppError } from '../errors.js';
 
 /** Sidecar format: everything needed to trust (or reject) the binary file and map labels back. */
 export const SidecarSchema = z.object({
@@ -36,7 +37,7 @@ export interface HnswHeader {
 /** Reads hnswlib's header; throws with a reason when the file cannot be an index. */
 export function readHnswHeader(path: string): HnswHeader & { fileSize: number } {
   const fileSize = statSync(path).size;
-  if (fileSize < HEADER_BYTES) throw new Error(`index file is ${fileSize} bytes, shorter than the ${HEADER_BYTES}-byte header`);
+  if (fileSize < HEADER_BYTES) throw new AppError('INDEX_UNAVAILABLE', `index file is ${fileSize} bytes, shorter than the ${HEADER_BYTES}-byte header`);
   const buf = Buffer.alloc(HEADER_BYTES);
   const fd = openSync(path, 'r');
   try {
@@ -54,9 +55,9 @@ export function readHnswHeader(path: string): HnswHeader & { fileSize: number } 
   const maxM0 = u64(64);
   const dimBytes = labelOffset - offsetData;
   const sane = offsetData === maxM0 * 4 + 4 && dimBytes > 0 && dimBytes % 4 === 0 && sizeDataPerElement === labelOffset + 8;
-  if (!sane) throw new Error('index header is inconsistent (not an hnswlib file, or corrupt)');
+  if (!sane) throw new AppError('INDEX_UNAVAILABLE', 'index header is inconsistent (not an hnswlib file, or corrupt)');
   const minSize = HEADER_BYTES + elementCount * (sizeDataPerElement + 4);
-  if (fileSize < minSize) throw new Error(`index file is truncated: ${fileSize} bytes, expected at least ${minSize}`);
+  if (fileSize < minSize) throw new AppError('INDEX_UNAVAILABLE', `index file is truncated: ${fileSize} bytes, expected at least ${minSize}`);
   return { elementCount, sizeDataPerElement, dimension: dimBytes / 4, fileSize };
 }
 

@@ -12,6 +12,7 @@
  *   dir: join(config.DATA_DIR, 'index'), name: 'products', modelId: embedder.modelId,
  *   dimension: embedder.dimension, rebuild: () => store.allVectors('product', embedder.modelId),
  *   expectedCount: () => store.countVectors('product', embedder.modelId), log,
+ *   m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH,
  * });
  * const hits = index.search(queryVector, 20, (id) => !excluded.has(id));
  */
@@ -40,10 +41,12 @@ export interface HnswIndexOptions {
   log?: Pick<Logger, 'info' | 'warn'>;
   /** Initial capacity of a new index (default 1024). */
   capacity?: number;
-  m?: number;
-  efConstruction?: number;
-  /** Search breadth; raised to k when k is larger (default 64). */
-  efSearch?: number;
+  /** Graph degree of a newly built index (config HNSW_M: config holds the only defaults). */
+  m: number;
+  /** Build-time candidate list of a newly built index (config HNSW_EF_CONSTRUCTION). */
+  efConstruction: number;
+  /** Search breadth; raised to k when k is larger (config HNSW_EF_SEARCH). */
+  efSearch: number;
 }
 
 type Settings = { m: number; efConstruction: number; efSearch: number };
@@ -77,7 +80,7 @@ export class HnswVectorIndex implements VectorIndex {
   static async open(o: HnswIndexOptions): Promise<HnswVectorIndex> {
     mkdirSync(o.dir, { recursive: true });
     const paths = { index: join(o.dir, `${o.name}.hnsw`), sidecar: join(o.dir, `${o.name}.meta.json`) };
-    const settings = { m: o.m ?? 16, efConstruction: o.efConstruction ?? 200, efSearch: o.efSearch ?? 64 };
+    const settings = { m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch };
     let loaded = tryLoad(paths, o.modelId, o.dimension);
     if ('index' in loaded && o.expectedCount) {
       const live = loaded.sidecar.ids.length - loaded.sidecar.deleted.length;

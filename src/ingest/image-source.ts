@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDataUrl } from '../embed/data-url.js';
+import { parseDataUrl } from './data-url.js';
 import { AppError } from '../errors.js';
 
 export interface ImageRules {

@@ -1,6 +1,6 @@
 /** Per-item schema validation: a failing item becomes a result, never an exception. */
 import type { z } from 'zod';
-import { failResult, type ItemResult } from './types.js';
+import { failResult, type ItemResult } from './item-result.js';
 
 /** The id to report for item `k`: its own id when it has a usable one, else its position. */
 export function itemId(item: unknown, k: number): string {
@@ -8,7 +8,9 @@ export function itemId(item: unknown, k: number): string {
   return typeof id === 'string' && id.length > 0 ? id : `#${k}`;
 }
 
-export function parseItem<S extends z.ZodType>(schema: S, item: unknown, k: number): { ok: true; value: z.infer<S> } | { ok: false; result: ItemResult } {
+export type Parsed<T> = { ok: true; value: T } | { ok: false; result: ItemResult };
+
+export function parseItem<S extends z.ZodType>(schema: S, item: unknown, k: number): Parsed<z.infer<S>> {
   const parsed = schema.safeParse(item);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issues = parsed.error.issues.map((i) => `items.${[k, ...i.path].join('.')}: ${i.message}`);

@@ -9,6 +9,8 @@ import type { Profile } from './profile.js';
 
 export class ProfileCache {
   private readonly entries = new Map<string, { key: string; profile: Profile }>();
+  /** Bumped by every invalidation: a profile built across one (the store is async) is not kept. */
+  private generation = 0;
 
   constructor(private readonly maxEntries = 10_000) {}
 
@@ -18,7 +20,13 @@ export class ProfileCache {
     return hit && hit.key === key ? hit.profile : undefined;
   }
 
-  set(userId: string, key: string, profile: Profile): void {
+  /** Take before reading anything a profile is built from; pass to `set`. */
+  get epoch(): number {
+    return this.generation;
+  }
+
+  set(userId: string, key: string, profile: Profile, epoch: number = this.generation): void {
+    if (epoch !== this.generation) return;
     this.entries.delete(userId); // re-insert: Map order doubles as least-recently-set order
     this.entries.set(userId, { key, profile });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
@@ -26,17 +34,20 @@ export class ProfileCache {
 
   /** Follows or consents changed, or the shopper was erased. */
   invalidateUser(userId: string): void {
+    this.generation++;
     this.entries.delete(userId);
   }
 
   /** A creator's posts, opt-ins or existence changed: drop every profile that drew on them. */
   invalidateCreator(creatorId: string): void {
+    this.generation++;
     for (const [userId, e] of this.entries) {
       if (e.profile.creatorIds.has(creatorId) || e.key.includes(`|${creatorId}|`)) this.entries.delete(userId);
     }
   }
 
   clear(): void {
+    this.generation++;
     this.entries.clear();
   }
 

@@ -7,8 +7,8 @@
  * `styleSource` opt-in contribute nothing, and health posts are left out unless the shopper's
  * decision allows health (inferring a health interest is itself processing health data).
  */
-import type { Creator, Post } from '../world/schema.js';
-import { weightedCentroid } from '../rank/vectors.js';
+import type { Creator, Post } from '../domain/index.js';
+import { weightedCentroid } from '../embed/vectors.js';
 
 /** A post that may be used in this profile, with its vector and its weight. */
 export interface ProfilePost {

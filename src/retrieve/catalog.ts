@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/types.js';
-import type { Product } from '../world/schema.js';
+import type { Product } from '../domain/index.js';
 
 export class ProductCatalog {
   private readonly byId = new Map<string, Product>();

@@ -2,8 +2,15 @@
  * Turns query filters and consent into one predicate over product ids, evaluated inside the ANN
  * search (so a strict filter still fills the list) and over the non-personalised list alike.
  */
-import type { ProductFilters } from '../recommend/schemas.js';
 import type { ProductCatalog } from './catalog.js';
+
+/** Catalog filters shared by recommendations, search and similar (the core's query schemas produce this shape). */
+export interface ProductFilters {
+  category?: string;
+  minPrice?: number;
+  maxPrice?: number;
+  merchant?: string;
+}
 
 export interface CandidateRules {
   filters?: ProductFilters;

@@ -2,8 +2,8 @@
  * Product vectors kept in memory beside the catalog, so ranking (MMR, inspiredBy) never reads
  * SQLite per request: at 100k products that read was ~15% of a recommendation's CPU. Every vector
  * is loaded once, on first use, with one bulk read; after that a miss (a product upserted since)
- * reads through to the store and is kept. The core's product hooks call `invalidate`, so a changed
- * product's new vector is read on its next use and a removed product's vector is dropped.
+ * reads through to the store and is kept. The core's write commands call `set` with a written
+ * product's vector and `invalidate` for a removed one.
  *
  * Memory: dimension × 4 bytes per product (about 200 MB at 100k × 512).
  *
@@ -56,7 +56,13 @@ export class ProductVectors {
     if (!this.loaded) await (this.loading ??= this.loadAll());
   }
 
-  /** Products were written or removed: forget their vectors (the next use reads the new ones). */
+  /** A product was written with this vector (the write commands call this after the store and index). */
+  set(id: string, vector: Float32Array): void {
+    this.byId.set(id, vector);
+    if (!this.loaded) this.staleDuringLoad.add(id);
+  }
+
+  /** Products were removed (or changed elsewhere): forget their vectors (the next use reads the store). */
   invalidate(ids: Iterable<string>): void {
     for (const id of ids) {
       this.byId.delete(id);

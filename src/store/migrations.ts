@@ -5,6 +5,7 @@
  * ran it would silently diverge). Each runs in its own transaction together with the version bump.
  */
 import type Database from 'better-sqlite3';
+import { AppError } from '../errors.js';
 
 export interface Migration {
   version: number;
@@ -111,6 +112,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description:
+      'Merchants as service data; opaque random link codes for creators and link pseudonyms for shoppers, which removal and erasure retire, so links issued earlier can never credit a later account with the same id',
+    sql: `
+      CREATE TABLE merchants (id TEXT PRIMARY KEY, network TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE INDEX products_by_merchant ON products(merchant);
+
+      ALTER TABLE creators ADD COLUMN code TEXT;
+      UPDATE creators SET code = lower(hex(randomblob(8)));
+      CREATE UNIQUE INDEX creators_by_code ON creators(code);
+
+      CREATE TABLE link_refs (
+        ref TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE
+      );
+      INSERT INTO link_refs (ref, user_id) SELECT lower(hex(randomblob(16))), id FROM users;
+      -- Clicks were linked by user id; link them by the new pseudonym instead (unknown ids unlink).
+      UPDATE clicks SET user_ref = (SELECT ref FROM link_refs WHERE link_refs.user_id = clicks.user_ref)
+        WHERE user_ref IS NOT NULL;
+    `,
+  },
 ];
 
 /** Brings `db` up to the latest version; returns the version it ended at. */
@@ -118,7 +141,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   let current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new Error(`Database schema version ${current} is newer than this build supports (${latest}); upgrade the service.`);
+    throw new AppError('STORE_UNAVAILABLE', `Database schema version ${current} is newer than this build supports (${latest}); upgrade the service.`);
   }
   for (const m of migrations) {
     if (m.version <= current) continue;

@@ -1,38 +1,58 @@
 /**
- * Products, creators and posts in SQLite. Entities are stored whole as JSON (parsing on read
- * hands every caller its own copy) with the fields that filters and joins need as columns.
+ * Merchants, products, creators and posts in SQLite. Entities are stored whole as JSON (parsing on
+ * read hands every caller its own copy) with the fields that filters and joins need as columns.
+ * An entity and its vector are written in one transaction: nothing half-written is ever visible.
  */
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { Creator, Merchant, Post, Product } from '../domain/index.js';
 import { AppError } from '../errors.js';
-import type { Creator, Post, Product } from '../world/schema.js';
-import type { Store } from './types.js';
+import type { EntityKind, Store, WithVector } from './types.js';
+import { toBlob } from './vector-blob.js';
 
 type CatalogOps = Pick<
   Store,
+  | 'upsertMerchants' | 'listMerchants' | 'productNetworks'
   | 'upsertProducts' | 'getProduct' | 'getProducts' | 'listProducts' | 'deleteProduct'
-  | 'upsertCreators' | 'getCreator' | 'listCreators' | 'deleteCreator'
-  | 'upsertPosts' | 'listPosts'
+  | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode'
+  | 'upsertPosts' | 'getPost' | 'listPosts' | 'deletePost'
 >;
 
 const parse = <T>(row: { data: string } | undefined): T | undefined => (row ? (JSON.parse(row.data) as T) : undefined);
+/** 64 random bits: an opaque, non-derivable code (networks forbid personal data in sub-ids). */
+const newCode = () => randomBytes(8).toString('hex');
 
 export function sqliteCatalog(db: Database.Database): CatalogOps {
   const s = {
+    upsertMerchant: db.prepare(
+      'INSERT INTO merchants (id, network, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET network = excluded.network, data = excluded.data',
+    ),
+    listMerchants: db.prepare<[], { data: string }>('SELECT data FROM merchants ORDER BY id'),
+    productNetworks: db.prepare<[string], { network: string; n: number }>(
+      "SELECT json_extract(data, '$.network') AS network, COUNT(*) AS n FROM products WHERE merchant = ? GROUP BY network",
+    ),
     upsertProduct: db.prepare(
       `INSERT INTO products (id, category, merchant, price, data) VALUES (@id, @category, @merchant, @price, @data)
        ON CONFLICT(id) DO UPDATE SET category = excluded.category, merchant = excluded.merchant,
          price = excluded.price, data = excluded.data`,
     ),
+    setVector: db.prepare(
+      `INSERT INTO entity_vectors (kind, id, model_id, vector) VALUES (?, ?, ?, ?)
+       ON CONFLICT(kind, model_id, id) DO UPDATE SET vector = excluded.vector`,
+    ),
     getProduct: db.prepare<[string], { data: string }>('SELECT data FROM products WHERE id = ?'),
     listProducts: db.prepare<[], { data: string }>('SELECT data FROM products ORDER BY id'),
     deleteProduct: db.prepare('DELETE FROM products WHERE id = ?'),
-    deleteVectors: db.prepare('DELETE FROM entity_vectors WHERE kind = ? AND id = ?'),
-    upsertCreator: db.prepare(
-      'INSERT INTO creators (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
-    ),
+    deleteVectors: db.prepare<[EntityKind, string]>('DELETE FROM entity_vectors WHERE kind = ? AND id = ?'),
+    // A new creator gets a fresh code; an update never changes it (reports keep adding up).
+    upsertCreator: db.prepare('INSERT INTO creators (id, code, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data'),
     getCreator: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE id = ?'),
+    getCreators: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id'),
     listCreators: db.prepare<[], { data: string }>('SELECT data FROM creators ORDER BY id'),
     deleteCreator: db.prepare('DELETE FROM creators WHERE id = ?'),
+    creatorCodes: db.prepare<[string], { id: string; code: string }>('SELECT id, code FROM creators WHERE id IN (SELECT value FROM json_each(?))'),
+    creatorByCode: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE code = ?'),
+    getPost: db.prepare<[string], { data: string }>('SELECT data FROM posts WHERE id = ?'),
     postIdsOf: db.prepare<[string], { id: string }>('SELECT id FROM posts WHERE creator_id = ?'),
     // json_each binds a whole id list as one parameter, so one prepared statement serves any length.
     listPosts: db.prepare<[string], { data: string }>(
@@ -45,11 +65,16 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
       `INSERT INTO posts (id, creator_id, posted_at, data) VALUES (?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET creator_id = excluded.creator_id, posted_at = excluded.posted_at, data = excluded.data`,
     ),
+    deletePost: db.prepare('DELETE FROM posts WHERE id = ? AND creator_id = ?'),
   };
 
-  const upsertProducts = db.transaction((products: Product[]) => {
-    for (const p of products) {
+  const upsertMerchants = db.transaction((merchants: Merchant[]) => {
+    for (const m of merchants) s.upsertMerchant.run(m.id, m.network, JSON.stringify(m));
+  });
+  const upsertProducts = db.transaction((items: WithVector<Product>[], modelId: string) => {
+    for (const { entity: p, vector } of items) {
       s.upsertProduct.run({ id: p.id, category: p.category, merchant: p.merchant, price: p.price, data: JSON.stringify(p) });
+      s.setVector.run('product', p.id, modelId, toBlob(vector));
     }
   });
   const deleteProduct = db.transaction((id: string) => {
@@ -57,23 +82,38 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     return s.deleteProduct.run(id).changes > 0;
   });
   const upsertCreators = db.transaction((creators: Creator[]) => {
-    for (const c of creators) s.upsertCreator.run(c.id, JSON.stringify(c));
+    for (const c of creators) s.upsertCreator.run(c.id, newCode(), JSON.stringify(c));
   });
   const deleteCreator = db.transaction((id: string) => {
     for (const { id: postId } of s.postIdsOf.all(id)) s.deleteVectors.run('post', postId);
     return s.deleteCreator.run(id).changes > 0; // posts and follows go by ON DELETE CASCADE
   });
-  const upsertPosts = db.transaction((creatorId: string, posts: Post[]) => {
+  const upsertPosts = db.transaction((creatorId: string, items: WithVector<Post>[], modelId: string) => {
     if (!s.getCreator.get(creatorId)) throw new AppError('NOT_FOUND', `No creator with id "${creatorId}".`);
-    for (const p of posts) {
+    for (const { entity: p, vector } of items) {
       const post = { ...p, creatorId }; // the path decides the owner, not the body
       s.upsertPost.run(p.id, creatorId, new Date(p.postedAt).toISOString(), JSON.stringify(post));
+      s.setVector.run('post', p.id, modelId, toBlob(vector));
     }
+  });
+  const deletePost = db.transaction((creatorId: string, postId: string) => {
+    const existed = s.deletePost.run(postId, creatorId).changes > 0;
+    if (existed) s.deleteVectors.run('post', postId);
+    return existed;
   });
 
   return {
-    async upsertProducts(products) {
-      upsertProducts(products);
+    async upsertMerchants(merchants) {
+      upsertMerchants(merchants);
+    },
+    async listMerchants() {
+      return s.listMerchants.all().map((r) => JSON.parse(r.data) as Merchant);
+    },
+    async productNetworks(merchantId) {
+      return new Map(s.productNetworks.all(merchantId).map((r) => [r.network, r.n]));
+    },
+    async upsertProducts(items, modelId) {
+      upsertProducts(items, modelId);
     },
     async getProduct(id) {
       return parse<Product>(s.getProduct.get(id));
@@ -94,19 +134,35 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     async getCreator(id) {
       return parse<Creator>(s.getCreator.get(id));
     },
+    async getCreators(ids) {
+      if (ids.length === 0) return [];
+      return s.getCreators.all(JSON.stringify(ids)).map((r) => JSON.parse(r.data) as Creator);
+    },
     async listCreators() {
       return s.listCreators.all().map((r) => JSON.parse(r.data) as Creator);
     },
     async deleteCreator(id) {
       return deleteCreator(id);
     },
-    async upsertPosts(creatorId, posts) {
-      upsertPosts(creatorId, posts);
+    async creatorCodes(ids) {
+      if (ids.length === 0) return new Map();
+      return new Map(s.creatorCodes.all(JSON.stringify(ids)).map((r) => [r.id, r.code]));
+    },
+    async creatorByCode(code) {
+      return parse<Creator>(s.creatorByCode.get(code));
+    },
+    async upsertPosts(creatorId, items, modelId) {
+      upsertPosts(creatorId, items, modelId);
+    },
+    async getPost(id) {
+      return parse<Post>(s.getPost.get(id));
     },
     async listPosts(creatorIds) {
       if (creatorIds.length === 0) return [];
-      return s.listPosts.all(JSON.stringify(creatorIds))
-        .map((r) => JSON.parse(r.data) as Post);
+      return s.listPosts.all(JSON.stringify(creatorIds)).map((r) => JSON.parse(r.data) as Post);
+    },
+    async deletePost(creatorId, postId) {
+      return deletePost(creatorId, postId);
     },
   };
 }

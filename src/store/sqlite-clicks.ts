@@ -3,7 +3,8 @@
  * write, so range filters can compare strings. A date-only `to` ("2026-03-31") includes that day.
  */
 import type Database from 'better-sqlite3';
-import type { ClickGroupBy, ClickRecord, Store } from './types.js';
+import type { Click } from '../domain/index.js';
+import type { ClickGroupBy, Store } from './types.js';
 
 type ClickOps = Pick<Store, 'recordClick' | 'listClicks' | 'clickReport' | 'clickedProducts'>;
 
@@ -44,8 +45,8 @@ export function sqliteClicks(db: Database.Database): ClickOps {
     },
     async listClicks(filter) {
       return s.list.all(bounds(filter)).map((r) => ({
-        at: r.at, productId: r.product_id, merchant: r.merchant, network: r.network, creatorCode: r.creator_code, userRef: r.user_ref,
-      } satisfies ClickRecord));
+        at: r.at, productId: r.product_id, merchant: r.merchant, network: r.network as Click['network'], creatorCode: r.creator_code, userRef: r.user_ref,
+      } satisfies Click));
     },
     async clickReport(groupBy, filter) {
       return s.report[groupBy].all(bounds(filter)).map((r) => ({ key: r.key, clicks: r.clicks }));

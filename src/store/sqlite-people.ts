@@ -1,26 +1,29 @@
 /**
  * Shoppers, follows, the append-only consent ledger and erasure (GDPR Art. 17) in SQLite.
  *
- * Erasure deletes the user row (follows cascade), nulls the user link of their clicks, and moves
- * each consent event into `consent_proofs` as { salted hash of the id, purpose, granted, at,
- * policyVersion }: Art. 7(1) requires us to be able to demonstrate consent, nothing more.
+ * Every shopper gets a random link pseudonym when created (`link_refs`): links and clicks carry
+ * that, never the id. Erasure deletes the user row (follows and the pseudonym cascade), nulls the
+ * user link of their clicks, and moves each consent event into `consent_proofs` as { salted hash
+ * of the id, purpose, granted, at, policyVersion }: Art. 7(1) requires us to be able to
+ * demonstrate consent, nothing more. A new shopper created later with the same id gets a new
+ * pseudonym, so a link issued before the erasure can never be credited to them.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { ConsentEvent, Shopper } from '../domain/index.js';
 import { AppError } from '../errors.js';
-import type { ConsentEvent } from '../world/schema.js';
-import type { ConsentProof, Store, StoredUser } from './types.js';
+import type { ConsentProof, Store } from './types.js';
 
 type PeopleOps = Pick<
   Store,
-  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'getFollows' | 'eraseUser'
+  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'getFollows' | 'eraseUser' | 'linkRefOf' | 'userOfLinkRef'
   | 'appendConsents' | 'listConsents' | 'listConsentProofs'
 >;
 
-interface UserRow { id: string; display_name: string; region: string; age_band: StoredUser['ageBand'] }
+interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand'] }
 interface ConsentRow { purpose: ConsentEvent['purpose']; granted: number; at: string; source: string; policy_version: string }
 
-const toUser = (r: UserRow): StoredUser => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band });
+const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band });
 
 /** `salt` keeps proof hashes from being reversed by hashing candidate user ids. */
 export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
@@ -30,6 +33,9 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
        ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, region = excluded.region, age_band = excluded.age_band`,
     ),
     getUser: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    newRef: db.prepare('INSERT OR IGNORE INTO link_refs (ref, user_id) VALUES (?, ?)'),
+    refOf: db.prepare<[string], { ref: string }>('SELECT ref FROM link_refs WHERE user_id = ?'),
+    userOfRef: db.prepare<[string], { user_id: string }>('SELECT user_id FROM link_refs WHERE ref = ?'),
     listUsers: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id'),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
     clearFollows: db.prepare('DELETE FROM follows WHERE user_id = ?'),
@@ -50,7 +56,7 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
        SELECT ?, purpose, granted, at, policy_version FROM consent_events WHERE user_id = ? ORDER BY seq`,
     ),
     dropConsents: db.prepare('DELETE FROM consent_events WHERE user_id = ?'),
-    unlinkClicks: db.prepare('UPDATE clicks SET user_ref = NULL WHERE user_ref = ?'),
+    unlinkClicks: db.prepare('UPDATE clicks SET user_ref = NULL WHERE user_ref = (SELECT ref FROM link_refs WHERE user_id = ?)'),
     listProofs: db.prepare<[], { subject_hash: string } & Omit<ConsentRow, 'source'>>(
       'SELECT subject_hash, purpose, granted, at, policy_version FROM consent_proofs ORDER BY seq',
     ),
@@ -75,9 +81,14 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
     }
   });
 
+  const upsertUser = db.transaction((user: Shopper) => {
+    s.upsertUser.run({ id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand });
+    s.newRef.run(randomBytes(16).toString('base64url'), user.id); // ignored when the shopper has one
+  });
+
   const eraseUser = db.transaction((userId: string) => {
+    s.unlinkClicks.run(userId); // before the pseudonym goes with the user row
     const existed = s.deleteUser.run(userId).changes > 0;
-    s.unlinkClicks.run(userId);
     s.guard.run(userId);
     s.moveToProofs.run(subjectHash(salt, userId), userId);
     s.dropConsents.run(userId);
@@ -87,7 +98,13 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
 
   return {
     async upsertUser(user) {
-      s.upsertUser.run({ id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand });
+      upsertUser(user);
+    },
+    async linkRefOf(userId) {
+      return s.refOf.get(userId)?.ref;
+    },
+    async userOfLinkRef(ref) {
+      return s.userOfRef.get(ref)?.user_id;
     },
     async getUser(id) {
       const r = s.getUser.get(id);

@@ -1,9 +1,9 @@
-/** Embedding cache and per-entity fused vectors in SQLite, as Float32 blobs. */
+/** Embedding cache and reads of per-entity fused vectors in SQLite, as Float32 blobs (written with their entity: sqlite-catalog.ts). */
 import type Database from 'better-sqlite3';
 import type { EntityKind, Store } from './types.js';
 import { fromBlob, toBlob } from './vector-blob.js';
 
-type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'setVector' | 'getVectors' | 'countVectors' | 'allVectors'>;
+type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'getVectors' | 'countVectors' | 'allVectors'>;
 
 export function sqliteVectors(db: Database.Database): VectorOps {
   const s = {
@@ -13,10 +13,6 @@ export function sqliteVectors(db: Database.Database): VectorOps {
     putCached: db.prepare(
       `INSERT INTO embedding_cache (model_id, content_hash, vector) VALUES (?, ?, ?)
        ON CONFLICT(model_id, content_hash) DO UPDATE SET vector = excluded.vector`,
-    ),
-    setVector: db.prepare(
-      `INSERT INTO entity_vectors (kind, id, model_id, vector) VALUES (?, ?, ?, ?)
-       ON CONFLICT(kind, model_id, id) DO UPDATE SET vector = excluded.vector`,
     ),
     getVectors: db.prepare<[EntityKind, string, string], { id: string; vector: Buffer }>(
       'SELECT id, vector FROM entity_vectors WHERE kind = ? AND model_id = ? AND id IN (SELECT value FROM json_each(?))',
@@ -36,9 +32,6 @@ export function sqliteVectors(db: Database.Database): VectorOps {
     },
     async putCachedEmbedding(modelId, contentHash, vector) {
       s.putCached.run(modelId, contentHash, toBlob(vector));
-    },
-    async setVector(kind, id, modelId, vector) {
-      s.setVector.run(kind, id, modelId, toBlob(vector));
     },
     async getVectors(kind, ids, modelId) {
       const rows = s.getVectors.all(kind, modelId, JSON.stringify(ids));

@@ -1,5 +1,5 @@
 /** Small hand-written merchants, products and creators shared by the affiliate tests. */
-import type { Creator, Merchant, Product } from '../../src/world/schema.js';
+import type { Creator, Merchant, Product } from '../../src/domain/index.js';
 
 export const SECRET = 'test-link-secret-0123456789';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LINK_BUILDERS } from '../../src/affiliate/networks/index.js';
-import type { AffiliateNetwork } from '../../src/world/schema.js';
+import type { AffiliateNetwork } from '../../tools/world/schema.js';
 
 interface Case {
   name: string;

@@ -1,33 +1,41 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { KEYS, harness } from '../consent/harness.js';
+import type { Product } from '../../src/domain/index.js';
+import { KEYS, harness, type Harness } from '../consent/harness.js';
 import { creator, product } from './fixtures.js';
 
-let h: ReturnType<typeof harness>;
+let h: Harness;
 const amz = product('p1', 'm-amz', 'https://www.amazon.co.uk/dp/B01');
 const rak = product('p3', 'm-rak', 'https://rak.example/p3');
 const clara = creator('clara', { styleSource: true, affiliate: true });
 const at = '2026-05-01T12:00:00.000Z';
 
 async function user(id: string, ageBand: '25-34' | '13-15', grants: Array<'personalization' | 'clickTracking'>) {
-  await h.store.upsertUser({ id, displayName: id, region: 'FR', ageBand });
-  await h.store.appendConsents(id, grants.map((purpose) => ({ purpose, granted: true, at, source: 'test', policyVersion: '2026-01' })));
+  const consents = grants.map((purpose) => ({ purpose, granted: true, at, source: 'test', policyVersion: '2026-01' }));
+  const [r] = await h.commands.importShoppers([{ id, displayName: id, region: 'FR', ageBand, follows: [], consents }]);
+  expect(r!.ok).toBe(true);
 }
+const codeOf = async (creatorId: string) => (await h.store.creatorCodes([creatorId])).get(creatorId)!;
+const refOf = async (userId: string) => (await h.store.linkRefOf(userId)) ?? null;
 
-beforeEach(async () => {
-  h = harness();
-  await h.store.upsertProducts([amz, rak]);
+async function setup(options: Parameters<typeof harness>[0] = {}) {
+  h = await harness(options);
+  await h.addProducts([amz, rak]);
+  await h.commands.upsertCreators([clara]);
   await user('u-track', '25-34', ['personalization', 'clickTracking']);
   await user('u-notrack', '25-34', ['personalization']);
   await user('u-minor', '13-15', ['personalization', 'clickTracking']);
-});
+}
+beforeEach(() => setup());
 
-const link = (p = rak, userRef: string | null = null) => h.tagger.tag({ product: p, creator: clara, userRef, now: h.now() }).affiliateUrl;
+/** A link as a recommendation would make it: crediting clara, linked under a shopper's pseudonym. */
+const link = async (p: Product = rak, userRef: string | null = null) =>
+  h.tagger.tag({ product: p, credit: { code: await codeOf('clara'), handle: clara.handle }, userRef, now: h.now() }).affiliateUrl;
 
 describe('GET /r/:token', () => {
   it('302 to the exact network URL, logged with the creator code, public (no key)', async () => {
-    const res = await request(h.app).get(link(rak)).expect(302);
-    const code = h.tagger.creatorCode('clara');
+    const res = await request(h.app).get(await link(rak)).expect(302);
+    const code = await codeOf('clara');
     expect(res.headers.location).toBe(`https://click.linksynergy.com/deeplink?id=PUB1&mid=4242&murl=https%3A%2F%2Frak.example%2Fp3&u1=${code}`);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(await h.store.listClicks()).toEqual([
@@ -36,7 +44,7 @@ describe('GET /r/:token', () => {
   });
 
   it('Amazon: tag with the marketplace suffix', async () => {
-    const res = await request(h.app).get(link(amz)).expect(302);
+    const res = await request(h.app).get(await link(amz)).expect(302);
     expect(res.headers.location).toBe('https://www.amazon.co.uk/dp/B01?tag=ourstore-21');
   });
 
@@ -45,23 +53,24 @@ describe('GET /r/:token', () => {
     ['u-notrack', null],
     ['u-minor', null],
     ['u-erased-or-unknown', null],
-  ])('click row user ref for %s is %s', async (userRef, expected) => {
-    await request(h.app).get(link(rak, userRef)).expect(302);
+  ])('click row user ref for %s is %s', async (userId, expected) => {
+    const ref = (await refOf(userId)) ?? 'not-anyones-pseudonym';
+    await request(h.app).get(await link(rak, ref)).expect(302);
     const clicks = await h.store.listClicks();
     expect(clicks).toHaveLength(1);
-    expect(clicks[0]!.userRef).toBe(expected);
+    expect(clicks[0]!.userRef).toBe(expected === null ? null : ref);
   });
 
   it('click tracking withdrawn after the link was made: the click is not linked', async () => {
-    const url = link(rak, 'u-track');
+    const url = await link(rak, await refOf('u-track'));
     h.advance(10);
-    await h.store.appendConsents('u-track', [{ purpose: 'clickTracking', granted: false, at: h.now().toISOString(), source: 'test', policyVersion: '2026-01' }]);
+    await h.commands.appendConsents('u-track', [{ purpose: 'clickTracking', granted: false }]);
     await request(h.app).get(url).expect(302);
     expect((await h.store.listClicks())[0]!.userRef).toBeNull();
   });
 
   it('one flipped byte → 400, no redirect, no click', async () => {
-    const url = link(rak);
+    const url = await link(rak);
     const i = url.length - 5;
     const flipped = url.slice(0, i) + (url[i] === 'A' ? 'B' : 'A') + url.slice(i + 1);
     const res = await request(h.app).get(flipped).expect(400);
@@ -71,7 +80,7 @@ describe('GET /r/:token', () => {
   });
 
   it('expired → 410, no redirect, no click', async () => {
-    const url = link(rak);
+    const url = await link(rak);
     h.advance(3601);
     const res = await request(h.app).get(url).expect(410);
     expect(res.body.error.code).toBe('TOKEN_EXPIRED');
@@ -80,38 +89,37 @@ describe('GET /r/:token', () => {
   });
 
   it('a product removed since → 404, no redirect, no click', async () => {
-    const url = link(rak);
-    await h.store.deleteProduct('p3');
+    const url = await link(rak);
+    await h.commands.removeProduct('p3');
     const res = await request(h.app).get(url).expect(404);
     expect(res.headers.location).toBeUndefined();
     expect(await h.store.listClicks()).toEqual([]);
   });
 
   it('HEAD (link checkers) answers 302 but logs no click', async () => {
-    const res = await request(h.app).head(link(amz)).expect(302);
+    const res = await request(h.app).head(await link(amz)).expect(302);
     expect(res.headers.location).toBe('https://www.amazon.co.uk/dp/B01?tag=ourstore-21');
     expect(await h.store.listClicks()).toEqual([]);
   });
 
   it('query strings cannot steer the redirect (no open redirect)', async () => {
-    const res = await request(h.app).get(`${link(amz)}?url=https://evil.example&target=https://evil.example`).expect(302);
+    const res = await request(h.app).get(`${await link(amz)}?url=https://evil.example&target=https://evil.example`).expect(302);
     expect(res.headers.location).toBe('https://www.amazon.co.uk/dp/B01?tag=ourstore-21');
   });
 
   it('a landing function (demo mode) wraps the server-built URL', async () => {
-    h = harness({ landing: (u) => `/demo-merchant?target=${encodeURIComponent(u)}` });
-    await h.store.upsertProducts([amz]);
-    const res = await request(h.app).get(link(amz)).expect(302);
+    await setup({ landing: (u) => `/demo-merchant?target=${encodeURIComponent(u)}` });
+    const res = await request(h.app).get(await link(amz)).expect(302);
     expect(res.headers.location).toBe(`/demo-merchant?target=${encodeURIComponent('https://www.amazon.co.uk/dp/B01?tag=ourstore-21')}`);
   });
 });
 
 describe('GET /v1/reports/clicks', () => {
   beforeEach(async () => {
-    await request(h.app).get(link(rak)).expect(302);
-    await request(h.app).get(link(rak)).expect(302);
+    await request(h.app).get(await link(rak)).expect(302);
+    await request(h.app).get(await link(rak)).expect(302);
     h.advance(86400);
-    await request(h.app).get(h.tagger.tag({ product: amz, creator: null, userRef: null, now: h.now() }).affiliateUrl).expect(302);
+    await request(h.app).get(h.tagger.tag({ product: amz, credit: null, userRef: null, now: h.now() }).affiliateUrl).expect(302);
   });
   const report = (query: string, key = 'admin') => request(h.app).get(`/v1/reports/clicks?${query}`).set('x-api-key', KEYS[key as keyof typeof KEYS]);
 
@@ -128,7 +136,7 @@ describe('GET /v1/reports/clicks', () => {
 
   it('groups creators by opaque code only', async () => {
     const res = await report('groupBy=creator').expect(200);
-    expect(res.body.rows).toEqual([{ key: h.tagger.creatorCode('clara'), clicks: 2 }, { key: '(none)', clicks: 1 }]);
+    expect(res.body.rows).toEqual([{ key: await codeOf('clara'), clicks: 2 }, { key: '(none)', clicks: 1 }]);
     expect(JSON.stringify(res.body)).not.toContain('clara');
   });
 
@@ -142,5 +150,46 @@ describe('GET /v1/reports/clicks', () => {
   it('admin only', async () => {
     await report('groupBy=network', 'app').expect(403);
     await request(h.app).get('/v1/reports/clicks?groupBy=network').expect(401);
+  });
+});
+
+describe('links issued before a change are checked at click time', () => {
+  const creditOf = async () => (await h.store.listClicks()).map((c) => c.creatorCode);
+
+  it('after the shopper is erased, a new shopper with the same id is never credited with their link', async () => {
+    const url = await link(rak, await refOf('u-track'));
+    await request(h.app).delete('/v1/users/u-track').set('x-api-key', KEYS.admin).expect(200);
+    await user('u-track', '25-34', ['personalization', 'clickTracking']); // a new account, same id
+    expect(await refOf('u-track')).not.toBeNull();
+    await request(h.app).get(url).expect(302);
+    const clicks = await h.store.listClicks();
+    expect(clicks).toHaveLength(1);
+    expect(clicks[0]!.userRef).toBeNull();
+    expect(await h.store.clickedProducts((await refOf('u-track'))!)).toEqual(new Set());
+  });
+
+  it('after the creator opts out of affiliate: no code in the redirect, none in the click or the report', async () => {
+    const url = await link(rak);
+    const code = await codeOf('clara');
+    await request(h.app).patch('/v1/creators/clara/opt-ins').set('x-api-key', KEYS.admin).send({ affiliate: false }).expect(200);
+    const res = await request(h.app).get(url).expect(302);
+    expect(res.headers.location).not.toContain(code);
+    expect(res.headers.location).toBe('https://click.linksynergy.com/deeplink?id=PUB1&mid=4242&murl=https%3A%2F%2Frak.example%2Fp3');
+    expect(await creditOf()).toEqual([null]);
+    const report = await request(h.app).get('/v1/reports/clicks?groupBy=creator').set('x-api-key', KEYS.admin).expect(200);
+    expect(report.body.rows).toEqual([{ key: '(none)', clicks: 1 }]);
+  });
+
+  it('after the creator is removed: no code in the redirect or the report, even if the creator comes back', async () => {
+    const url = await link(rak);
+    const code = await codeOf('clara');
+    await request(h.app).delete('/v1/creators/clara').set('x-api-key', KEYS.admin).expect(204);
+    expect((await request(h.app).get(url).expect(302)).headers.location).not.toContain(code);
+    await h.commands.upsertCreators([clara]); // a new account under the same id gets a new code
+    expect(await codeOf('clara')).not.toBe(code);
+    expect((await request(h.app).get(url).expect(302)).headers.location).not.toContain(code);
+    expect(await creditOf()).toEqual([null, null]);
+    const report = await request(h.app).get('/v1/reports/clicks?groupBy=creator').set('x-api-key', KEYS.admin).expect(200);
+    expect(report.body.rows).toEqual([{ key: '(none)', clicks: 2 }]);
   });
 });

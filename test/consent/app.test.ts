@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ConsentEvent } from '../../src/world/schema.js';
+import type { ConsentEvent } from '../../src/domain/index.js';
 import { ADMIN, APP, buildTestApp } from '../http/harness.js';
 import { grant } from '../service/world.js';
 
@@ -23,9 +23,8 @@ beforeEach(async () => {
 });
 
 async function shopper(id: string, o: { region?: string; ageBand?: '25-34' | '13-15' | 'under13'; follows?: string[]; events?: ConsentEvent[] }) {
-  await t.w.store.upsertUser({ id, displayName: id, region: o.region ?? 'DE', ageBand: o.ageBand ?? '25-34' });
-  await t.w.store.setFollows(id, o.follows ?? ['c-red']);
-  if (o.events?.length) await t.w.store.appendConsents(id, o.events);
+  const [r] = await t.w.commands.importShoppers([{ id, displayName: id, region: o.region ?? 'DE', ageBand: o.ageBand ?? '25-34', follows: o.follows ?? ['c-red'], consents: o.events ?? [] }]);
+  expect(r!.ok).toBe(true);
 }
 const recs = async (id: string) => (await request(t.app).get(`/v1/users/${id}/recommendations?limit=31&diversity=0`).set(APP).expect(200)).body;
 const ids = (items: Item[]) => items.map((i) => i.product.id);
@@ -75,7 +74,8 @@ describe('recommendations under each consent case', () => {
     for (const i of items) {
       expect(i.affiliateUrl).toMatch(/^\/r\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       expect(i.disclosure).toMatch(/^Paid link: we (and @c-red )?may earn a commission\.$/);
-      expect(tokenUserRef(i.affiliateUrl)).toBe(c.tracked ? 's' : null);
+      // The token carries the shopper's random link pseudonym, never their id.
+      expect(tokenUserRef(i.affiliateUrl)).toBe(c.tracked ? ((await t.w.store.linkRefOf('s')) ?? 'missing') : null);
     }
   });
 
@@ -88,7 +88,7 @@ describe('recommendations under each consent case', () => {
       await request(t.app).get(item!.affiliateUrl).expect(302);
     }
     const clicks = await t.w.store.listClicks();
-    expect(clicks.map((c) => c.userRef)).toEqual(['tracked', null, null]);
+    expect(clicks.map((c) => c.userRef)).toEqual([await t.w.store.linkRefOf('tracked'), null, null]);
   });
 });
 
@@ -146,7 +146,7 @@ describe('withdrawal and erasure through the API', () => {
     await shopper('s', { events: [P, C] });
     const [item] = (await recs('s')).items as Item[];
     await request(t.app).get(item!.affiliateUrl).expect(302);
-    expect((await t.w.store.listClicks())[0]!.userRef).toBe('s');
+    expect((await t.w.store.listClicks())[0]!.userRef).toBe(await t.w.store.linkRefOf('s'));
     await request(t.app).delete('/v1/users/s').set(ADMIN).expect(200);
     await request(t.app).get('/v1/users/s/recommendations').set(APP).expect(404);
     await request(t.app).get('/v1/users/s/consents').set(APP).expect(404);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { consentAge, decideConsent, isMinor, type ConsentDecision } from '../../src/consent/decide.js';
-import { ConsentPolicy, defaultPolicy, policyFromConfig } from '../../src/consent/policy.js';
-import type { AgeBand, ConsentEvent, ConsentPurpose } from '../../src/world/schema.js';
+import { ConsentPolicy, policyFromConfig } from '../../src/consent/policy.js';
+import { configPolicy } from './harness.js';
+import type { AgeBand, ConsentEvent, ConsentPurpose } from '../../tools/world/schema.js';
 
 const ev = (purpose: ConsentPurpose, granted: boolean, at = '2026-01-10T10:00:00.000Z'): ConsentEvent => ({
   purpose,
@@ -11,7 +12,7 @@ const ev = (purpose: ConsentPurpose, granted: boolean, at = '2026-01-10T10:00:00
   policyVersion: '2026-01',
 });
 const grantAll = [ev('personalization', true), ev('clickTracking', true), ev('health', true)];
-const policy = defaultPolicy();
+const policy = configPolicy();
 
 type Expect = Pick<ConsentDecision, 'personalization' | 'clickTracking' | 'health' | 'minor'>;
 const none: Expect = { personalization: false, clickTracking: false, health: false, minor: false };

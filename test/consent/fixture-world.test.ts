@@ -5,15 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decideConsent } from '../../src/consent/decide.js';
-import { defaultPolicy } from '../../src/consent/policy.js';
-import { grantedPurposes, isMinor } from '../../src/eval/consent-check.js';
-import { User } from '../../src/world/schema.js';
+import { configPolicy } from './harness.js';
+import { grantedPurposes, isMinor } from '../../tools/eval/consent-check.js';
+import { User } from '../../tools/world/schema.js';
 
 const users = User.array().parse(JSON.parse(readFileSync(new URL('../../fixtures/users.json', import.meta.url), 'utf8')));
 
 describe('fixture world', () => {
   it('is at least as strict as the independent audit for every shopper', () => {
-    const policy = defaultPolicy();
+    const policy = configPolicy();
     let personalized = 0;
     let minors = 0;
     for (const u of users) {

@@ -1,47 +1,43 @@
 /**
- * A minimal Express app around the consent, redirect and reports routers, with a real in-memory
- * SQLite store, the app's real access table, JSON body parser and error mapping, so these routes
- * are tested on their own, beside the full `createApp` tests.
+ * The real service and app (composition root, commands, store, tagger, access table, error
+ * mapping) with the affiliate tests' merchants, a fake embedder and a clock the test moves, for
+ * the consent, redirect and report routes.
  */
-import express from 'express';
-import { createTagger } from '../../src/affiliate/tagger.js';
-import { defaultPolicy, type ConsentPolicy } from '../../src/consent/policy.js';
-import { createAuth } from '../../src/http/auth.js';
-import { errorHandler, notFound } from '../../src/http/errors.js';
-import { jsonBody } from '../../src/http/json-body.js';
-import { createConsentRouter } from '../../src/http/routes/consent.js';
-import { createRedirectRouter } from '../../src/http/routes/redirect.js';
-import { createReportsRouter } from '../../src/http/routes/reports.js';
-import { silentLogger } from '../../src/log.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { loadConfig } from '../../src/config.js';
+import { policyFromConfig, type ConsentPolicy } from '../../src/consent/policy.js';
+import type { Product } from '../../src/domain/index.js';
+import { testService, type TestService } from '../helpers/service.js';
 import { SECRET, merchants } from '../affiliate/fixtures.js';
 
 /** Keys for the app's real access table: send them as x-api-key. */
-export const KEYS = { admin: 'admin-key-for-tests', app: 'app-key-for-tests' } as const;
+export const KEYS = { admin: 'admin-key-123', app: 'app-key-12345' } as const;
 
-export function harness(options: { policy?: ConsentPolicy; landing?: (url: string) => string } = {}) {
-  const store = openSqliteStore({ path: ':memory:' });
-  const consentPolicy = options.policy ?? defaultPolicy();
-  const tagger = createTagger({ merchants, secret: SECRET, tokenTtlSeconds: 3600 });
+/** The consent policy the service runs with when config says nothing. */
+export const configPolicy = (): ConsentPolicy => policyFromConfig(loadConfig({}));
+
+export interface Harness extends TestService {
+  tagger: TestService['service']['deps']['tagger'];
+  now(): Date;
+  /** Moves the fake clock forward. */
+  advance(seconds: number): void;
+  /** Writes products through the command (their images are made in the world folder). */
+  addProducts(products: Product[]): Promise<void>;
+}
+
+export async function harness(options: { env?: Record<string, string>; landing?: (url: string) => string } = {}): Promise<Harness> {
   const clock = { now: new Date('2026-05-01T12:00:00.000Z') };
   const now = () => new Date(clock.now);
-  const consentChanges: string[] = [];
-  const creatorChanges: string[] = [];
-  const app = express();
-  app.use(createAuth([{ scope: 'admin', key: KEYS.admin }, { scope: 'app', key: KEYS.app }]));
-  app.use(jsonBody(1024 * 1024));
-  app.use(
-    createConsentRouter({
-      store, consentPolicy, now,
-      onConsentChange: (id) => void consentChanges.push(id),
-      onCreatorOptInChange: (id) => void creatorChanges.push(id),
-    }),
-  );
-  app.use(createRedirectRouter({ store, tagger, consentPolicy, now, landing: options.landing }));
-  app.use(createReportsRouter({ store }));
-  app.use(notFound);
-  app.use(errorHandler(silentLogger));
-  /** Moves the fake clock forward. */
-  const advance = (seconds: number) => void (clock.now = new Date(clock.now.getTime() + seconds * 1000));
-  return { app, store, tagger, consentPolicy, now, advance, consentChanges, creatorChanges };
+  const t = await testService({ env: { LINK_SECRET: SECRET, TOKEN_TTL: '3600', RECOMMEND_CACHE_TTL_S: '0', ...options.env }, now, landing: options.landing });
+  const results = await t.commands.upsertMerchants(merchants);
+  if (results.some((r) => !r.ok)) throw new Error(`harness: merchants refused: ${JSON.stringify(results)}`);
+  return {
+    ...t,
+    tagger: t.service.deps.tagger,
+    now,
+    advance: (seconds) => void (clock.now = new Date(clock.now.getTime() + seconds * 1000)),
+    async addProducts(products) {
+      const res = await t.commands.upsertProducts(products.map((p) => ({ ...p, image: t.image(`images/products/${p.id}.png`) })));
+      if (res.some((r) => !r.ok)) throw new Error(`harness: products refused: ${JSON.stringify(res)}`);
+    },
+  };
 }

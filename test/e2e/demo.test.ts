@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTagger, isCreditable } from '../../src/affiliate/tagger.js';
 import { launchBrowser, type LaunchedBrowser } from './browser.js';
 import { startServer, type RunningServer } from './server.js';
-import type { User } from '../../src/world/schema.js';
+import type { User } from '../../tools/world/schema.js';
 
 const SHOTS = join('test-results', 'screenshots');
 const MINOR_BANDS = new Set(['under13', '13-15', '16-17']);
@@ -160,7 +160,7 @@ describe('demo page in a real browser', () => {
     const { product, creator } = chosen;
     const card = page.locator(`[data-testid=rec-card][data-product-id="${product.id}"]`);
     const tagger = createTagger({ merchants: server.world.merchants, secret: server.linkSecret, tokenTtlSeconds: 3600 });
-    const code = isCreditable(creator) ? tagger.creatorCode(creator.id) : null;
+    const code = isCreditable(creator) ? ((await server.creatorCode(creator.id)) ?? null) : null;
     const expected = tagger.outbound(product, code).url;
 
     await card.locator('[data-testid=buy]').click();

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/log.js';
 import { startServer as startRealServer } from '../../src/server.js';
-import { generateWorld } from '../../src/world/generate.js';
-import type { Creator, Merchant, Post, Product, User } from '../../src/world/schema.js';
+import { generateWorld } from '../../tools/world/generate.js';
+import type { Creator, Merchant, Post, Product, User } from '../../tools/world/schema.js';
 
 export interface World {
   dir: string;
@@ -28,6 +28,8 @@ export interface RunningServer {
   keys: { admin: string; app: string };
   linkSecret: string;
   world: World;
+  /** The opaque code a creator is credited under (read from the server's store: codes are random). */
+  creatorCode(creatorId: string): Promise<string | undefined>;
   /** Calls the API directly with the admin key (test set-up only). */
   api<T>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -83,6 +85,7 @@ export async function startServer(): Promise<RunningServer> {
     keys,
     linkSecret,
     world: readWorld(worldDir),
+    creatorCode: async (id) => (await server.service.store.creatorCodes([id])).get(id),
     async api<T>(method: string, path: string, body?: unknown): Promise<T> {
       const res = await fetch(`${baseUrl}${path}`, {
         method,

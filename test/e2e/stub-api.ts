@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import express from 'express';
 import { createDemoRouter } from '../../src/http/demo.js';
 import { demoMerchantPath } from '../../src/demo/merchant-page.js';
-import type { Creator, Post, Product, User } from '../../src/world/schema.js';
+import type { Creator, Post, Product, User } from '../../tools/world/schema.js';
 
 const KEY = 'stub-app-key-123';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditConsent, grantedPurposes, isMinor, type ServedList } from '../../src/eval/consent-check.js';
-import type { ConsentEvent, Creator, Product, User } from '../../src/world/schema.js';
+import { auditConsent, grantedPurposes, isMinor, type ServedList } from '../../tools/eval/consent-check.js';
+import type { ConsentEvent, Creator, Product, User } from '../../tools/world/schema.js';
 
 const ev = (purpose: ConsentEvent['purpose'], granted: boolean, at: string): ConsentEvent => ({ purpose, granted, at, source: 'test', policyVersion: '1' });
 const user = (id: string, region: string, ageBand: User['ageBand'], consents: ConsentEvent[]): User => ({ id, displayName: id, region, ageBand, follows: [], consents, heldOut: [] });

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { runEval, type EvalResult } from '../../src/eval/harness.js';
-import { prepareWorld, type PreparedWorld } from '../../src/eval/prepare.js';
-import { renderMarkdown } from '../../src/eval/report.js';
-import { renderChart } from '../../src/eval/chart.js';
-import { loadEvalWorld, type EvalWorld } from '../../src/eval/world.js';
-import { generateWorld } from '../../src/world/generate.js';
+import { runEval, type EvalResult } from '../../tools/eval/harness.js';
+import { prepareWorld, type PreparedWorld } from '../../tools/eval/prepare.js';
+import { renderMarkdown } from '../../tools/eval/report.js';
+import { renderChart } from '../../tools/eval/chart.js';
+import { loadEvalWorld, type EvalWorld } from '../../tools/eval/world.js';
+import { generateWorld } from '../../tools/world/generate.js';
 import { createFakeEmbedder } from '../helpers/fake-embedder.js';
 
 let dir: string;
@@ -34,7 +34,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** nDCG written out independently of src/eval/metrics.ts. */
+/** nDCG written out independently of tools/eval/metrics.ts. */
 function ndcgByHand(list: string[], relevant: Set<string>, k: number): number {
   let dcg = 0;
   list.slice(0, k).forEach((id, i) => (dcg += relevant.has(id) ? 1 / Math.log2(i + 2) : 0));

@@ -10,7 +10,7 @@ import {
   popularityFromCounts,
   recallAtK,
   reciprocalRank,
-} from '../../src/eval/metrics.js';
+} from '../../tools/eval/metrics.js';
 
 const rel = (...ids: string[]) => new Set(ids);
 

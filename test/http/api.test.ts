@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addShopper, grant, product } from '../service/world.js';
+import sharp from 'sharp';
+import { addShopper, grant, product, vec, vectorImage } from '../service/world.js';
 import { ADMIN, APP, buildTestApp } from './harness.js';
 
 let t: Awaited<ReturnType<typeof buildTestApp>>;
@@ -11,7 +12,11 @@ beforeEach(async () => {
 
 describe('API behaviour', () => {
   it('keeps the good items of a batch with a bad one, and reports each', async () => {
-    const items = [product('n1', 'dress', 30, { title: 'red dress' }), { id: 'bad', price: -3 }, product('n2', 'bag', 40, { title: 'blue bag' })];
+    const items = [
+      product('n1', 'dress', 30, { title: 'red dress', image: await vectorImage(vec('red', 0.2)) }),
+      { id: 'bad', price: -3 },
+      product('n2', 'bag', 40, { title: 'blue bag', image: await vectorImage(vec('blue', 0.2)) }),
+    ];
     const res = await request(t.app).put('/v1/products').set(ADMIN).send({ items });
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(2);
@@ -83,8 +88,9 @@ describe('API behaviour', () => {
   it('serves media bytes with their content type', async () => {
     const res = await request(t.app).get('/media/products/r0');
     expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/image\/jpeg/);
-    expect(res.body.toString()).toBe('product:r0');
+    expect(res.headers['content-type']).toMatch(/image\/png/);
+    expect((await sharp(res.body).metadata()).format).toBe('png');
+    expect((await request(t.app).get('/media/products/nope')).status).toBe(404);
   });
 
   it('creators and users read back, with recent posts and follows', async () => {

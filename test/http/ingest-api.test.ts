@@ -1,37 +1,20 @@
 /**
- * The API's bulk writes through the real ingest core (fake embedder, exact index, temp DATA_DIR):
+ * The API's bulk writes through the real write commands (fake embedder, temp DATA_DIR):
  * an image that fails to decode is a per-item error while the other items are saved, indexed,
  * searchable and their images served.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTagger } from '../../src/affiliate/tagger.js';
-import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { defaultPolicy } from '../../src/consent/policy.js';
-import { ExactIndex } from '../../src/index/exact-index.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { createFakeEmbedder, fakePng } from '../helpers/fake-embedder.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fakePng } from '../helpers/fake-embedder.js';
+import { ADMIN, testService, type TestService } from '../helpers/service.js';
 import { product } from '../service/world.js';
 
 const dataUrl = (b: Buffer) => `data:image/png;base64,${b.toString('base64')}`;
-let dir: string;
-let t: Awaited<ReturnType<typeof createApp>>;
-const ADMIN = { authorization: 'Bearer admin-key-123' };
+let t: TestService;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ingest-api-'));
-  const config = loadConfig({ DATA_DIR: dir, WORLD_DIR: dir, API_KEYS: 'admin:admin-key-123,app:app-key-12345' });
-  const embedder = createFakeEmbedder({ dimension: 16 });
-  const store = openSqliteStore({ path: join(dir, 'store.db') });
-  const productIndex = new ExactIndex({ modelId: embedder.modelId, dimension: embedder.dimension });
-  const tagger = createTagger({ merchants: [], secret: config.LINK_SECRET, tokenTtlSeconds: 60 });
-  t = await createApp({ config, embedder, store, productIndex, tagger, consent: { policy: defaultPolicy() }, demo: false });
+  t = await testService();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bulk writes through ingest', () => {
   it('saves the good items when one image does not decode, and serves their images', async () => {

@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { addShopper, grant } from '../service/world.js';
+import { addShopper, grant, product, vec, vectorImage } from '../service/world.js';
 import { ADMIN, APP, buildTestApp } from './harness.js';
 
 type Item = { product: { id: string }; inspiredBy: { creatorId: string } | null; affiliateUrl: string };
@@ -23,7 +23,7 @@ const recs = (query = 'limit=5') => request(t.app).get(`/v1/users/u1/recommendat
 async function warm(query?: string) {
   const first = await recs(query);
   expect(first.body.personalized).toBe(true);
-  expect(t.core.responses.size).toBeGreaterThan(0);
+  expect(t.core.state.responses.size).toBeGreaterThan(0);
   return first;
 }
 
@@ -38,7 +38,7 @@ describe('recommendation response cache', () => {
     expect(consents).toHaveBeenCalledWith('u1'); // ...but only after a fresh consent decision
     // Another query is another entry, not the cached one.
     expect(ids((await recs('limit=2')).body)).toEqual(ids(first.body).slice(0, 2));
-    expect(t.core.responses.size).toBe(2);
+    expect(t.core.state.responses.size).toBe(2);
   });
 
   it('a withdrawal right after a cached response gets a non-personalised list, through the API', async () => {
@@ -76,8 +76,8 @@ describe('recommendation response cache', () => {
 
   it('an upserted product that fits better shows up at once, with its new vector', async () => {
     await warm('limit=3&diversity=0');
-    // A red dress closer to c-red's posts than any existing product: embedded from its title by the axis embedder.
-    const put = await request(t.app).put('/v1/products').set(ADMIN).send({ items: [{ ...(await t.w.store.getProduct('r0'))!, id: 'r-new', title: 'red' }] });
+    // A red dress closer to c-red's posts than any existing product.
+    const put = await request(t.app).put('/v1/products').set(ADMIN).send({ items: [{ ...product('r-new', 'dress', 30), title: 'red', image: await vectorImage(vec('red', 1 / 30, 0)) }] });
     expect(put.body.ok).toBe(1);
     expect(ids((await recs('limit=3&diversity=0')).body)).toContain('r-new');
   });
@@ -85,7 +85,7 @@ describe('recommendation response cache', () => {
   it('a re-embedded product is ranked with its new vector, not the one held in memory', async () => {
     await warm(); // loads the in-memory product vectors
     const r9 = (await t.w.store.getProduct('r9'))!;
-    await request(t.app).put('/v1/products').set(ADMIN).send({ items: [{ ...r9, title: 'blue' }] }).expect(200);
+    await request(t.app).put('/v1/products').set(ADMIN).send({ items: [{ ...r9, title: 'blue', image: await vectorImage(vec('blue', 0.05)) }] }).expect(200);
     const similar = await request(t.app).get('/v1/products/r9/similar?limit=3').set(APP).expect(200);
     expect(ids(similar.body).every((id) => id.startsWith('b'))).toBe(true);
   });
@@ -110,7 +110,7 @@ describe('recommendation response cache', () => {
     const off = await buildTestApp({ RECOMMEND_CACHE_TTL_S: '0' });
     await addShopper(off.w, 'u1', ['c-red'], [grant('personalization')]);
     await request(off.app).get('/v1/users/u1/recommendations').set(APP).expect(200);
-    expect(off.core.responses.enabled).toBe(false);
-    expect(off.core.responses.size).toBe(0);
+    expect(off.core.state.responses.enabled).toBe(false);
+    expect(off.core.state.responses.size).toBe(0);
   });
 });

@@ -24,7 +24,7 @@ function setup(items = randomVectors(50)) {
   const cap = capturingLog();
   let rebuilds = 0;
   const opts = (over: Partial<HnswIndexOptions> = {}): HnswIndexOptions => ({
-    dir, name: 'products', modelId: 'model-a', dimension: DIM, log: cap.log,
+    dir, name: 'products', modelId: 'model-a', dimension: DIM, log: cap.log, m: 16, efConstruction: 200, efSearch: 64,
     rebuild: async () => {
       rebuilds++;
       return items;

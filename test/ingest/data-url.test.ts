@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDataUrl } from '../../src/embed/data-url.js';
+import { parseDataUrl } from '../../src/ingest/data-url.js';
 
 describe('parseDataUrl (shared by the embedder and ingest)', () => {
   it('reads base64 with extra parameters before ;base64', () => {

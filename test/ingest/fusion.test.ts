@@ -11,7 +11,7 @@ describe('fuse', () => {
   });
 
   it('rejects mismatched dimensions and all-zero weights', () => {
-    expect(() => fuse(new Float32Array(2), new Float32Array(3))).toThrow(/2-dimensional image vector with a 3-dimensional/);
+    expect(() => fuse(new Float32Array(2), new Float32Array(3), { imageWeight: 0.7, textWeight: 0.3 })).toThrow(/2-dimensional image vector with a 3-dimensional/);
     expect(() => fuse(new Float32Array([1]), new Float32Array([1]), { imageWeight: 0, textWeight: 0 })).toThrow(/not both zero/);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * Held-out generalisation on fixtures/: products whose colour × pattern × category combination
- * the model never saw in training (scripts/model/holdout.ts). Thresholds are the issue's "done when".
+ * the model never saw in training (tools/model/holdout.ts). Thresholds are the issue's "done when".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClipEmbedder } from '../../src/embed/clip-embedder.js';
-import type { Product } from '../../src/world/schema.js';
-import { attributeCaption, evaluateHeldOut, loadProducts, type HeldOutMetrics } from '../../scripts/model/evaluate.js';
-import { isHeldOut } from '../../scripts/model/holdout.js';
+import type { Product } from '../../tools/world/schema.js';
+import { attributeCaption, evaluateHeldOut, loadProducts, type HeldOutMetrics } from '../../tools/model/evaluate.js';
+import { isHeldOut } from '../../tools/model/holdout.js';
 import { dot } from '../../src/embed/vectors.js';
 import { FIXTURES, heldOutThresholdTests, loadShippedModel, pearson, rank } from './model.js';
 

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { ClipEmbedder } from '../../src/embed/clip-embedder.js';
-import { generateWorld } from '../../src/world/generate.js';
-import { evaluateHeldOut, loadProducts, type HeldOutMetrics } from '../../scripts/model/evaluate.js';
+import { generateWorld } from '../../tools/world/generate.js';
+import { evaluateHeldOut, loadProducts, type HeldOutMetrics } from '../../tools/model/evaluate.js';
 import { heldOutThresholdTests, loadShippedModel } from './model.js';
 
 const UNSEEN_SEEDS = [90_417, 2_718];

@@ -1,7 +1,7 @@
 /** Shared set-up for the model tests: the REAL shipped model from models/, no fakes. */
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import type { HeldOutMetrics } from '../../scripts/model/evaluate.js';
+import type { HeldOutMetrics } from '../../tools/model/evaluate.js';
 import { ClipEmbedder } from '../../src/embed/clip-embedder.js';
 
 export const MODELS_DIR = path.resolve('models');

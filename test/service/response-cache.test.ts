@@ -3,9 +3,9 @@
  * response computed across an invalidation, copies in and out, and the key's consent fields.
  */
 import { describe, expect, it } from 'vitest';
-import { ResponseCache, responseKey } from '../../src/recommend/response-cache.js';
-import type { ConsentDecision } from '../../src/recommend/ports.js';
-import type { RecommendationResponse } from '../../src/recommend/schemas.js';
+import { ResponseCache, responseKey } from '../../src/core/response-cache.js';
+import type { ConsentDecision } from '../../src/consent/decision.js';
+import type { RecommendationResponse } from '../../src/core/schemas.js';
 
 const response = (userId: string, n: number) => ({ userId, personalized: true, items: [{ rank: 1, score: n }] }) as unknown as RecommendationResponse;
 const on: ConsentDecision = { personalization: true, clickTracking: true, health: false, minor: false, applied: ['personalization', 'clickTracking'], reason: null };

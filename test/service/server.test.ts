@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { startServer } from '../../src/server.js';
-import { generateWorld } from '../../src/world/generate.js';
+import { generateWorld } from '../../tools/world/generate.js';
 import { createFakeEmbedder } from '../helpers/fake-embedder.js';
 
 let root: string;

@@ -12,16 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTagger } from '../../src/affiliate/tagger.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { policyFromConfig } from '../../src/consent/policy.js';
 import { ClipEmbedder } from '../../src/embed/clip-embedder.js';
-import { HnswVectorIndex } from '../../src/index/hnsw-index.js';
-import { ingestWorld } from '../../src/ingest/world.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import type { Store } from '../../src/store/types.js';
-import type { Creator, Merchant, Product, User, WorldMeta } from '../../src/world/schema.js';
+import { silentLogger } from '../../src/log.js';
+import { createService, type Service } from '../../src/service.js';
+import type { Creator, Product, User, WorldMeta } from '../../tools/world/schema.js';
 
 const WORLD = 'fixtures';
 const read = <T>(f: string): T => JSON.parse(readFileSync(join(WORLD, f), 'utf8')) as T;
@@ -45,28 +41,22 @@ const singleStyleShoppers = users.flatMap((u) => {
 });
 
 let dataDir: string;
-let store: Store;
+let service: Service | undefined;
 let embedder: ClipEmbedder;
-let app: Awaited<ReturnType<typeof createApp>>['app'];
+let app: ReturnType<typeof createApp>['app'];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'style-e2e-'));
   // MODELS_DIR / MODEL_ID from the environment let the same test run on a dropped-in model.
   const config = loadConfig({ DATA_DIR: dataDir, WORLD_DIR: WORLD, MODELS_DIR: process.env.MODELS_DIR, MODEL_ID: process.env.MODEL_ID });
   embedder = await ClipEmbedder.create({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID });
-  store = openSqliteStore({ path: join(dataDir, 'store.db') });
-  const productIndex = await HnswVectorIndex.open({
-    dir: join(dataDir, 'index'), name: 'products', modelId: embedder.modelId, dimension: embedder.dimension,
-    rebuild: () => store.allVectors('product', embedder.modelId),
-  });
-  const settings = { worldDir: WORLD, allowedImageHosts: [], imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT, mediaDir: join(dataDir, 'media') };
-  await ingestWorld(WORLD, { store, productIndex, embedder, config: settings });
-  const tagger = createTagger({ merchants: read<Merchant[]>('merchants.json'), secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
-  ({ app } = await createApp({ config, embedder, store, productIndex, tagger, consent: { policy: policyFromConfig(config) }, demo: false }));
+  service = await createService(config, { embedder, log: silentLogger });
+  await service.core.commands.loadWorld(WORLD);
+  ({ app } = createApp({ config, core: service.core, demo: false }));
 }, 600_000);
 
 afterAll(async () => {
-  await store?.close();
+  await service?.close();
   await embedder?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });

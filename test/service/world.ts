@@ -2,19 +2,15 @@
  * A tiny hand-made world with fixed 6-d vectors for the service tests: three "aesthetics" that
  * point along axes 0 (red), 1 (blue) and 2 (green), products and posts near their axis.
  * Creators: c-red (style source + affiliate), c-blue (style source only), c-green (no style
- * source). Also a health product and a health post near red.
+ * source). Also a health product near red. Everything is written through the real service's
+ * commands; the vectors travel as the pixels of each item's image (`vectorPng`).
  */
-import { decideConsent } from '../../src/consent/decide.js';
-import { defaultPolicy } from '../../src/consent/policy.js';
+import sharp from 'sharp';
+import { dot, normalise } from '../../src/embed/vectors.js';
 import type { Embedder } from '../../src/embed/types.js';
 import type { Neighbour, VectorIndex } from '../../src/index/types.js';
-import { createCore, type Core, type CoreDeps } from '../../src/recommend/core.js';
-import type { Tagger } from '../../src/recommend/ports.js';
-import { dot, normalise } from '../../src/embed/vectors.js';
-import { ProductCatalog } from '../../src/retrieve/catalog.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import type { Store } from '../../src/store/types.js';
-import type { ConsentEvent, Creator, Post, Product } from '../../src/world/schema.js';
+import type { ConsentEvent, Creator, Post, Product } from '../../src/domain/index.js';
+import { testService, type TestService, type TestServiceOptions } from '../helpers/service.js';
 
 export const DIM = 6;
 export const MODEL = 'fixed-test-vectors';
@@ -57,7 +53,7 @@ export const creator = (id: string, styleSource: boolean, affiliate: boolean): C
 });
 
 export const post = (id: string, creatorId: string, daysAgo: number, extra: Partial<Post> = {}): Post => ({
-  id, creatorId, image: `images/posts/${id}.jpg`, caption: `post ${id}`,
+  id, creatorId, image: `images/posts/${id}.jpg`, caption: `post ${id.replace(/red|blue|green/g, 'x')}`,
   postedAt: new Date(NOW.getTime() - daysAgo * 86_400_000).toISOString(),
   engagement: { likes: 10, comments: 1, saves: 1 }, ...extra,
 });
@@ -67,77 +63,88 @@ export const grant = (purpose: ConsentEvent['purpose'], granted = true, at = '20
   purpose, granted, at, source: 'test', policyVersion: '2026-01',
 });
 
-export const fakeTagger: Tagger = {
-  tag: ({ product, creator, userRef }) => ({
-    affiliateUrl: `/r/${product.id}${creator?.optIns.affiliate ? `.${creator.id}` : ''}${userRef ? `.${userRef}` : ''}`,
-    disclosure: creator?.optIns.affiliate ? `Paid link: we and ${creator.handle} may earn a commission.` : 'Paid link: we may earn a commission.',
-  }),
-};
+/**
+ * A vector as an image: its components (all in [0, 1] in this world) are the RGB bytes of a 1-row
+ * PNG, so the vector survives any lossless re-encoding the service applies to stored images.
+ */
+export async function vectorPng(v: Float32Array): Promise<Buffer> {
+  const width = Math.ceil(v.length / 3);
+  const raw = Buffer.alloc(width * 3);
+  v.forEach((x, i) => (raw[i] = Math.round(Math.max(0, Math.min(1, x)) * 255)));
+  return sharp(raw, { raw: { width, height: 1, channels: 3 } }).png().toBuffer();
+}
+export const vectorImage = async (v: Float32Array) => `data:image/png;base64,${(await vectorPng(v)).toString('base64')}`;
 
-/** Texts containing a look's name embed along its axis; images are not supported here. */
-export const axisEmbedder: Pick<Embedder, 'modelId' | 'embedTexts' | 'embedImages'> = {
+/**
+ * The embedder of this world. Images: the vector their pixels carry (`vectorPng`). Texts naming a
+ * look embed along its axis; any other text embeds as zero, so a product's or post's fused vector
+ * is exactly its image's (fusion normalises 0.7 * image + 0.3 * 0).
+ */
+export const axisEmbedder: Embedder = {
   modelId: MODEL,
+  dimension: DIM,
   async embedTexts(texts) {
-    return texts.map((t) => vec((Object.keys(AXES).find((k) => t.includes(k)) ?? 'green') as Look, 0));
+    return texts.map((t) => {
+      const look = (Object.keys(AXES) as Look[]).find((k) => t.toLowerCase().includes(k));
+      return look ? vec(look, 0) : new Float32Array(DIM);
+    });
   },
   async embedImages(images) {
-    return images.map(() => vec('blue', 0.05));
+    return Promise.all(
+      images.map(async (img) => {
+        const { data } = await sharp(typeof img === 'string' ? img : Buffer.from(img)).raw().toBuffer({ resolveWithObject: true });
+        return normalise(Float32Array.from(data.subarray(0, DIM), (b) => b / 255));
+      }),
+    );
   },
+  async close() {},
 };
 
-export interface TestWorld {
-  store: Store;
-  index: BruteIndex;
-  catalog: ProductCatalog;
-  core: Core;
-  deps: CoreDeps;
-  /** Adds a product to store, vector store, index and catalog like the API does. */
+export interface TestWorld extends TestService {
+  /** Adds (or replaces) a product with this exact vector, through the write command. */
   addProduct(p: Product, v: Float32Array): Promise<void>;
-  removeProduct(id: string): Promise<void>;
+  /** Adds posts of a creator with these exact vectors, through the write command. */
+  addPosts(creatorId: string, posts: Array<{ post: Post; vector: Float32Array }>): Promise<void>;
 }
 
-/** 10 products per look (red dresses are r0..r9, ...), one red health product, 3 posts per creator. */
-export async function buildWorld(): Promise<TestWorld> {
-  const store = openSqliteStore({ path: ':memory:' });
-  const index = new BruteIndex();
-  const catalog = ProductCatalog.empty();
-  const addProduct = async (p: Product, v: Float32Array) => {
-    await store.upsertProducts([p]);
-    await store.setVector('product', p.id, MODEL, v);
-    index.upsert(p.id, v);
-    catalog.upsert([p]);
+/**
+ * 10 products per look (red dresses are r0..r9, ...), one red health product, 3 posts per creator.
+ * The response cache is off unless `responseCache` (its own tests and the HTTP tests turn it on),
+ * so core tests see every list computed.
+ */
+export async function buildWorld(options: TestServiceOptions & { responseCache?: boolean } = {}): Promise<TestWorld> {
+  const env = options.responseCache ? options.env : { RECOMMEND_CACHE_TTL_S: '0', ...options.env };
+  const t = await testService({ embedder: axisEmbedder, now: () => NOW, ...options, env });
+  const addProducts = async (items: Array<{ p: Product; v: Float32Array }>) => {
+    const rows = await Promise.all(items.map(async ({ p, v }) => ({ ...p, image: await vectorImage(v) })));
+    const results = await t.commands.upsertProducts(rows);
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length) throw new Error(`test world: products refused: ${JSON.stringify(failed)}`);
   };
+  const addPosts = async (creatorId: string, posts: Array<{ post: Post; vector: Float32Array }>) => {
+    const rows = await Promise.all(posts.map(async ({ post, vector }) => ({ ...post, image: await vectorImage(vector) })));
+    const results = await t.commands.upsertPosts(creatorId, rows);
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length) throw new Error(`test world: posts refused: ${JSON.stringify(failed)}`);
+  };
+  const items: Array<{ p: Product; v: Float32Array }> = [];
   for (const look of Object.keys(AXES) as Look[]) {
     for (let i = 0; i < 10; i++) {
       const category = i % 2 === 0 ? 'dress' : 'bag';
-      await addProduct(product(`${look[0]}${i}`, category, 10 + i * 10), vec(look, (i + 1) / 20, i));
+      items.push({ p: product(`${look[0]}${i}`, category, 10 + i * 10), v: vec(look, (i + 1) / 20, i) });
     }
   }
-  await addProduct(product('h0', 'supplements', 20, { sensitive: 'health' }), vec('red', 0.001));
-  await store.upsertCreators([creator('c-red', true, true), creator('c-blue', true, false), creator('c-green', false, true)]);
+  items.push({ p: product('h0', 'supplements', 20, { sensitive: 'health' }), v: vec('red', 0.001) });
+  await addProducts(items);
+  await t.commands.upsertCreators([creator('c-red', true, true), creator('c-blue', true, false), creator('c-green', false, true)]);
   for (const [cid, look] of [['c-red', 'red'], ['c-blue', 'blue'], ['c-green', 'green']] as const) {
-    const posts = [0, 1, 2].map((j) => post(`${cid}-p${j}`, cid, j * 10));
-    await store.upsertPosts(cid, posts);
-    for (const [j, p] of posts.entries()) await store.setVector('post', p.id, MODEL, vec(look, (j + 1) / 30, j));
+    await addPosts(cid, [0, 1, 2].map((j) => ({ post: post(`${cid}-p${j}`, cid, j * 10), vector: vec(look, (j + 1) / 30, j) })));
   }
-  const deps: CoreDeps = {
-    store, productIndex: index, embedder: axisEmbedder, catalog, tagger: fakeTagger,
-    decideConsent: (user, events, now) => decideConsent(user, events, defaultPolicy(), now),
-    settings: { halfLifeDays: 30, worldDir: '/nonexistent', allowedImageHosts: [] },
-    now: () => NOW,
-  };
-  const core = createCore(deps);
-  const removeProduct = async (id: string) => {
-    await store.deleteProduct(id);
-    index.remove(id);
-    core.productRemoved(id);
-  };
-  return { store, index, catalog, core, deps, addProduct, removeProduct };
+  return { ...t, addProduct: (p, v) => addProducts([{ p, v }]), addPosts };
 }
 
-/** Creates an adult EU shopper following `follows` with the given consent events. */
-export async function addShopper(w: TestWorld, id: string, follows: string[], events: ConsentEvent[], ageBand: '25-34' | '13-15' = '25-34') {
-  await w.store.upsertUser({ id, displayName: id, region: 'DE', ageBand });
-  await w.store.setFollows(id, follows);
-  if (events.length) await w.store.appendConsents(id, events);
+/** Creates an adult EU shopper following `follows` with the given consent events (through the commands). */
+export async function addShopper(w: TestService, id: string, follows: string[], events: ConsentEvent[], ageBand: '25-34' | '13-15' = '25-34') {
+  const [result] = await w.commands.importShoppers([{ id, displayName: id, region: 'DE', ageBand, follows, consents: events }]);
+  if (!result?.ok) throw new Error(`test world: shopper refused: ${JSON.stringify(result)}`);
 }

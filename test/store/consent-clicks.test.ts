@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { subjectHash } from '../../src/store/sqlite-people.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import type { ClickRecord } from '../../src/store/types.js';
+import type { Click } from '../../src/domain/index.js';
 
 const user = { id: 'u1', displayName: 'Ana', region: 'DE', ageBand: '25-34' as const };
 const grant = (purpose: 'personalization' | 'clickTracking' | 'health', granted: boolean, at: string) => ({
@@ -23,7 +23,8 @@ describe('consent ledger', () => {
     expect((await s.listConsents('u1')).map((e) => [e.purpose, e.granted])).toEqual([
       ['personalization', true], ['personalization', false], ['health', true],
     ]);
-    await s.recordClick({ at: '2026-01-05T00:00:00Z', productId: 'p1', merchant: 'm', network: 'amazon', creatorCode: 'cc1', userRef: 'u1' });
+    const ref = (await s.linkRefOf('u1'))!;
+    await s.recordClick({ at: '2026-01-05T00:00:00Z', productId: 'p1', merchant: 'm', network: 'amazon', creatorCode: 'cc1', userRef: ref });
     await s.setFollows('u1', []);
 
     // Nothing, not even raw SQL through another connection, may rewrite or remove history.
@@ -35,7 +36,7 @@ describe('consent ledger', () => {
     expect(await s.getUser('u1')).toBeUndefined();
     expect(await s.listConsents('u1')).toEqual([]);
     expect((await s.listClicks())[0]!.userRef).toBeNull();
-    expect(await s.clickedProducts('u1')).toEqual(new Set());
+    expect(await s.clickedProducts(ref)).toEqual(new Set());
     const proofs = await s.listConsentProofs();
     expect(proofs).toEqual([
       { subjectHash: subjectHash('pepper', 'u1'), purpose: 'personalization', granted: true, at: '2026-01-01T00:00:00.000Z', policyVersion: '2026-01' },
@@ -53,7 +54,7 @@ describe('consent ledger', () => {
 });
 
 describe('clicks', () => {
-  const click = (at: string, productId: string, network: string, creatorCode: string | null, userRef: string | null): ClickRecord => ({
+  const click = (at: string, productId: string, network: Click['network'], creatorCode: string | null, userRef: string | null): Click => ({
     at, productId, merchant: `m-${network}`, network, creatorCode, userRef,
   });
 

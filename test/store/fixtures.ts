@@ -1,10 +1,10 @@
 /** Small valid world entities for store/ingest tests. */
-import type { Creator, Post, Product } from '../../src/world/schema.js';
+import type { Creator, Post, Product } from '../../src/domain/index.js';
 
 export function product(id: string, over: Partial<Product> = {}): Product {
   return {
     id, title: `Linen dress ${id}`, description: 'A breezy linen dress', brand: 'Acme', category: 'dress',
-    price: 59, currency: 'EUR', merchant: 'm-amz', url: `https://shop.example/${id}`, network: 'amazon',
+    price: 59, currency: 'EUR', merchant: 'm-test', url: `https://shop.example/${id}`, network: 'utm',
     image: `images/products/${id}.png`, ...over,
   };
 }

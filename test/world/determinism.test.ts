@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WORLD, generateWorld } from '../../src/world/generate.js';
+import { DEFAULT_WORLD, generateWorld } from '../../tools/world/generate.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 /** Hand-written docs, not generated. */

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dominantOf } from '../../src/world/aesthetics.js';
-import { DEFAULT_WORLD, generateWorld } from '../../src/world/generate.js';
-import { createRng } from '../../src/world/prng.js';
-import { Creator, Merchant, Post, Product, User, WorldMeta } from '../../src/world/schema.js';
-import { CATEGORY_BY_ID } from '../../src/world/vocabulary.js';
+import { dominantOf } from '../../tools/world/aesthetics.js';
+import { DEFAULT_WORLD, generateWorld } from '../../tools/world/generate.js';
+import { createRng } from '../../tools/world/prng.js';
+import { Creator, Merchant, Post, Product, User, WorldMeta } from '../../tools/world/schema.js';
+import { CATEGORY_BY_ID } from '../../tools/world/vocabulary.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const load = async <T extends z.ZodType>(dir: string, file: string, schema: T): Promise<z.infer<T>> =>

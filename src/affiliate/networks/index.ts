@@ -1,5 +1,5 @@
 /** The registry of link builders, one per network in the world schema's `AffiliateNetwork`. */
-import type { AffiliateNetwork } from '../../world/schema.js';
+import type { AffiliateNetwork } from '../../domain/index.js';
 import { amazon } from './amazon.js';
 import { cj } from './cj.js';
 import { impact } from './impact.js';

@@ -18,7 +18,7 @@ function hue(id: string): number {
 }
 
 function followIds(shopper: Shopper): string[] {
-  return (shopper.follows ?? []).map((f) => (typeof f === 'string' ? f : f.id));
+  return shopper.follows;
 }
 
 function postButton(creator: CreatorDetail, post: CreatorPost, onPick: (post: CreatorPost, creator: CreatorDetail) => void): HTMLElement {

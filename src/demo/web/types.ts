@@ -1,90 +1,25 @@
 /**
- * The API shapes the demo page reads, as the page sees them through `/demo-api`. They mirror the
- * service contract (issues 3 and 4); the page is a plain browser bundle, so it keeps its own copy
- * instead of importing the server's zod schemas (which would drag zod into the browser).
+ * The API shapes the demo page reads, as the page sees them through `/demo-api`: aliases into
+ * `api-types.ts`, which `npm run api-types` generates from the service's OpenAPI document (itself
+ * generated from the zod schemas that validate requests). Nothing here is written by hand, so the
+ * page cannot drift from the API.
  */
+import type { paths } from './api-types.js';
 
-export type Purpose = 'personalization' | 'clickTracking' | 'health';
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+/** The 200 body of `method path`. */
+type Ok<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: { 200: infer R } } ? Json<R> : never;
 
-export interface Shopper {
-  id: string;
-  displayName: string;
-  region: string;
-  ageBand: string;
-  /** Present on `GET /v1/users/:id`: creator ids, or creator objects on richer servers. */
-  follows?: Array<string | { id: string }>;
-}
-
-export interface CreatorPost {
-  id: string;
-  imageUrl: string;
-  caption: string;
-  postedAt?: string;
-}
-
-export interface CreatorDetail {
-  id: string;
-  handle: string;
-  displayName: string;
-  aesthetics?: string[];
-  posts?: CreatorPost[];
-}
-
-export interface ProductCard {
-  id: string;
-  title: string;
-  brand: string;
-  category: string;
-  price: number;
-  currency: string;
-  merchant: string;
-  network: string;
-  imageUrl: string;
-}
-
-export interface InspiredBy {
-  creatorId: string;
-  handle: string;
-  displayName: string;
-  postId: string;
-  postImageUrl: string;
-  caption: string;
-  similarity: number;
-}
-
-export interface RecommendationItem {
-  rank: number;
-  score: number;
-  product: ProductCard;
-  inspiredBy: InspiredBy | null;
-  affiliateUrl: string;
-  disclosure: string;
-}
-
-export interface ConsentSummary {
-  applied: string[];
-  personalization: boolean;
-  clickTracking: boolean;
-  health: boolean;
-  minor: boolean;
-}
-
-export interface Recommendations {
-  userId: string;
-  personalized: boolean;
-  reason: string | null;
-  consent: ConsentSummary;
-  parameters: string;
-  diversity: number;
-  items: RecommendationItem[];
-}
-
-export interface ConsentState {
-  current: Record<Purpose, boolean>;
-  minor: boolean;
-  history: unknown[];
-}
-
-export interface SearchResult {
-  items: Array<Omit<RecommendationItem, 'inspiredBy'> & { inspiredBy?: InspiredBy | null }>;
-}
+export type Shopper = Ok<'/v1/users/{id}', 'get'>;
+export type ShopperList = Ok<'/v1/users', 'get'>;
+export type CreatorDetail = Ok<'/v1/creators/{id}', 'get'>;
+export type CreatorPost = NonNullable<CreatorDetail['posts']>[number];
+export type Recommendations = Ok<'/v1/users/{id}/recommendations', 'get'>;
+export type RecommendationItem = Recommendations['items'][number];
+export type ProductCard = RecommendationItem['product'];
+export type InspiredBy = NonNullable<RecommendationItem['inspiredBy']>;
+export type ConsentSummary = Recommendations['consent'];
+export type ConsentState = Ok<'/v1/users/{id}/consents', 'get'>;
+export type Purpose = keyof ConsentState['current'];
+export type SearchResult = Ok<'/v1/search', 'post'>;
+export type SearchItem = SearchResult['items'][number];

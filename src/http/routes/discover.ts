@@ -1,6 +1,6 @@
 /** Recommendations and shop-the-look search: thin adapters over the core. */
-import type { Core } from '../../recommend/core.js';
-import { RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse } from '../../recommend/schemas.js';
+import type { Core } from '../../core/core.js';
+import { RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse } from '../../core/schemas.js';
 import { route } from '../route.js';
 import { IdParams } from '../schemas.js';
 

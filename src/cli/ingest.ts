@@ -1,0 +1,76 @@
+/**
+ * `npm run ingest -- <world dir>`: loads a world folder into DATA_DIR through the same write
+ * commands as the API and start-up (the service built by src/service.ts), with the real model in
+ * worker threads and a progress bar.
+ * Settings (DATA_DIR, MODELS_DIR, MODEL_ID, EMBED_THREADS, IMAGE_WEIGHT, ...) come from the
+ * environment via `loadConfig`, exactly as for `npm start`.
+ *
+ * Run it while the server is stopped: a running server holds its own copy of the index and
+ * would overwrite the file on shutdown (its next start would detect the gap and rebuild).
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../config.js';
+import type { WorldProgress, WorldSummary } from '../core/commands/index.js';
+import type { Embedder } from '../embed/types.js';
+import { AppError } from '../errors.js';
+import { createService } from '../service.js';
+
+export interface RunIngestOptions {
+  /** Use this embedder instead of starting the model workers (tests). */
+  embedder?: Embedder;
+  /** Draw a progress bar (default: when stderr is a TTY). */
+  progress?: boolean;
+}
+
+/** Loads `worldDir` into the DATA_DIR named by `env`; resolves with per-stage results. */
+export async function runIngest(worldDir: string, env: Record<string, string | undefined>, options: RunIngestOptions = {}): Promise<WorldSummary> {
+  const service = await createService(loadConfig(env), { embedder: options.embedder });
+  const bar = new cliProgress.SingleBar(
+    { format: '{stage} [{bar}] {value}/{total} | ETA {eta_formatted}', noTTYOutput: false, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  const draw = options.progress ?? process.stderr.isTTY === true;
+  let stage: string | undefined;
+  const onProgress = (p: WorldProgress) => {
+    if (!draw) return;
+    if (p.stage !== stage) {
+      if (stage) bar.stop();
+      stage = p.stage;
+      bar.start(p.total, p.done, { stage: p.stage.padEnd(9) });
+    } else bar.update(p.done);
+  };
+  try {
+    return await service.core.commands.loadWorld(resolve(worldDir), onProgress);
+  } finally {
+    if (stage) bar.stop();
+    await service.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const worldDir = argv[0];
+  if (!worldDir || argv.includes('--help')) {
+    process.stderr.write('usage: npm run ingest -- <world dir>   (DATA_DIR, MODELS_DIR, MODEL_ID, ... from the environment)\n');
+    return 2;
+  }
+  const t0 = Date.now();
+  try {
+    const summary = await runIngest(worldDir, process.env);
+    const failed = Object.values(summary).reduce((n, s) => n + s.failed.length, 0);
+    for (const [stage, s] of Object.entries(summary)) {
+      process.stdout.write(`${stage.padEnd(9)} ${String(s.ok).padStart(6)} ok ${String(s.failed.length).padStart(5)} rejected\n`);
+      for (const f of s.failed.slice(0, 5)) if (!f.ok) process.stdout.write(`  ${f.id}: ${f.error.code} ${f.error.message}\n`);
+    }
+    process.stdout.write(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    return failed > 0 ? 1 : 0;
+  } catch (err) {
+    process.stderr.write(`ingest failed: ${err instanceof AppError ? `${err.code}: ${err.message}` : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

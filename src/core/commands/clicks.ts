@@ -1,0 +1,56 @@
+/**
+ * Following an affiliate link: verify the token, then decide AT CLICK TIME whom it may credit and
+ * link, and record the click. A token only names the product, an opaque creator code and an
+ * opaque shopper pseudonym; each is looked up now:
+ * - the product must still be in the catalog (else 404, no redirect);
+ * - the creator is credited only if the code still belongs to a creator with both opt-ins
+ *   (a removed creator's code belongs to nobody; an opt-out since the link was made wins);
+ * - the shopper is linked only if the pseudonym still belongs to someone (erasure retires it, and a
+ *   new shopper with the same id gets a new one) who allows clickTracking now (never a minor).
+ * The outbound URL is built server-side with exactly the code that was credited.
+ */
+import { isCreditable } from '../../affiliate/tagger.js';
+import { AppError } from '../../errors.js';
+import type { CoreDeps } from '../deps.js';
+import { shopperChanged, type CoreState } from '../state.js';
+
+export interface FollowOptions {
+  /** false for HEAD (link checkers, unfurlers): answered, but not a shopper's click. */
+  count: boolean;
+}
+
+export function clickCommands(deps: CoreDeps, state: CoreState) {
+  const { store, tagger } = deps;
+
+  /** The shopper a click may be linked to now, or null. */
+  async function linkedShopper(ref: string | null, at: Date): Promise<string | null> {
+    if (!ref) return null;
+    const userId = await store.userOfLinkRef(ref);
+    const user = userId ? await store.getUser(userId) : undefined;
+    if (!user) return null;
+    return state.decide(user, await store.listConsents(user.id), at).clickTracking ? user.id : null;
+  }
+
+  return {
+    /**
+     * @returns the outbound URL to redirect to.
+     * @throws AppError TOKEN_INVALID, TOKEN_EXPIRED, NOT_FOUND (product gone)
+     */
+    async followLink(token: string, options: FollowOptions): Promise<{ url: string }> {
+      const at = deps.now();
+      const claims = tagger.verify(token, at);
+      const product = state.catalog.get(claims.productId);
+      if (!product) throw new AppError('NOT_FOUND', 'The product behind this link is no longer in the catalog.');
+      const creator = claims.creatorCode ? await store.creatorByCode(claims.creatorCode) : undefined;
+      const code = isCreditable(creator) ? claims.creatorCode : null;
+      const { url, network } = tagger.outbound(product, code);
+      if (options.count) {
+        const userId = await linkedShopper(claims.userRef, at);
+        const userRef = userId ? claims.userRef : null;
+        await store.recordClick({ at: at.toISOString(), productId: product.id, merchant: product.merchant, network, creatorCode: code, userRef });
+        if (userId) shopperChanged(state, userId); // their lists leave clicked items out
+      }
+      return { url };
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The shared write path of the two embedded kinds (products and posts): validate each item, load
+ * its image (world path, data: URL or allowlisted URL), embed image + text through the cache and
+ * fuse, then write the media, then the entity and its vector in one store transaction. Results
+ * are per item: one bad item never sinks the batch. What happens after the store (index, caches)
+ * is the caller's, because it differs per kind.
+ */
+import type { EntityKind, WithVector } from '../../store/types.js';
+import { AppError } from '../../errors.js';
+import { loadImage, type ImageBytes } from '../../ingest/image-source.js';
+import { errorResult, failResult, okResult, type ItemResult } from '../../ingest/item-result.js';
+import type { Parsed } from '../../ingest/validate.js';
+import { postImageUrl, productImageUrl } from '../present.js';
+import type { CoreDeps } from '../deps.js';
+import { embedFused } from './embed-items.js';
+
+export interface EmbeddedPlan<T extends { id: string; image: string }> {
+  kind: EntityKind;
+  parse: (item: unknown, k: number) => Parsed<T> | Promise<Parsed<T>>;
+  /** The text half of the entity's vector. */
+  text: (entity: T) => string;
+  /** The one store transaction: entities and their vectors, all or nothing. */
+  save: (items: WithVector<T>[]) => Promise<void>;
+}
+
+export interface EmbeddedOutcome<T> {
+  results: ItemResult[];
+  /** What was stored, in input order. */
+  written: WithVector<T>[];
+}
+
+export async function writeEmbedded<T extends { id: string; image: string }>(
+  items: unknown[],
+  deps: CoreDeps,
+  plan: EmbeddedPlan<T>,
+  worldDir: string = deps.settings.worldDir,
+): Promise<EmbeddedOutcome<T>> {
+  const results: ItemResult[] = new Array(items.length);
+  const ready: Array<{ k: number; entity: T; media: ImageBytes }> = [];
+  const rules = { worldDir, allowedImageHosts: deps.settings.allowedImageHosts, fetchImage: deps.fetchImage };
+  for (const [k, item] of items.entries()) {
+    const parsed = await plan.parse(item, k);
+    if (!parsed.ok) {
+      results[k] = parsed.result;
+      continue;
+    }
+    try {
+      ready.push({ k, entity: parsed.value, media: await loadImage(parsed.value.image, rules) });
+    } catch (err) {
+      results[k] = failure(parsed.value.id, err);
+    }
+  }
+
+  const outcomes = await embedFused(ready.map((r) => ({ image: r.media.bytes, text: plan.text(r.entity) })), deps);
+  const good: Array<{ k: number; entity: T; media: ImageBytes; vector: Float32Array }> = [];
+  ready.forEach((r, i) => {
+    const o = outcomes[i]!;
+    if (o.ok) good.push({ ...r, vector: o.vector });
+    else results[r.k] = failure(r.entity.id, o.error);
+  });
+
+  // Media before the store: an entity visible in the store always has its image.
+  await Promise.all(good.map((g) => deps.media.put(plan.kind, g.entity.id, g.media)));
+  const imageUrl = plan.kind === 'product' ? productImageUrl : postImageUrl;
+  // A data: URL is kept as media, not as a multi-kilobyte string in every read of the entity.
+  const written = good.map((g) => ({ entity: g.entity.image.startsWith('data:') ? { ...g.entity, image: imageUrl(g.entity.id) } : g.entity, vector: g.vector }));
+  await plan.save(written);
+  for (const g of good) results[g.k] = okResult(g.entity.id);
+  return { results, written };
+}
+
+function failure(id: string, err: unknown): ItemResult {
+  if (err instanceof AppError) return errorResult(id, err);
+  return failResult(id, 'INTERNAL', 'The item could not be ingested.');
+}

@@ -1,0 +1,131 @@
+/**
+ * recommend: the whole personalised pipeline for one shopper, in stage order:
+ * consent → profile (cached) → retrieve per interest → MMR re-rank → inspiredBy → affiliate tag.
+ * Falls back to the non-personalised list, with the reason, when consent or follows rule out a
+ * profile. The consent decision is taken fresh on every request, so a withdrawal applies at once.
+ */
+import { isCreditable, type Credit } from '../../affiliate/tagger.js';
+import type { ConsentDecision } from '../../consent/decide.js';
+import type { Creator } from '../../domain/index.js';
+import { AppError } from '../../errors.js';
+import { profileKey } from '../../profile/cache.js';
+import { buildProfile, eligibleCreators, type Profile } from '../../profile/profile.js';
+import { mostSimilarPost } from '../../rank/inspired.js';
+import { mmrRerank } from '../../rank/mmr.js';
+import { describeParameters } from '../../rank/parameters.js';
+import { productPredicate } from '../../retrieve/filters.js';
+import { retrieveCandidates, type Candidate } from '../../retrieve/retrieve.js';
+import type { CoreDeps } from '../deps.js';
+import { inspiredByView, productView, round4 } from '../present.js';
+import { responseKey } from '../response-cache.js';
+import type { RecommendationItem, RecommendationResponse, RecommendQuery } from '../schemas.js';
+import type { CoreState } from '../state.js';
+import { popularList } from './popular.js';
+
+/** Ablation switches for the offline evaluation; the API always uses the defaults. */
+export interface RecommendOptions {
+  /** 'multi' (default): one interest per followed creator; 'single': one centroid. */
+  mode?: 'multi' | 'single';
+  /** false: plain relevance order, no MMR (default true). */
+  mmr?: boolean;
+}
+
+const NO_SOURCES =
+  'You do not follow any creator whose posts may be used for recommendations yet, so you are seeing popular picks that do not use your data.';
+
+export function createRecommend(deps: CoreDeps, state: CoreState) {
+  const { profiles: cache, responses, vectors: productVectors, catalog } = state;
+
+  async function profileFor(follows: string[], userId: string, decision: ConsentDecision, mode: 'multi' | 'single', at: Date, epoch: number): Promise<Profile> {
+    const byId = new Map((await deps.store.getCreators(follows)).map((c) => [c.id, c]));
+    const creators = follows.map((id) => byId.get(id)).filter((c): c is Creator => !!c);
+    const sources = eligibleCreators(creators);
+    const key = profileKey(sources.map((c) => c.id), decision.health, mode);
+    const hit = cache.get(userId, key);
+    if (hit) return hit;
+    const posts = await deps.store.listPosts(sources.map((c) => c.id));
+    const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
+    const profile = buildProfile(
+      { creators: sources, posts, vectors, allowHealth: decision.health, now: at },
+      { halfLifeDays: deps.settings.halfLifeDays, mode },
+    );
+    cache.set(userId, key, profile, epoch);
+    return profile;
+  }
+
+  /** Who each profile creator's picks may credit: only creators with both opt-ins, by their opaque code. */
+  async function creditsFor(profile: Profile): Promise<Map<string, Credit>> {
+    const creditable = [...new Map(profile.posts.map((p) => [p.creator.id, p.creator])).values()].filter((c) => isCreditable(c));
+    const codes = await deps.store.creatorCodes(creditable.map((c) => c.id));
+    const credits = new Map<string, Credit>();
+    for (const c of creditable) {
+      const code = codes.get(c.id);
+      if (code) credits.set(c.id, { code, handle: c.handle });
+    }
+    return credits;
+  }
+
+  /**
+   * The ranked list for one shopper.
+   * @throws AppError NOT_FOUND when the shopper does not exist.
+   */
+  return async function recommend(userId: string, query: RecommendQuery, options: RecommendOptions = {}): Promise<RecommendationResponse> {
+    const at = deps.now();
+    const epoch = responses.epoch;
+    const profileEpoch = cache.epoch;
+    const user = await deps.store.getUser(userId);
+    if (!user) throw new AppError('NOT_FOUND', `No shopper with id "${userId}".`);
+    // Decided fresh on every request, before the response cache: the decision is part of its key.
+    const decision = state.decide(user, await deps.store.listConsents(userId), at);
+    const mode = options.mode ?? 'multi';
+    const key = responses.enabled ? responseKey(query, decision, mode, options.mmr !== false) : '';
+    const hit = responses.enabled ? responses.get(userId, key, at.getTime()) : undefined;
+    if (hit) return hit;
+    const ref = decision.clickTracking ? ((await deps.store.linkRefOf(userId)) ?? null) : null;
+    const clicked = ref ? await deps.store.clickedProducts(ref) : new Set<string>();
+    const accept = productPredicate(catalog, { filters: query, excludeIds: clicked, allowSensitive: decision.health });
+    const { personalization, clickTracking, health, minor, applied } = decision;
+    const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity };
+    const describe = (personalized: boolean) =>
+      describeParameters({ personalized, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays });
+
+    const follows = personalization ? await deps.store.getFollows(userId) : [];
+    const profile = personalization ? await profileFor(follows, userId, decision, mode, at, profileEpoch) : null;
+    const remember = (response: RecommendationResponse) => {
+      responses.set(userId, key, response, new Set(follows), at.getTime(), epoch);
+      return response;
+    };
+    if (!profile || profile.interests.length === 0) {
+      const popular = await popularList(deps.store, catalog, accept, query.limit);
+      const items = popular.map((p, i): RecommendationItem => {
+        const product = catalog.get(p.id)!;
+        return { rank: i + 1, score: round4(p.score), product: productView(product), inspiredBy: null, ...deps.tagger.tag({ product, credit: null, userRef: ref, now: at }) };
+      });
+      return remember({ ...base, personalized: false, reason: decision.reason ?? NO_SOURCES, parameters: describe(false), items });
+    }
+
+    const perInterest = Math.min(Math.max(query.limit * 3, 30), 300);
+    const candidates = retrieveCandidates(deps.productIndex, profile.interests, perInterest, accept);
+    const found = await productVectors.getMany(candidates.map((c) => c.id));
+    const withVectors: Array<Candidate & { vector: Float32Array }> = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const vector = found[i];
+      if (vector) withVectors.push({ id: candidates[i]!.id, relevance: candidates[i]!.relevance, vector });
+    }
+    const ranked =
+      options.mmr === false ? withVectors.slice(0, query.limit) : mmrRerank(withVectors, { k: query.limit, lambda: 1 - query.diversity });
+    const credits = await creditsFor(profile);
+    const items = ranked.map((c, i): RecommendationItem => {
+      const product = catalog.get(c.id)!;
+      const insp = mostSimilarPost(c.vector, profile.posts)!;
+      return {
+        rank: i + 1,
+        score: round4(c.relevance),
+        product: productView(product),
+        inspiredBy: inspiredByView(insp.source.creator, insp.source.post, insp.similarity),
+        ...deps.tagger.tag({ product, credit: credits.get(insp.source.creator.id) ?? null, userRef: ref, now: at }),
+      };
+    });
+    return remember({ ...base, personalized: true, reason: null, parameters: describe(true), items });
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * The shapes the core accepts and returns, as zod schemas: the HTTP layer validates with them and
+ * generates `/openapi.json` from them, and the demo page's types are inferred from them, so the
+ * documented API, the code and the page cannot drift apart.
+ */
+import { z } from 'zod';
+import { ConsentDecision } from '../consent/decision.js';
+import { AffiliateNetwork, AgeBand, Creator, Post } from '../domain/index.js';
+import type { ProductFilters as RetrieveFilters } from '../retrieve/filters.js';
+
+export const MAX_LIMIT = 100;
+
+/** Catalog filters shared by recommendations, search and similar. */
+const filterFields = {
+  category: z.string().min(1).optional().describe('Only this category, e.g. "dress".'),
+  minPrice: z.coerce.number().nonnegative().optional().describe('Lowest price, inclusive.'),
+  maxPrice: z.coerce.number().nonnegative().optional().describe('Highest price, inclusive.'),
+  merchant: z.string().min(1).optional().describe('Only this merchant id.'),
+};
+const priceOrder = [
+  (f: { minPrice?: number; maxPrice?: number }) => f.minPrice === undefined || f.maxPrice === undefined || f.minPrice <= f.maxPrice,
+  { message: 'minPrice must not exceed maxPrice', path: ['minPrice'] as PropertyKey[] },
+] as const;
+
+export const ProductFilters = z.object(filterFields).refine(...priceOrder);
+export type ProductFilters = z.infer<typeof ProductFilters> & RetrieveFilters;
+
+const limit = z.coerce.number().int().min(1).max(MAX_LIMIT).default(20).describe(`How many items (1-${MAX_LIMIT}).`);
+
+export const RecommendQuery = z
+  .object({
+    limit,
+    ...filterFields,
+    diversity: z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.3)
+      .describe('0 = pure relevance; higher trades relevance for variety (MMR, lambda = 1 - diversity).'),
+  })
+  .refine(...priceOrder);
+export type RecommendQuery = z.infer<typeof RecommendQuery>;
+
+export const ProductView = z.object({
+  id: z.string(),
+  title: z.string(),
+  brand: z.string(),
+  category: z.string(),
+  price: z.number(),
+  currency: z.string(),
+  merchant: z.string(),
+  network: AffiliateNetwork,
+  imageUrl: z.string().describe('Served by GET /media/products/:id.'),
+});
+export type ProductView = z.infer<typeof ProductView>;
+
+export const InspiredBy = z.object({
+  creatorId: z.string(),
+  handle: z.string(),
+  displayName: z.string(),
+  postId: z.string(),
+  postImageUrl: z.string(),
+  caption: z.string(),
+  similarity: z.number().describe('Cosine similarity between the product and this post.'),
+});
+export type InspiredBy = z.infer<typeof InspiredBy>;
+
+/** The decision a list was made under (its `reason` is the response's own field). */
+export const ConsentSummary = ConsentDecision.omit({ reason: true });
+
+export const RecommendationItem = z.object({
+  rank: z.number().int(),
+  score: z.number().describe('Cosine similarity to the closest followed-creator interest (popularity share when not personalised).'),
+  product: ProductView,
+  inspiredBy: InspiredBy.nullable(),
+  affiliateUrl: z.string().describe('Always /r/<signed token>; the server builds the merchant URL.'),
+  disclosure: z.string(),
+});
+export type RecommendationItem = z.infer<typeof RecommendationItem>;
+
+export const RecommendationResponse = z.object({
+  userId: z.string(),
+  personalized: z.boolean(),
+  reason: z.string().nullable(),
+  consent: ConsentSummary,
+  parameters: z.string().describe('Plain-language main ranking parameters (EU DSA Art. 27).'),
+  diversity: z.number(),
+  items: z.array(RecommendationItem),
+});
+export type RecommendationResponse = z.infer<typeof RecommendationResponse>;
+
+export const SearchRequest = z
+  .object({
+    text: z.string().trim().min(1).max(500).optional().describe('What to look for, e.g. "boho summer dress".'),
+    image: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A data: URL, a path relative to the world folder, or an http(s) URL on ALLOWED_IMAGE_HOSTS.'),
+    limit,
+    filters: ProductFilters.optional(),
+  })
+  .refine((b) => b.text !== undefined || b.image !== undefined, { message: 'give text, image or both', path: ['text'] });
+export type SearchRequest = z.infer<typeof SearchRequest>;
+
+export const SearchItem = RecommendationItem.omit({ inspiredBy: true });
+export const SearchResponse = z.object({ items: z.array(SearchItem) });
+export type SearchResponse = z.infer<typeof SearchResponse>;
+
+export const SimilarQuery = z.object({ limit });
+
+export const ProductDetail = ProductView.extend({ description: z.string(), url: z.string() });
+export type ProductDetail = z.infer<typeof ProductDetail>;
+
+export const PostView = Post.pick({ id: true, caption: true, postedAt: true, engagement: true }).extend({ imageUrl: z.string() });
+export const CreatorView = Creator.extend({ posts: z.array(PostView).optional().describe("The creator's most recent posts.") });
+export type CreatorView = z.infer<typeof CreatorView>;
+
+export const ShopperView = z.object({ id: z.string(), displayName: z.string(), region: z.string(), ageBand: AgeBand, follows: z.array(z.string()) });
+export type ShopperView = z.infer<typeof ShopperView>;
+export const ShopperSummary = ShopperView.omit({ follows: true });
+
+export const ErasureView = z.object({ userId: z.string(), erased: z.literal(true), retained: z.string() });
+export type ErasureView = z.infer<typeof ErasureView>;
+
+export const ClickGroupBy = z.enum(['creator', 'product', 'network']);
+export const ClickReport = z.object({
+  groupBy: ClickGroupBy,
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  total: z.number().int(),
+  rows: z.array(z.object({ key: z.string(), clicks: z.number().int() })),
+});
+export type ClickReport = z.infer<typeof ClickReport>;
+
+export const Health = z.object({
+  status: z.literal('ok'),
+  model: z.object({ id: z.string(), dimension: z.number().int() }),
+  index: z.object({ products: z.number().int() }),
+  counts: z.object({ products: z.number().int(), creators: z.number().int(), posts: z.number().int(), users: z.number().int() }),
+});
+export type Health = z.infer<typeof Health>;

@@ -1,0 +1,65 @@
+/**
+ * The core's in-memory state beside the store: the catalog (the gate every read passes through),
+ * product vectors for ranking, the profile and response caches. Only the write commands change it,
+ * and only through the four `*Changed` functions below, so no write can update one structure and
+ * forget another.
+ */
+import type { ConsentDecider } from '../consent/decide.js';
+import { decideConsent } from '../consent/decide.js';
+import type { Product } from '../domain/index.js';
+import { ProfileCache } from '../profile/cache.js';
+import { ProductCatalog } from '../retrieve/catalog.js';
+import { ProductVectors } from '../retrieve/product-vectors.js';
+import type { CoreDeps } from './deps.js';
+import { ResponseCache } from './response-cache.js';
+
+export interface CoreState {
+  catalog: ProductCatalog;
+  vectors: ProductVectors;
+  profiles: ProfileCache;
+  responses: ResponseCache;
+  decide: ConsentDecider;
+}
+
+export async function loadState(deps: CoreDeps): Promise<CoreState> {
+  const state: CoreState = {
+    catalog: await ProductCatalog.load(deps.store),
+    vectors: new ProductVectors(deps.store, deps.embedder.modelId),
+    profiles: new ProfileCache(),
+    responses: new ResponseCache(deps.settings.responseCacheTtlS * 1000),
+    decide: (user, events, now) => decideConsent(user, events, deps.policy, now),
+  };
+  await state.vectors.load(); // at start-up, not inside the first shopper's request (~0.6 s at 100k)
+  return state;
+}
+
+/** Products were written to store + index: they become visible to reads here, last. */
+export function productsWritten(state: CoreState, items: Array<{ product: Product; vector: Float32Array }>): void {
+  for (const { product, vector } of items) state.vectors.set(product.id, vector);
+  state.catalog.upsert(items.map((i) => i.product));
+  state.responses.clear();
+}
+
+/** A product is going away: it leaves the catalog first, so no read can pick it while store and index follow. */
+export function productRemoved(state: CoreState, id: string): void {
+  state.catalog.remove(id);
+  state.vectors.invalidate([id]);
+  state.responses.clear();
+}
+
+/** A creator's posts, opt-ins or existence changed: every profile and list built from them goes. */
+export function creatorChanged(state: CoreState, creatorId: string): void {
+  state.profiles.invalidateCreator(creatorId);
+  state.responses.invalidateCreator(creatorId);
+}
+
+/** A shopper's profile, follows, consents, clicks or existence changed. */
+export function shopperChanged(state: CoreState, userId: string): void {
+  state.profiles.invalidateUser(userId);
+  state.responses.invalidateUser(userId);
+}
+
+/** Merchant programmes changed: cached lists hold links and disclosures built from the old ones. */
+export function merchantsChanged(state: CoreState): void {
+  state.responses.clear();
+}

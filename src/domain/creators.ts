@@ -1,0 +1,41 @@
+/** Creators and their posts: the style sources a shopper's taste is learned from. */
+import { z } from 'zod';
+import { SENSITIVE_HEALTH } from './catalog.js';
+import { Id } from './ids.js';
+
+export const CreatorOptIns = z.object({
+  /** My posts may be used to profile my followers' taste. */
+  styleSource: z.boolean(),
+  /** I may be credited and paid for the purchases my posts inspire. */
+  affiliate: z.boolean(),
+});
+export type CreatorOptIns = z.infer<typeof CreatorOptIns>;
+
+export const Creator = z.object({
+  id: Id,
+  handle: z.string().min(1),
+  displayName: z.string(),
+  /** Style labels the creator goes by, shown to shoppers; never used for ranking. */
+  aesthetics: z.array(z.string()).max(5).optional(),
+  optIns: CreatorOptIns,
+});
+export type Creator = z.infer<typeof Creator>;
+
+export const Engagement = z.object({
+  likes: z.number().int().nonnegative(),
+  comments: z.number().int().nonnegative(),
+  saves: z.number().int().nonnegative(),
+});
+export type Engagement = z.infer<typeof Engagement>;
+
+export const Post = z.object({
+  id: Id,
+  creatorId: Id,
+  image: z.string().min(1),
+  caption: z.string(),
+  postedAt: z.iso.datetime(),
+  engagement: Engagement,
+  /** Set when the post is about a health & wellness item. */
+  sensitive: z.literal(SENSITIVE_HEALTH).optional(),
+});
+export type Post = z.infer<typeof Post>;

@@ -1,0 +1,125 @@
+/**
+ * The one composition root: config → store → index → media → embedder → consent policy → tagger →
+ * core. The server, `npm run ingest`, the offline evaluation and the benchmarks all build the
+ * service here, so they all run the configuration production runs (HNSW, fusion, consent, cache),
+ * and `describeSettings` is what each of them prints.
+ *
+ * @example
+ * const service = await createService(loadConfig(process.env));
+ * await service.core.commands.loadWorld('fixtures');
+ * await service.close();
+ */
+import { join, resolve } from 'node:path';
+import { createTagger } from './affiliate/tagger.js';
+import type { Config } from './config.js';
+import { policyFromConfig } from './consent/policy.js';
+import { createCore, type Core, type CoreDeps, type CoreSettings } from './core/core.js';
+import type { Embedder } from './embed/types.js';
+import { createWorkerEmbedder } from './embed/worker-pool.js';
+import { HnswVectorIndex } from './index/hnsw-index.js';
+import type { VectorIndex } from './index/types.js';
+import { createLogger, type Logger } from './log.js';
+import { fileMediaStore } from './store/media-files.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import type { MediaStore, Store } from './store/types.js';
+
+export interface ServiceOverrides {
+  /** Use this embedder instead of starting MODEL_ID in worker threads (tests); the caller closes it. */
+  embedder?: Embedder;
+  log?: Logger;
+  /** A fixed clock (tests, and the evaluation's world "now"). */
+  now?: () => Date;
+  /** Only for tests that must never touch the network. */
+  fetchImage?: (url: URL) => Promise<Uint8Array>;
+}
+
+export interface Service {
+  config: Config;
+  log: Logger;
+  core: Core;
+  embedder: Embedder;
+  store: Store;
+  productIndex: VectorIndex;
+  media: MediaStore;
+  /** What the core was built from: the evaluation builds its modality variants from these. */
+  deps: CoreDeps;
+  /** Flushes the index, closes the store and (unless it was given) stops the embedder. */
+  close(): Promise<void>;
+}
+
+/** What the core takes from config, in one place. */
+export function coreSettings(config: Config): CoreSettings {
+  return {
+    halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
+    worldDir: resolve(config.WORLD_DIR),
+    allowedImageHosts: config.ALLOWED_IMAGE_HOSTS,
+    imageWeight: config.IMAGE_WEIGHT,
+    textWeight: config.TEXT_WEIGHT,
+    embedBatch: config.EMBED_BATCH,
+    // A cached list re-serves signed links: never for more than half their life.
+    responseCacheTtlS: Math.min(config.RECOMMEND_CACHE_TTL_S, Math.floor(config.TOKEN_TTL / 2)),
+  };
+}
+
+/** The settings that decide what a ranking measures; the server logs them, the eval and bench print them. */
+export function describeSettings(config: Config, embedder: Pick<Embedder, 'modelId' | 'dimension'>) {
+  return {
+    model: `${embedder.modelId} (${embedder.dimension}-d)`,
+    hnsw: { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH },
+    fusion: { image: config.IMAGE_WEIGHT, text: config.TEXT_WEIGHT },
+    profileHalfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
+    responseCacheTtlS: coreSettings(config).responseCacheTtlS,
+    consent: { euAge: config.CONSENT_MIN_AGE, overrides: config.CONSENT_MIN_AGE_OVERRIDES, policyVersion: config.POLICY_VERSION },
+  };
+}
+
+export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL);
+  const t0 = Date.now();
+  const embedder =
+    overrides.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
+  log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: Date.now() - t0 });
+  let store: Store | undefined;
+  try {
+    store = openSqliteStore({ path: join(config.DATA_DIR, 'store.db') });
+    const s = store;
+    // Rebuilt from the store's vectors when its files are missing, corrupt, from another model or
+    // dimension, or hold fewer vectors than the store (writes lost before a flush).
+    const productIndex = await HnswVectorIndex.open({
+      dir: join(config.DATA_DIR, 'index'),
+      name: 'products',
+      modelId: embedder.modelId,
+      dimension: embedder.dimension,
+      rebuild: () => s.allVectors('product', embedder.modelId),
+      expectedCount: () => s.countVectors('product', embedder.modelId),
+      m: config.HNSW_M,
+      efConstruction: config.HNSW_EF_CONSTRUCTION,
+      efSearch: config.HNSW_EF_SEARCH,
+      log,
+    });
+    const media = fileMediaStore(join(config.DATA_DIR, 'media'));
+    const tagger = createTagger({ merchants: await store.listMerchants(), secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
+    const deps: CoreDeps = {
+      store, media, productIndex, embedder, tagger, log,
+      policy: policyFromConfig(config),
+      settings: coreSettings(config),
+      now: overrides.now ?? (() => new Date()),
+      fetchImage: overrides.fetchImage,
+    };
+    const core = await createCore(deps);
+    let closed: Promise<void> | undefined;
+    return {
+      config, log, core, embedder, store, productIndex, media, deps,
+      close: () =>
+        (closed ??= (async () => {
+          await productIndex.flush();
+          await s.close();
+          if (!overrides.embedder) await embedder.close();
+        })()),
+    };
+  } catch (err) {
+    await store?.close();
+    if (!overrides.embedder) await embedder.close();
+    throw err;
+  }
+}

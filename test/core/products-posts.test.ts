@@ -1,0 +1,117 @@
+/**
+ * The product and post write commands through the real service (fake embedder, temp folders):
+ * per-item results, the embedding cache, image rules and media copies.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFakeEmbedder, fakePng, type FakeEmbedder } from '../helpers/fake-embedder.js';
+import { testService, type TestServiceOptions } from '../helpers/service.js';
+import { creator, post, product } from '../store/fixtures.js';
+
+/** The service with a fake embedder that counts calls, embedding 4 items per call. */
+async function rig(o: TestServiceOptions = {}) {
+  const embedder: FakeEmbedder = createFakeEmbedder({ dimension: 16 });
+  const t = await testService({ embedder, ...o, env: { EMBED_BATCH: '4', ...o.env } });
+  return { ...t, embedder, media: t.service.media, productIndex: t.service.productIndex };
+}
+
+describe('upsertProducts', () => {
+  it('saves the good items when others in the batch are bad, with a per-item error each', async () => {
+    const r = await rig();
+    const items = [
+      product('good1', { image: r.image('images/products/good1.png') }),
+      { ...product('noprice'), price: 'cheap' },
+      product('undecodable', { image: r.image('images/products/bad.png', Buffer.from('not an image at all')) }),
+      product('missing', { image: 'images/products/nope.png' }),
+      product('good2', { image: r.image('images/products/good2.png') }),
+      42,
+    ];
+    const results = await r.commands.upsertProducts(items);
+    expect(results.map((x) => [x.id, x.ok ? 'ok' : x.error.code])).toEqual([
+      ['good1', 'ok'], ['noprice', 'VALIDATION_FAILED'], ['undecodable', 'IMAGE_UNREADABLE'],
+      ['missing', 'IMAGE_UNREADABLE'], ['good2', 'ok'], ['#5', 'VALIDATION_FAILED'],
+    ]);
+    expect(results[1]).toMatchObject({ error: { message: expect.stringContaining('items.1.price') } });
+    expect((await r.store.listProducts()).map((p) => p.id)).toEqual(['good1', 'good2']);
+    expect(r.productIndex.size()).toBe(2);
+    expect([...(await r.store.getVectors('product', ['good1', 'good2', 'undecodable'], r.embedder.modelId)).keys()].sort()).toEqual(['good1', 'good2']);
+    const media = await r.media.get('product', 'good1');
+    expect(media?.contentType).toBe('image/png');
+    expect(Buffer.from(media!.bytes).equals(fakePng('images/products/good1.png'))).toBe(true);
+    expect(await r.media.get('product', 'undecodable')).toBeUndefined();
+  });
+
+  it('embeds nothing on a second ingest of unchanged content, and only the text when a title changes', async () => {
+    const r = await rig();
+    const items = [1, 2, 3, 4, 5].map((i) => product(`p${i}`, { image: r.image(`images/products/p${i}.png`) }));
+    await r.commands.upsertProducts(items);
+    expect(r.embedder.imagesEmbedded).toBe(5);
+    expect(r.embedder.textsEmbedded).toBe(5);
+    const before = { images: r.embedder.imageCalls, texts: r.embedder.textCalls };
+    const again = await r.commands.upsertProducts(items);
+    expect(again.every((x) => x.ok)).toBe(true);
+    expect({ images: r.embedder.imageCalls, texts: r.embedder.textCalls }).toEqual(before);
+    await r.commands.upsertProducts([{ ...items[0]!, title: 'Velvet blazer' }]);
+    expect(r.embedder.imagesEmbedded).toBe(5);
+    expect(r.embedder.textsEmbedded).toBe(6);
+  });
+
+  it('rejects an image path that escapes the world folder', async () => {
+    const r = await rig();
+    const results = await r.commands.upsertProducts([product('esc', { image: '../store.db' }), product('abs', { image: '/etc/passwd' })]);
+    expect(results.map((x) => !x.ok && x.error.code)).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED']);
+    expect(results[0]).toMatchObject({ error: { message: expect.stringContaining('inside') } });
+    expect(r.embedder.imageCalls).toBe(0);
+  });
+
+  it('fetches http(s) images only from allowlisted hosts, and serves data: URL images from media', async () => {
+    const fetched: string[] = [];
+    const r = await rig({
+      env: { ALLOWED_IMAGE_HOSTS: 'img.example' },
+      fetchImage: async (url) => {
+        fetched.push(url.href);
+        return fakePng(url.href);
+      },
+    });
+    const dataUrl = `data:image/png;base64,${fakePng('inline').toString('base64')}`;
+    const results = await r.commands.upsertProducts([
+      product('remote-ok', { image: 'https://img.example/a.png' }),
+      product('remote-no', { image: 'https://evil.example/a.png' }),
+      product('inline', { image: dataUrl }),
+    ]);
+    expect(results.map((x) => (x.ok ? 'ok' : x.error.code))).toEqual(['ok', 'IMAGE_HOST_NOT_ALLOWED', 'ok']);
+    expect(fetched).toEqual(['https://img.example/a.png']);
+    expect((await r.store.getProduct('inline'))!.image).toBe('/media/products/inline');
+    expect((await r.media.get('product', 'inline'))!.contentType).toBe('image/png');
+  });
+});
+
+describe('upsertPosts', () => {
+  it('stores fused post vectors, taking the owner from the path', async () => {
+    const r = await rig();
+    await expect(r.commands.upsertPosts('ghost', [])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await r.commands.upsertCreators([creator('c1'), { id: '' }]);
+    const { creatorId: _omit, ...noOwner } = post('a', 'c1', { image: r.image('images/posts/a.png') });
+    const results = await r.commands.upsertPosts('c1', [noOwner, post('b', 'c2', { image: r.image('images/posts/b.png') })]);
+    expect(results.map((x) => (x.ok ? 'ok' : x.error.code))).toEqual(['ok', 'VALIDATION_FAILED']);
+    expect((await r.store.listPosts(['c1'])).map((p) => [p.id, p.creatorId])).toEqual([['a', 'c1']]);
+    const vectors = await r.store.allVectors('post', r.embedder.modelId);
+    expect(vectors.map((x) => x.id)).toEqual(['a']);
+    expect(Math.hypot(...vectors[0]!.vector)).toBeCloseTo(1, 5);
+    expect((await r.media.get('post', 'a'))?.contentType).toBe('image/png');
+  });
+});
+
+describe('media copies', () => {
+  it('survive duplicate ids in one batch, and ids never become paths', async () => {
+    const r = await rig();
+    const img = r.image('images/products/x.png');
+    const results = await r.commands.upsertProducts([product('dup', { image: img }), product('dup', { image: img }), product('../../evil', { image: img })]);
+    expect(results.every((x) => x.ok)).toBe(true);
+    expect((await r.media.get('product', 'dup'))?.contentType).toBe('image/png');
+    expect((await r.media.get('product', '../../evil'))?.contentType).toBe('image/png');
+    expect(readdirSync(r.config.DATA_DIR).sort()).toEqual(['index', 'media', 'store.db', 'store.db-shm', 'store.db-wal']);
+    expect(readdirSync(join(r.config.DATA_DIR, 'media', 'products')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});

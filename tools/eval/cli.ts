@@ -1,0 +1,93 @@
+/**
+ * `npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme]`
+ *
+ * Ingests the world (default `fixtures/`) into a throw-away data folder with the shipped model,
+ * runs every method, prints the table, and writes `reports/eval-<world>-<date>.{md,json,svg}`.
+ * `--update-readme` replaces the table between the README's eval markers (use it on fixtures/).
+ * Exits 1 when any consent violation is found.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../../src/config.js';
+import { createWorkerEmbedder } from '../../src/embed/worker-pool.js';
+import { runEval } from './harness.js';
+import { prepareWorld } from './prepare.js';
+import { fusedOverPopularity, fusedOverPopularityCI, resultTable, writeReport } from './report.js';
+import { loadEvalWorld } from './world.js';
+
+const USAGE = 'usage: npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme]';
+const README_START = '<!-- eval:start -->';
+const README_END = '<!-- eval:end -->';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { world: { type: 'string', default: 'fixtures' }, k: { type: 'string', default: '10' }, out: { type: 'string', default: 'reports' }, 'update-readme': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return void console.log(USAGE);
+  const k = Number(values.k);
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw new Error(`--k must be an integer in 1..100, got "${values.k}"\n${USAGE}`);
+
+  const started = performance.now();
+  const config = loadConfig(process.env);
+  const world = loadEvalWorld(values.world!);
+  const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+  const bar = new cliProgress.SingleBar({ format: '{stage} [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic);
+  bar.start(1, 0, { stage: 'ingest' });
+  try {
+    const prepared = await prepareWorld(world, {
+      config, embedder,
+      onProgress: (p) => {
+        bar.setTotal(p.total);
+        bar.update(p.done, { stage: `ingest ${p.stage}`.padEnd(20) });
+      },
+    });
+    try {
+      const result = await runEval(world, prepared, {
+        k,
+        onStep: (done, total, label) => {
+          bar.setTotal(total);
+          bar.update(done, { stage: label.padEnd(20) });
+        },
+      });
+      bar.stop();
+      const context = {
+        modelId: embedder.modelId, date: new Date().toISOString(), seconds: (performance.now() - started) / 1000,
+        fusion: { imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT }, cacheMisses: prepared.cacheMisses,
+      };
+      const paths = writeReport(result, context, values.out);
+      const table = resultTable(result);
+      const ci = fusedOverPopularityCI(result);
+      console.log(`\n${table}\n\nfused / popularity nDCG@${k}: ${fusedOverPopularity(result)?.toFixed(2)}x (95% CI ${ci?.low.toFixed(2)}–${ci?.high.toFixed(2)}); ${result.evaluatedUsers} shoppers scored`);
+      console.log(`wrote ${paths.md}, ${paths.json}, ${paths.svg}`);
+      if (values['update-readme']) updateReadme(table, paths.md, result.world.name);
+      const violations = result.methods.reduce((s, m) => s + (m.consent?.total ?? 0), 0);
+      if (violations > 0) {
+        console.error(`CONSENT VIOLATIONS: ${violations} (see ${paths.json})`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await prepared.close();
+    }
+  } finally {
+    bar.stop();
+    await embedder.close();
+  }
+}
+
+/** Replaces only the text between the eval markers, so the rest of the README is never touched. */
+function updateReadme(table: string, reportPath: string, worldName: string): void {
+  if (!existsSync('README.md')) return;
+  const readme = readFileSync('README.md', 'utf8');
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) return void console.warn(`README.md has no ${README_START} … ${README_END} markers; not updated`);
+  const body = `${README_START}\nLatest run on \`${worldName}/\` (full report: [${reportPath}](${reportPath})):\n\n${table}\n`;
+  writeFileSync('README.md', readme.slice(0, start) + body + readme.slice(end));
+  console.log('updated the README table');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+/**
+ * Loads a world into a throw-away data folder through the service itself (the composition root
+ * `createService` with the server's configuration, and its `loadWorld` command), then uses the
+ * service's core on it: once on the fused vectors the service uses, and once each on image-only
+ * and text-only vectors. The modality
+ * variants run the very same core (profile → retrieve → MMR); only the vectors differ, so the
+ * comparison isolates the modality and no ranking code is written twice.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../src/config.js';
+import type { ConsentDecider } from '../../src/consent/decide.js';
+import { createCore, type Core } from '../../src/core/core.js';
+import type { WorldProgress } from '../../src/core/commands/index.js';
+import { productText } from '../../src/core/commands/products.js';
+import { contentHash } from '../../src/embed/fusion.js';
+import type { Embedder } from '../../src/embed/types.js';
+import { HnswVectorIndex } from '../../src/index/hnsw-index.js';
+import { loadImage } from '../../src/ingest/image-source.js';
+import { silentLogger } from '../../src/log.js';
+import type { ProductCatalog } from '../../src/retrieve/catalog.js';
+import { createService, describeSettings } from '../../src/service.js';
+import type { EntityKind, Store } from '../../src/store/types.js';
+import type { EvalWorld } from './world.js';
+
+export type Modality = 'fused' | 'image' | 'text';
+
+export interface PreparedWorld {
+  store: Store;
+  catalog: ProductCatalog;
+  decide: ConsentDecider;
+  /** The service's core over each modality's vectors. */
+  cores: Record<Modality, Core>;
+  /** Product vectors per modality (diversity is always measured on the fused ones). */
+  productVectors: Record<Modality, Map<string, Float32Array>>;
+  /** Image/text embeddings that were not in the ingest cache and had to be embedded again. */
+  cacheMisses: number;
+  /** The settings the service ran with (what the report prints): the server's, unless a flag changed them. */
+  settings: ReturnType<typeof describeSettings>;
+  close(): Promise<void>;
+}
+
+export interface PrepareOptions {
+  /** The configuration the server would run with; only the data folder and world folder are replaced. */
+  config: Config;
+  embedder: Embedder;
+  onProgress?: (p: WorldProgress) => void;
+}
+
+export async function prepareWorld(world: EvalWorld, o: PrepareOptions): Promise<PreparedWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'eval-'));
+  const { embedder } = o;
+  // Exactly the server's configuration, built by the same composition root; only where the data
+  // lives differs, and the clock is the world's fixed "now" so profiles weigh posts the same on
+  // every run. Remote images are never fetched.
+  const config: Config = { ...o.config, DATA_DIR: dir, WORLD_DIR: world.dir, ALLOWED_IMAGE_HOSTS: [] };
+  const service = await createService(config, { embedder, now: () => world.referenceDate, log: silentLogger });
+  const { store } = service;
+  const modelId = embedder.modelId;
+  const summary = await service.core.commands.loadWorld(world.dir, o.onProgress);
+  for (const [stage, s] of Object.entries(summary)) {
+    if (s.failed.length > 0) throw new Error(`eval: ${s.failed.length} ${stage} failed to ingest, first: ${JSON.stringify(s.failed[0])}`);
+  }
+
+  const fusedProducts = new Map((await store.allVectors('product', modelId)).map((r) => [r.id, r.vector]));
+  let cacheMisses = 0;
+  const partVectors = async (kind: 'image' | 'text', items: Array<{ id: string; image: string; text: string }>) => {
+    const out = new Map<string, Float32Array>();
+    for (const item of items) {
+      const input = kind === 'image' ? (await loadImage(item.image, { worldDir: world.dir, allowedImageHosts: [] })).bytes : item.text;
+      const cached = await store.getCachedEmbedding(modelId, contentHash(kind, input));
+      if (cached) out.set(item.id, cached);
+      else {
+        cacheMisses++;
+        out.set(item.id, kind === 'image' ? (await embedder.embedImages([input as Uint8Array]))[0]! : (await embedder.embedTexts([input as string]))[0]!);
+      }
+    }
+    return out;
+  };
+  const productItems = world.products.map((p) => ({ id: p.id, image: p.image, text: productText(p) }));
+  const postItems = world.posts.map((p) => ({ id: p.id, image: p.image, text: p.caption }));
+
+  const productVectors = { fused: fusedProducts } as Record<Modality, Map<string, Float32Array>>;
+  const cores = { fused: service.core } as Record<Modality, Core>;
+  for (const kind of ['image', 'text'] as const) {
+    const products = await partVectors(kind, productItems);
+    const posts = await partVectors(kind, postItems);
+    // The same HNSW settings as the service's index, over this modality's vectors.
+    const index = await HnswVectorIndex.open({
+      dir: join(dir, 'index'), name: `products-${kind}`, modelId, dimension: embedder.dimension,
+      rebuild: async () => [...products].map(([id, vector]) => ({ id, vector })),
+      m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH,
+    });
+    productVectors[kind] = products;
+    cores[kind] = await createCore({ ...service.deps, store: withVectors(store, { product: products, post: posts }), productIndex: index });
+  }
+
+  return {
+    store, catalog: service.core.state.catalog, decide: service.core.state.decide, cores, productVectors, cacheMisses,
+    settings: describeSettings(config, embedder),
+    async close() {
+      await service.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The store with its stored vectors replaced by another modality's; every other call goes through. */
+function withVectors(store: Store, vectors: Record<EntityKind, Map<string, Float32Array>>): Store {
+  const overrides: Partial<Store> = {
+    async getVectors(kind, ids) {
+      const source = vectors[kind];
+      return new Map(ids.filter((id) => source.has(id)).map((id) => [id, source.get(id)!]));
+    },
+    async allVectors(kind) {
+      return [...vectors[kind]].map(([id, vector]) => ({ id, vector }));
+    },
+  };
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop in overrides) return overrides[prop as keyof Store];
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
