@@ -83,7 +83,10 @@ describe('runEval on a tiny generated world', () => {
   });
 
   it('renders a report and a chart naming every method', () => {
-    const md = renderMarkdown(result, { modelId: 'fake', date: '2026-01-01T00:00:00Z', seconds: 1, fusion: { imageWeight: 0.7, textWeight: 0.3 }, cacheMisses: 0 }, 'chart.svg');
+    const md = renderMarkdown(result, { modelId: 'fake', date: '2026-01-01T00:00:00Z', seconds: 1, fusion: { imageWeight: 0.7, textWeight: 0.3 }, cacheMisses: 0, settings: prepared.settings }, 'chart.svg');
+    // The report states the index the evaluation ran: the server's configuration.
+    const config = loadConfig({});
+    expect(md).toContain(`HNSW M=${config.HNSW_M}, efConstruction=${config.HNSW_EF_CONSTRUCTION}, efSearch=${config.HNSW_EF_SEARCH}`);
     const svg = renderChart(result);
     for (const m of result.methods) {
       expect(md).toContain(`| ${m.label} |`);

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../../src/config.js';
 import { createWorkerEmbedder } from '../../src/embed/worker-pool.js';
+import { describeSettings } from '../../src/service.js';
 import { runEval } from './harness.js';
 import { prepareWorld } from './prepare.js';
 import { fusedOverPopularity, fusedOverPopularityCI, resultTable, writeReport } from './report.js';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const world = loadEvalWorld(values.world!);
   const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+  console.log(`settings (the server's, from the same composition root): ${JSON.stringify(describeSettings(config, embedder))}`);
   const bar = new cliProgress.SingleBar({ format: '{stage} [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic);
   bar.start(1, 0, { stage: 'ingest' });
   try {
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       const context = {
         modelId: embedder.modelId, date: new Date().toISOString(), seconds: (performance.now() - started) / 1000,
         fusion: { imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT }, cacheMisses: prepared.cacheMisses,
+        settings: prepared.settings,
       };
       const paths = writeReport(result, context, values.out);
       const table = resultTable(result);

@@ -14,6 +14,8 @@ export interface ReportContext {
   /** Seconds the ingest + evaluation took. */
   seconds: number;
   fusion: { imageWeight: number; textWeight: number };
+  /** The service settings the evaluation ran (src/service.ts describeSettings): the server's own. */
+  settings: { hnsw: { m: number; efConstruction: number; efSearch: number } } & Record<string, unknown>;
   /** Embeddings the eval had to recompute because the ingest cache missed them (should be 0). */
   cacheMisses: number;
 }
@@ -50,7 +52,7 @@ export function renderMarkdown(r: EvalResult, c: ReportContext, chartFile: strin
   return [
     `# Offline evaluation: world "${r.world.name}"${r.world.seed === null ? '' : ` (seed ${r.world.seed})`}`,
     '',
-    `${c.date}; model \`${c.modelId}\`; fusion image ${c.fusion.imageWeight} / text ${c.fusion.textWeight}; ${r.world.products} products, ${r.world.creators} creators, ${r.world.posts} posts, ${r.world.users} shoppers; ran in ${c.seconds.toFixed(0)} s.`,
+    `${c.date}; model \`${c.modelId}\`; fusion image ${c.fusion.imageWeight} / text ${c.fusion.textWeight}; HNSW M=${c.settings.hnsw.m}, efConstruction=${c.settings.hnsw.efConstruction}, efSearch=${c.settings.hnsw.efSearch} (the server's configuration, built by the same composition root); ${r.world.products} products, ${r.world.creators} creators, ${r.world.posts} posts, ${r.world.users} shoppers; ran in ${c.seconds.toFixed(0)} s.`,
     '',
     `Scored on the ${r.evaluatedUsers} shoppers the service personalises for (consent to personalisation, not a minor, follows at least one opted-in creator) against their held-out purchases. Consent audit on all ${r.auditedUsers} shoppers, for every method that runs the service's core.`,
     '',
