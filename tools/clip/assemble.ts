@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ensureRandomClipOnnx, type OnnxTimings } from './onnx-cache.js';
 import { clipReferenceDir, isSafeOutputDir } from './paths.js';
-import { BOS, CLIP_MAX_LENGTH, EOS, clipSpecialTokensMap, clipTokenizerConfig, clipTokenizerJson, readClipVocabulary } from './tokenizer-files.js';
+import { CLIP_MAX_LENGTH, clipSpecialTokensMap, clipTokenizerConfig, clipTokenizerJson, readClipVocabulary } from './tokenizer-files.js';
 
 export interface AssembleOptions {
   /** Folder with bpe_simple_vocab_16e6.txt.gz; default: clipReferenceDir() (../shared/clip-reference). */
@@ -157,7 +157,6 @@ export async function assembleRealClipFolder(outDir: string, options: AssembleOp
   return { dir, files: written, onnx };
 }
 
-export { BOS, EOS };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

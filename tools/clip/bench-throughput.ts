@@ -51,7 +51,20 @@ assembledS = (performance.now() - assembledS) / 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const slice = <T>(xs: readonly T[], start: number, n: number) => Array.from({ length: n }, (_, k) => xs[(start + k) % xs.length]!);
 
-interface Row { variant: string; batch: number; imagesPerS: number; textsPerS: number; imageRuns: number[]; textRuns: number[] }
+interface Row {
+  variant: string;
+  batch: number;
+  imagesPerS: number;
+  textsPerS: number;
+  imageRuns: number[];
+  textRuns: number[];
+  /**
+   * items per CPU-second of this process, all threads (JSON only): a hint when the host is busy, not a
+   * cure, since onnxruntime's threads spin while they wait for a descheduled peer
+   */
+  imagesPerCpuS: number;
+  textsPerCpuS: number;
+}
 const best = (xs: number[]) => Math.max(...xs);
 const VARIANTS = [
   { variant: 'float32', quantized: false },
@@ -64,16 +77,18 @@ const loads: Record<string, number> = {};
  * warm-up call. One model is loaded at a time: onnxruntime's idle intra-op threads spin for a while
  * after each run, so a second loaded model taking turns slowed each model down 2-5x in a first version of this script.
  */
-async function rate(op: (n: number, offset: number) => Promise<unknown>, batch: number, minItems: number): Promise<number[]> {
+async function rate(op: (n: number, offset: number) => Promise<unknown>, batch: number, minItems: number): Promise<{ runs: number[]; perCpuS: number }> {
   await op(batch, 0);
   const calls = Math.ceil(Math.max(minItems, batch) / batch);
   const runs: number[] = [];
+  const cpu = process.cpuUsage();
   for (let r = 0; r < RUNS; r++) {
     const t = performance.now();
     for (let c = 0; c < calls; c++) await op(batch, (r * calls + c) * batch);
     runs.push((calls * batch) / ((performance.now() - t) / 1000));
   }
-  return runs;
+  const used = process.cpuUsage(cpu);
+  return { runs, perCpuS: (RUNS * calls * batch) / ((used.user + used.system) / 1e6) };
 }
 
 const rows: Row[] = [];
@@ -84,8 +99,11 @@ for (const v of VARIANTS) {
   for (const batch of BATCHES) {
     const img = await rate((n, o) => e.embedImages(slice(images, o, n)), batch, 16);
     const txt = await rate((n, o) => e.embedTexts(slice(texts, o, n)), batch, 64);
-    rows.push({ variant: v.variant, batch, imagesPerS: median(img), textsPerS: median(txt), imageRuns: img, textRuns: txt });
-    console.error(`${v.variant} batch ${batch}: ${median(img).toFixed(1)} images/s, ${median(txt).toFixed(1)} texts/s`);
+    rows.push({
+      variant: v.variant, batch, imagesPerS: median(img.runs), textsPerS: median(txt.runs), imageRuns: img.runs, textRuns: txt.runs,
+      imagesPerCpuS: img.perCpuS, textsPerCpuS: txt.perCpuS,
+    });
+    console.error(`${v.variant} batch ${batch}: ${median(img.runs).toFixed(1)} images/s, ${median(txt.runs).toFixed(1)} texts/s (load ${os.loadavg()[0]!.toFixed(1)})`);
   }
   await e.close();
 }
@@ -97,7 +115,7 @@ const lines = [
   `Machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, 1/5/15-min load ${loadAtStart.map((x) => x.toFixed(1)).join(' / ')} at start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at end; images: ${values.images === 'photos' ? '640 x 480 synthetic JPEGs' : 'fixtures/ product JPEGs (128 px)'}; median of ${RUNS} runs.`,
   `Load (ClipEmbedder.create incl. probe): ${Object.entries(loads).map(([k, v]) => `${k} ${v} ms`).join(', ')}.`,
   '',
-  'images/s and texts/s: median of the runs (best run in brackets: the host is shared, and the best run is the least disturbed one).',
+  'images/s and texts/s: median of the runs (best run in brackets: on a shared host the best run is the least disturbed one).',
   '',
   '| model | batch | images/s | texts/s |',
   '| --- | ---: | ---: | ---: |',
