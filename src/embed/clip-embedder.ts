@@ -17,6 +17,7 @@ import {
 import { AppError } from '../errors.js';
 import { assertModelFolder } from './model-folder.js';
 import { ImagePreprocessor } from './pixel-values.js';
+import { closingSpecialIds, tokenizeTexts } from './tokenize.js';
 import { configureTransformers } from './transformers-env.js';
 import type { Embedder, ImageInput } from './types.js';
 import { chunks, normalizedRows } from './vectors.js';
@@ -42,6 +43,8 @@ export class ClipEmbedder implements Embedder {
     readonly modelId: string,
     readonly dimension: number,
     private readonly tokenizer: PreTrainedTokenizer,
+    /** The tokenizer's closing special ids, put back into truncated rows (tokenize.ts). */
+    private readonly closing: readonly number[],
     private readonly pixels: ImagePreprocessor,
     private readonly textModel: PreTrainedModel,
     private readonly visionModel: PreTrainedModel,
@@ -70,10 +73,11 @@ export class ClipEmbedder implements Embedder {
         CLIPTextModelWithProjection.from_pretrained(id, { quantized, local_files_only: true }),
         CLIPVisionModelWithProjection.from_pretrained(id, { quantized, local_files_only: true }),
       ]);
-      const probe = (await textModel(tokenizer(['a'], { padding: true, truncation: true }))).text_embeds as TensorLike;
+      const closing = closingSpecialIds(tokenizer);
+      const probe = (await textModel(tokenizeTexts(tokenizer, ['a'], closing))).text_embeds as TensorLike;
       const dimension = probe.dims[probe.dims.length - 1];
       const pixels = ImagePreprocessor.create(processor as Processor);
-      return new ClipEmbedder(id, dimension, tokenizer, pixels, textModel, visionModel, options.maxBatch ?? 64);
+      return new ClipEmbedder(id, dimension, tokenizer, closing, pixels, textModel, visionModel, options.maxBatch ?? 64);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new AppError('MODEL_UNAVAILABLE', `Model "${id}" in ${options.modelsDir} could not be loaded: ${reason}`, undefined, { cause });
@@ -83,8 +87,8 @@ export class ClipEmbedder implements Embedder {
   async embedTexts(texts: string[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     for (const batch of chunks(texts, this.maxBatch)) {
-      // truncation: our position table (and CLIP's) is finite; padding: mask-aware pooling ignores it.
-      const inputs = this.tokenizer(batch, { padding: true, truncation: true });
+      // Truncated to the position table (77 for CLIP), closing token restored; padding is masked.
+      const inputs = tokenizeTexts(this.tokenizer, batch, this.closing);
       const { text_embeds } = (await this.textModel(inputs)) as { text_embeds: TensorLike };
       out.push(...normalizedRows(text_embeds.data, batch.length, this.dimension));
     }

@@ -87,13 +87,13 @@ describe.skipIf(!!SKIP)('a Xenova/clip-vit-base-patch32-shaped folder through th
     expect(row).toHaveLength(77);
   });
 
-  // KNOWN GAP, expected to fail until ClipEmbedder.embedTexts puts <|endoftext|> back into the last
-  // slot of a truncated row: Transformers.js 2.17 truncates after adding it (tokenizer.test.ts). The
-  // real CLIP text tower pools at argmax(input_ids), i.e. at 49407, so today a caption over 75 tokens
-  // is pooled at its highest-id word instead. Once fixed, make this an `it`.
-  it.fails('ends a truncated caption with <|endoftext|>, where CLIP pools', async () => {
+  // Transformers.js 2.17 truncates after adding <|endoftext|> (tokenizer.test.ts); the real CLIP
+  // text tower pools at argmax(input_ids), i.e. at 49407, so embedTexts puts it back in the last slot.
+  it('ends a truncated caption with <|endoftext|>, where CLIP pools', async () => {
     const [row] = await idsFedToTextTower(float, [LONG_CAPTION]);
     expect(row![76]).toBe(EOS);
+    const untruncated = (float as unknown as { tokenizer: { encode(t: string): number[] } }).tokenizer.encode(LONG_CAPTION);
+    expect(row!.slice(0, 76)).toEqual(untruncated.slice(0, 76)); // <|startoftext|> + CLIP's first 75 tokens
   });
 
   it('quantized towers give embeddings within cosine 0.98 of the float ones', async () => {
