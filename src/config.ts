@@ -43,6 +43,13 @@ const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
     .default(def);
 };
 
+/** "true"/"false" (or 1/0) → boolean. */
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
 /** "admin:key1,app:key2" → [{ scope, key }]. Keys shorter than 8 characters are refused. */
 const apiKeys = z
   .string()
@@ -104,6 +111,8 @@ export const ConfigSchema = z.object({
   WORLD_DIR: z.string().min(1).default('./fixtures').describe('World loaded on an empty DATA_DIR; base of world-relative image paths.'),
   MODELS_DIR: z.string().min(1).default('./models').describe('Folder holding Transformers.js model folders.'),
   MODEL_ID: z.string().min(1).default('style-clip-mini').describe('Model folder name inside MODELS_DIR.'),
+  // One definition for every process that loads the model (server, ingest, eval, bench, workers).
+  MODEL_QUANTIZED: bool(false).describe('true: load onnx/*_quantized.onnx (dynamic INT8) instead of the float towers; vectors are stored under "<MODEL_ID>:q8", apart from the float ones.'),
   EMBED_THREADS: int(1, 1, 64).describe('Worker threads running the model.'),
   EMBED_BATCH: int(32, 1, 256).describe('Images or texts per embedder call when writing products and posts.'),
   IMAGE_WEIGHT: number(0.7).pipe(z.number().min(0)).describe('Weight of the image vector in fused product/post vectors.'),
@@ -124,11 +133,7 @@ export const ConfigSchema = z.object({
   CONSENT_MIN_AGE: int(16, 13, 16).describe('Default minimum age for consent in the EU (GDPR Art. 8).'),
   CONSENT_MIN_AGE_OVERRIDES: ageOverrides.describe('Per-country ages, e.g. "BE:13,FR:15".'),
   POLICY_VERSION: z.string().min(1).default('2026-03').describe('Privacy-policy version stamped on consent events that do not name one.'),
-  DEMO_MERCHANT_REDIRECT: z
-    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
-    .default('false')
-    .transform((v) => v === 'true' || v === '1')
-    .describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
+  DEMO_MERCHANT_REDIRECT: bool(false).describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
 });
 

@@ -73,11 +73,19 @@ export function describeSettings(config: Config, embedder: Pick<Embedder, 'model
   };
 }
 
+/**
+ * The configured model (MODELS_DIR, MODEL_ID, MODEL_QUANTIZED) in EMBED_THREADS worker threads:
+ * what createService starts, and what the evaluation and benchmarks start when they hold the
+ * embedder themselves. `threads` overrides EMBED_THREADS (the ingest benchmark varies it).
+ */
+export function createConfiguredEmbedder(config: Config, threads = config.EMBED_THREADS): Promise<Embedder> {
+  return createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, quantized: config.MODEL_QUANTIZED, threads });
+}
+
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const t0 = Date.now();
-  const embedder =
-    overrides.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
+  const embedder = overrides.embedder ?? (await createConfiguredEmbedder(config));
   log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: Date.now() - t0 });
   let store: Store | undefined;
   try {

@@ -70,9 +70,13 @@ describe.skipIf(!!SKIP)('a Xenova/clip-vit-base-patch32-shaped folder through th
   it('loads with the real config: 512 dimensions read from the model, the sharp image path', () => {
     for (const e of [float, quant]) {
       expect(e.dimension).toBe(512);
-      expect(e.modelId).toBe(MODEL_ID);
       expect(e.preprocessing).toBe('sharp');
     }
+  });
+
+  it('reports a different model id when quantized, so stored vectors and the cache never mix the two', () => {
+    expect(float.modelId).toBe(MODEL_ID);
+    expect(quant.modelId).toBe(`${MODEL_ID}:q8`);
   });
 
   it('feeds the text tower exactly CLIP\'s golden ids (padded with 49407) through embedTexts', async () => {

@@ -10,8 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../../src/config.js';
-import { createWorkerEmbedder } from '../../src/embed/worker-pool.js';
-import { describeSettings } from '../../src/service.js';
+import { createConfiguredEmbedder, describeSettings } from '../../src/service.js';
 import { runEval } from './harness.js';
 import { prepareWorld } from './prepare.js';
 import { fusedOverPopularity, fusedOverPopularityCI, resultTable, writeReport } from './report.js';
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig(process.env);
   const world = loadEvalWorld(values.world!);
-  const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+  const embedder = await createConfiguredEmbedder(config);
   console.log(`settings (the server's, from the same composition root): ${JSON.stringify(describeSettings(config, embedder))}`);
   const bar = new cliProgress.SingleBar({ format: '{stage} [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic);
   bar.start(1, 0, { stage: 'ingest' });
