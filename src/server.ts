@@ -34,11 +34,26 @@ export interface StartOptions {
   embedder?: Embedder;
 }
 
-/** On an empty data folder, load the world so a fresh clone has something to recommend. */
+/**
+ * On an empty data folder, load the world so a fresh clone has something to recommend; on a used
+ * one, warn when products have no vector under the current model (MODEL_ID switched).
+ */
 async function loadWorldIfEmpty(service: Service): Promise<void> {
   const { core, log, config } = service;
-  const counts = await core.health().then((h) => h.counts);
-  if (counts.products + counts.creators + counts.users > 0) return;
+  const health = await core.health();
+  const counts = health.counts;
+  if (counts.products + counts.creators + counts.users > 0) {
+    // Another MODEL_ID (or MODEL_QUANTIZED) on a used DATA_DIR: vectors are kept per model id and the
+    // index was just rebuilt from this model's only, so products written under the other model are
+    // not searchable or recommendable until they are written again.
+    if (health.index.products < counts.products) {
+      log.warn('products without a vector under this model', {
+        model: health.model.id, products: counts.products, withVector: health.index.products,
+        fix: 'stop the server and run `npm run ingest -- <world dir>` with the same MODEL_ID/MODEL_QUANTIZED, or PUT the products again',
+      });
+    }
+    return;
+  }
   log.info('empty DATA_DIR: loading the world first', { worldDir: config.WORLD_DIR });
   const t1 = Date.now();
   let lastLogged = 0;
