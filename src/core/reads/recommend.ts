@@ -27,7 +27,6 @@ export interface RecommendOptions {
   mmr?: boolean;
 }
 
-
 export function createRecommend(deps: CoreDeps, state: CoreState) {
   const { profiles: cache, responses, vectors: productVectors, catalog } = state;
   const { profileFor, creditsFor } = createProfiles(deps, state);
