@@ -30,7 +30,7 @@ export function productPredicate(catalog: ProductCatalog, rules: CandidateRules)
   return (id) => {
     const p = catalog.get(id);
     if (!p) return false;
-    if (!rules.allowSensitive && catalog.isHealth(id)) return false;
+    if (!rules.allowSensitive && catalog.taxonomy.productIsHealth(p)) return false;
     if (rules.excludeIds?.has(id)) return false;
     if (f.category !== undefined && p.category !== f.category) return false;
     if (f.merchant !== undefined && p.merchant !== f.merchant) return false;
