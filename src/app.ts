@@ -22,6 +22,7 @@ import { jsonBody } from './http/json-body.js';
 import { buildOpenApi } from './http/openapi.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
 import { catalogRoutes } from './http/routes/catalog.js';
+import { categoryRoutes } from './http/routes/categories.js';
 import { consentRoutes } from './http/routes/consent.js';
 import { discoverRoutes } from './http/routes/discover.js';
 import { mediaRoutes } from './http/routes/media.js';
@@ -46,6 +47,7 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
   const specs = [
     ...systemRoutes({ core, openapi }),
     ...mediaRoutes({ core }),
+    ...categoryRoutes({ core }),
     ...catalogRoutes({ core }),
     ...userRoutes({ core }),
     ...discoverRoutes({ core }),

@@ -11,6 +11,7 @@
  * app.listen(config.PORT, config.HOST);
  */
 import { z } from 'zod';
+import { normaliseRegion, unknownRegionMessage } from './domain/regions.js';
 import { AppError } from './errors.js';
 
 /** What an API key may do. `admin` implies `app`. */
@@ -78,7 +79,13 @@ const ageOverrides = z
         ctx.addIssue({ code: 'custom', message: `expected "CC:age" pairs with age 13..16` });
         return z.NEVER;
       }
-      out[m[1]!.toUpperCase()] = age;
+      // The same codes as a shopper's region (EL counts as GR); an unknown code is a typo, not a country.
+      const country = normaliseRegion(m[1]!);
+      if (!country) {
+        ctx.addIssue({ code: 'custom', message: unknownRegionMessage(m[1]!) });
+        return z.NEVER;
+      }
+      out[country] = age;
     }
     return out;
   });

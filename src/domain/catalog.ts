@@ -17,8 +17,13 @@ export const Product = z.object({
   title: z.string().min(1),
   description: z.string(),
   brand: z.string(),
+  /** An id of the category taxonomy (GET /v1/categories); unknown categories are refused. */
   category: z.string().min(1),
-  /** Present only for special-category items (GDPR Art. 9): currently only "health". */
+  /**
+   * Optional and never trusted: health status comes from the category taxonomy. "health" on a
+   * product whose category is not a health category is refused; a product in a health category is
+   * health without it. Not stored.
+   */
   sensitive: z.literal(SENSITIVE_HEALTH).optional(),
   price: z.number().nonnegative(),
   currency: z.string().length(3),

@@ -35,7 +35,15 @@ export const Post = z.object({
   caption: z.string(),
   postedAt: z.iso.datetime(),
   engagement: Engagement,
-  /** Set when the post is about a health & wellness item. */
+  /**
+   * The categories of the items the post shows (ids of the category taxonomy). A post showing a
+   * health category is health & wellness data: it shapes a profile only with health consent.
+   */
+  categories: z.array(z.string().min(1)).max(20).optional(),
+  /**
+   * Optional and never trusted, as for products: "health" is refused unless one of `categories`
+   * is a health category. Not stored.
+   */
   sensitive: z.literal(SENSITIVE_HEALTH).optional(),
 });
 export type Post = z.infer<typeof Post>;

@@ -4,3 +4,5 @@ export * from './catalog.js';
 export * from './creators.js';
 export * from './shoppers.js';
 export * from './clicks.js';
+export * from './categories.js';
+export * from './regions.js';

@@ -1,6 +1,7 @@
 /** Shoppers, whom they follow, and their append-only consent ledger. */
 import { z } from 'zod';
 import { Id } from './ids.js';
+import { Region } from './regions.js';
 
 export const AgeBand = z.enum(['under13', '13-15', '16-17', '18-24', '25-34', '35-44', '45-54', '55+']);
 export type AgeBand = z.infer<typeof AgeBand>;
@@ -8,8 +9,8 @@ export type AgeBand = z.infer<typeof AgeBand>;
 export const Shopper = z.object({
   id: Id,
   displayName: z.string(),
-  /** ISO 3166-1 alpha-2 country code, e.g. "DE", "US". */
-  region: z.string().length(2),
+  /** ISO 3166-1 alpha-2 country code, e.g. "DE", "US" (the EU's EL / UK are stored as GR / GB; unknown codes are refused). */
+  region: Region,
   ageBand: AgeBand,
 });
 export type Shopper = z.infer<typeof Shopper>;

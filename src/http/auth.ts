@@ -29,6 +29,8 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/media/posts/:id', access: 'public' },
   { method: 'GET', path: '/r/:token', access: 'public' },
   // catalog
+  { method: 'PUT', path: '/v1/categories', access: 'admin' },
+  { method: 'GET', path: '/v1/categories', access: 'app' },
   { method: 'PUT', path: '/v1/merchants', access: 'admin' },
   { method: 'GET', path: '/v1/merchants', access: 'admin' },
   { method: 'PUT', path: '/v1/products', access: 'admin' },
@@ -51,6 +53,10 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'PUT', path: '/v1/users/:id/follows', access: 'app' },
   { method: 'PUT', path: '/v1/users/:id/consents', access: 'app' },
   { method: 'GET', path: '/v1/users/:id/consents', access: 'app' },
+  // The shopper's own data export (GDPR Art. 15/20) is requested by the shopper, and the app is
+  // the shopper's agent here exactly as for their consents: app scope, like GET consents. Support
+  // staff answering a request made another way use an admin key (admin includes app).
+  { method: 'GET', path: '/v1/users/:id/export', access: 'app' },
   { method: 'GET', path: '/v1/users/:id/recommendations', access: 'app' },
   { method: 'POST', path: '/v1/search', access: 'app' },
   // reports

@@ -4,7 +4,7 @@
  * the types and the source of `/openapi.json`.
  */
 import { z } from 'zod';
-import { AgeBand, CreatorOptIns, Creator, Id, MAX_FOLLOWS, Merchant, Post, Product, ConsentPurpose } from '../domain/index.js';
+import { AgeBand, CreatorOptIns, Creator, Id, MAX_FOLLOWS, Merchant, Post, Product, ConsentPurpose, Region } from '../domain/index.js';
 import { ItemResult } from '../ingest/item-result.js';
 
 export const IdParams = z.object({ id: Id });
@@ -26,7 +26,7 @@ export const BulkResult = z.object({ ok: z.number().int(), failed: z.number().in
 
 export const UserBody = z.object({
   displayName: z.string().max(200).optional(),
-  region: z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 country code, e.g. "DE"').transform((s) => s.toUpperCase()),
+  region: Region,
   ageBand: AgeBand,
 });
 export const FollowsBody = z.object({ creatorIds: z.array(Id).max(MAX_FOLLOWS) });

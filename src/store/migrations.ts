@@ -134,6 +134,18 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE user_ref IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    description:
+      'The category taxonomy as service data (health status of products and posts comes from it; the core seeds it on first start); shopper regions in their stored form (upper-case ISO, EL as GR, UK as GB)',
+    sql: `
+      CREATE TABLE categories (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+
+      UPDATE users SET region = upper(trim(region)) WHERE region <> upper(trim(region));
+      UPDATE users SET region = 'GR' WHERE region = 'EL';
+      UPDATE users SET region = 'GB' WHERE region = 'UK';
+    `,
+  },
 ];
 
 /** Brings `db` up to the latest version; returns the version it ended at. */

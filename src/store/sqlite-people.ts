@@ -5,7 +5,8 @@
  * that, never the id. Erasure deletes the user row (follows and the pseudonym cascade), nulls the
  * user link of their clicks, and moves each consent event into `consent_proofs` as { salted hash
  * of the id, purpose, granted, at, policyVersion }: Art. 7(1) requires us to be able to
- * demonstrate consent, nothing more. A new shopper created later with the same id gets a new
+ * demonstrate consent, nothing more. With `secure_delete` on and a TRUNCATE checkpoint after each
+ * erasure, none of it stays readable in store.db, its WAL or SHM. A new shopper created later with the same id gets a new
  * pseudonym, so a link issued before the erasure can never be credited to them.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -96,6 +97,12 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
     return existed;
   });
 
+  const checkpoint = () => {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    // Busy only while another connection reads an older snapshot; the store owns its only connection.
+    if (result && result.busy !== 0) throw new AppError('STORE_UNAVAILABLE', 'The erasure is committed, but the write-ahead log still holds the old pages; send the DELETE again to empty it.');
+  };
+
   return {
     async upsertUser(user) {
       upsertUser(user);
@@ -120,7 +127,12 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
       return s.getFollows.all(userId).map((r) => r.creator_id);
     },
     async eraseUser(userId) {
-      return eraseUser(userId);
+      const existed = eraseUser(userId);
+      // The committed transaction zeroed the rows in the database pages (secure_delete), but the
+      // WAL still holds the old page images: copy it back and truncate it to zero bytes, so the
+      // erased id, name, region, age band, consent sources and pseudonym are in no file at all.
+      checkpoint(); // also on a repeated DELETE, which is how a caller retries a failed checkpoint
+      return existed;
     },
     async appendConsents(userId, events) {
       appendConsents(userId, events);

@@ -7,7 +7,7 @@
  * These are primitives, not commands: the core's write commands (src/core/commands/) are the only
  * callers that write, and they keep the index, the media and every cache in step.
  */
-import type { Click, ConsentEvent, Creator, Merchant, Post, Product, Shopper } from '../domain/index.js';
+import type { Category, Click, ConsentEvent, Creator, Merchant, Post, Product, Shopper } from '../domain/index.js';
 
 export type EntityKind = 'product' | 'post';
 
@@ -40,6 +40,11 @@ export interface WithVector<T> {
 
 export interface Store {
   counts(): Promise<StoreCounts>;
+
+  /** Inserts or replaces each category whole (the category taxonomy; `sensitive` marks health). */
+  upsertCategories(categories: Category[]): Promise<void>;
+  /** The whole taxonomy, by id; empty until the core seeds it on first start. */
+  listCategories(): Promise<Category[]>;
 
   upsertMerchants(merchants: Merchant[]): Promise<void>;
   listMerchants(): Promise<Merchant[]>;
@@ -79,7 +84,12 @@ export interface Store {
   listUsers(): Promise<Shopper[]>;
   setFollows(userId: string, creatorIds: string[]): Promise<void>;
   getFollows(userId: string): Promise<string[]>;
-  /** Erasure (GDPR Art. 17): follows, profile data, the link pseudonym and the user link of clicks go; consent proof stays. */
+  /**
+   * Erasure (GDPR Art. 17): follows, profile data, the link pseudonym and the user link of clicks go;
+   * consent proof stays. When it resolves, nothing erased may be readable in the backend's files
+   * either (SQLite: secure_delete zeroes freed content and a TRUNCATE checkpoint empties the WAL;
+   * a server database must do the equivalent, e.g. VACUUM of the touched tables).
+   */
   eraseUser(userId: string): Promise<boolean>;
   /** The opaque pseudonym a shopper's clicks are linked under (never their id). */
   linkRefOf(userId: string): Promise<string | undefined>;
@@ -97,6 +107,8 @@ export interface Store {
   clickReport(groupBy: ClickGroupBy, filter?: { from?: string; to?: string }): Promise<Array<{ key: string; clicks: number }>>;
   /** Product ids clicked under this link pseudonym (with clickTracking), to drop from recommendations. */
   clickedProducts(userRef: string): Promise<Set<string>>;
+  /** Every click linked to this link pseudonym, oldest first (a shopper's data export, GDPR Art. 15/20). */
+  clicksByUserRef(userRef: string): Promise<Click[]>;
 
   /** Embedding cache keyed by model id + content hash, so unchanged content is never re-embedded. */
   getCachedEmbedding(modelId: string, contentHash: string): Promise<Float32Array | undefined>;

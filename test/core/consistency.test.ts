@@ -66,7 +66,7 @@ async function step(w: World, op: string): Promise<void> {
       for (let i = rng.int(1, 4); i > 0; i--) {
         const id = rng.chance(0.6) ? `p${rng.int(0, 40)}` : (pickFrom(w.removedProducts) ?? `p${rng.int(0, 40)}`);
         const health = rng.chance(0.15);
-        const category = health ? 'supplements' : rng.pick(['dress', 'bag', 'shoes']);
+        const category = health ? 'supplements' : rng.pick(['dress', 'handbag', 'sneakers']); // categories of the default taxonomy
         items.push({ ...productOf(id, { category, ...(health ? { sensitive: 'health' } : {}), title: `${category} ${id} v${version}` }), image: img(t, 'products', id, version) });
       }
       if (rng.chance(0.2)) items.push({ id: 'broken', title: 'x' });
@@ -124,7 +124,7 @@ async function step(w: World, op: string): Promise<void> {
       if (!id) return;
       const posts = Array.from({ length: rng.int(1, 3) }, () => {
         const pid = `${id}-post${rng.int(0, 5)}`;
-        return { ...postOf(pid, id, { postedAt: `2026-05-${String(rng.int(1, 28)).padStart(2, '0')}T10:00:00Z`, ...(rng.chance(0.15) ? { sensitive: 'health' as const } : {}) }), image: img(t, 'posts', pid, version) };
+        return { ...postOf(pid, id, { postedAt: `2026-05-${String(rng.int(1, 28)).padStart(2, '0')}T10:00:00Z`, ...(rng.chance(0.15) ? { sensitive: 'health' as const, categories: ['supplements'] } : {}) }), image: img(t, 'posts', pid, version) };
       });
       const res = await request(t.app).put(`/v1/creators/${id}/posts`).set(ADMIN).send({ items: posts }).expect(200);
       for (const r of res.body.results as Array<{ id: string; ok: boolean }>) {

@@ -23,8 +23,11 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
     async getProduct(id: string): Promise<ProductDetail> {
       const p = state.catalog.get(id);
       if (!p) throw notFound('product', id);
-      return { ...productView(p), description: p.description, url: p.url };
+      return { ...productView(p), description: p.description, url: p.url, health: state.catalog.isHealth(id) };
     },
+
+    /** The category taxonomy as it applies now. */
+    listCategories: () => state.taxonomy.list(),
 
     listMerchants: () => store.listMerchants(),
 

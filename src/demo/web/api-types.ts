@@ -487,6 +487,258 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The category taxonomy, with its health categories marked */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                group?: string;
+                                /** @constant */
+                                sensitive?: "health";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Bulk upsert categories; `sensitive: "health"` marks a health category, which applies at once to every product and post in it; per-item results */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            group?: string;
+                            /** @constant */
+                            sensitive?: "health";
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: number;
+                            failed: number;
+                            results: ({
+                                id: string;
+                                /** @constant */
+                                ok: true;
+                            } | {
+                                id: string;
+                                /** @constant */
+                                ok: false;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                };
+                            })[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/merchants": {
         parameters: {
             query?: never;
@@ -944,6 +1196,8 @@ export interface paths {
                             imageUrl: string;
                             description: string;
                             url: string;
+                            /** @description A health & wellness item: its category is a health category of the taxonomy. */
+                            health: boolean;
                         };
                     };
                 };
@@ -1147,12 +1401,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Products that look and read like this one */
+        /** Products that look and read like this one; `userId` applies that shopper's consent decision */
         get: {
             parameters: {
                 query?: {
                     /** @description How many items (1-100). */
                     limit?: number;
+                    /** @description A shopper whose consent decision applies (health items only with their health consent, their link pseudonym only with click tracking; minors never). Without it, health items are left out and links carry no reference. */
+                    userId?: string;
                 };
                 header?: never;
                 path: {
@@ -1170,6 +1426,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The shopper whose consent decision was applied; null when none was named. */
+                            userId: string | null;
+                            /** @description The decision applied for that shopper (null without one: nobody's data or choices are used). */
+                            consent: {
+                                personalization: boolean;
+                                clickTracking: boolean;
+                                health: boolean;
+                                minor: boolean;
+                                applied: ("personalization" | "clickTracking" | "health")[];
+                            } | null;
+                            /** @description Why health & wellness items are left out of this list; null when they may appear. */
+                            reason: string | null;
+                            /** @description Plain-language main ranking parameters (EU DSA Art. 27). */
+                            parameters: string;
                             items: {
                                 rank: number;
                                 /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
@@ -1827,6 +2097,7 @@ export interface paths {
                                 comments: number;
                                 saves: number;
                             };
+                            categories?: string[];
                             /** @constant */
                             sensitive?: "health";
                             creatorId?: string;
@@ -2329,6 +2600,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         displayName?: string;
+                        /** @description A country code: ISO 3166-1 alpha-2 (any case), or the EU's EL / UK (stored as GR / GB), e.g. "DE". */
                         region: string;
                         /** @enum {string} */
                         ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
@@ -2871,7 +3143,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Shop the look: text, image, or both ("this photo, but in red") */
+        /** Shop the look: text, image, or both ("this photo, but in red"); `userId` applies that shopper's consent decision */
         post: {
             parameters: {
                 query?: never;
@@ -2901,6 +3173,8 @@ export interface paths {
                             /** @description Only this merchant id. */
                             merchant?: string;
                         };
+                        /** @description A shopper whose consent decision applies (health items only with their health consent, their link pseudonym only with click tracking; minors never). Without it, health items are left out and links carry no reference. */
+                        userId?: string;
                     };
                 };
             };
@@ -2912,6 +3186,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The shopper whose consent decision was applied; null when none was named. */
+                            userId: string | null;
+                            /** @description The decision applied for that shopper (null without one: nobody's data or choices are used). */
+                            consent: {
+                                personalization: boolean;
+                                clickTracking: boolean;
+                                health: boolean;
+                                minor: boolean;
+                                applied: ("personalization" | "clickTracking" | "health")[];
+                            } | null;
+                            /** @description Why health & wellness items are left out of this list; null when they may appear. */
+                            reason: string | null;
+                            /** @description Plain-language main ranking parameters (EU DSA Art. 27). */
+                            parameters: string;
                             items: {
                                 rank: number;
                                 /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
@@ -3320,6 +3608,222 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything held about a shopper as one JSON document (GDPR Art. 15 access, Art. 20 portability) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id of 1-200 characters. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            format: "creator-style-recommender/shopper-export";
+                            /** @constant */
+                            version: 1;
+                            /** @description When this export was made (ISO-8601 UTC). */
+                            exportedAt: string;
+                            /** @description The profile as stored. */
+                            shopper: {
+                                id: string;
+                                displayName: string;
+                                region: string;
+                                /** @enum {string} */
+                                ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
+                            };
+                            /** @description The creators the shopper follows, in their order, with whether each allows use as a style source and affiliate credit. */
+                            follows: {
+                                creatorId: string;
+                                handle: string;
+                                displayName: string;
+                                optIns: {
+                                    styleSource: boolean;
+                                    affiliate: boolean;
+                                };
+                            }[];
+                            /** @description The full consent ledger (every event, with its source and policy version), the choices it adds up to, and the decision the service applies today. */
+                            consent: {
+                                current: {
+                                    personalization: boolean;
+                                    clickTracking: boolean;
+                                    health: boolean;
+                                };
+                                minor: boolean;
+                                decision: {
+                                    personalization: boolean;
+                                    clickTracking: boolean;
+                                    health: boolean;
+                                    minor: boolean;
+                                    applied: ("personalization" | "clickTracking" | "health")[];
+                                    /** @description A sentence the UI can show when personalization is off. */
+                                    reason: string | null;
+                                };
+                                history: {
+                                    /** @enum {string} */
+                                    purpose: "personalization" | "clickTracking" | "health";
+                                    granted: boolean;
+                                    /** Format: date-time */
+                                    at: string;
+                                    source: string;
+                                    policyVersion: string;
+                                }[];
+                            };
+                            /** @description The random pseudonym the shopper's links and clicks are linked under when click tracking applies (never their id); null if none. */
+                            linkPseudonym: string | null;
+                            /** @description Every affiliate click linked to the shopper (through their link pseudonym), oldest first. */
+                            clicks: {
+                                /** Format: date-time */
+                                at: string;
+                                productId: string;
+                                merchant: string;
+                                /** @enum {string} */
+                                network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
+                                creatorCode: string | null;
+                            }[];
+                            /** @description The creators and posts that shape the shopper's recommendations today, with their weights (recency x engagement). */
+                            profile: {
+                                /** @description Whether the service builds a taste profile of the shopper today. */
+                                personalized: boolean;
+                                /** @description Why not, when it does not. */
+                                reason: string | null;
+                                creators: {
+                                    creatorId: string;
+                                    handle: string;
+                                    posts: number;
+                                    weight: number;
+                                }[];
+                                posts: {
+                                    postId: string;
+                                    creatorId: string;
+                                    caption: string;
+                                    postedAt: string;
+                                    health: boolean;
+                                    weight: number;
+                                }[];
+                            };
+                            /** @description Feedback the shopper gave. The service collects none yet, so this is always empty; any feedback it collects later is listed here. */
+                            feedback: unknown[];
+                            /** @description What the data is used for, who receives any of it, how long it is kept and where it came from (Art. 15(1)). */
+                            processing: {
+                                purposes: {
+                                    [key: string]: string;
+                                };
+                                recipients: string;
+                                retention: string;
+                                source: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;

@@ -42,9 +42,9 @@ export function catalogRoutes({ core }: { core: Core }) {
       handle: ({ params }) => commands.removeProduct(params.id),
     }),
     route({
-      method: 'get', path: '/v1/products/:id/similar', tag: 'discover', summary: 'Products that look and read like this one',
+      method: 'get', path: '/v1/products/:id/similar', tag: 'discover', summary: 'Products that look and read like this one; `userId` applies that shopper\'s consent decision',
       params: IdParams, query: SimilarQuery, response: SearchResponse,
-      handle: ({ params, query }) => core.similar(params.id, query.limit),
+      handle: ({ params, query }) => core.similar(params.id, query.limit, undefined, query.userId),
     }),
     route({
       method: 'put', path: '/v1/creators', tag: 'catalog', summary: 'Bulk upsert creators (handle, opt-ins); per-item results',

@@ -13,7 +13,8 @@ export function discoverRoutes({ core }: { core: Core }) {
       handle: ({ params, query }) => core.recommend(params.id, query),
     }),
     route({
-      method: 'post', path: '/v1/search', tag: 'discover', summary: 'Shop the look: text, image, or both ("this photo, but in red")',
+      method: 'post', path: '/v1/search', tag: 'discover',
+      summary: 'Shop the look: text, image, or both ("this photo, but in red"); `userId` applies that shopper\'s consent decision',
       body: SearchRequest, response: SearchResponse,
       handle: ({ body }) => core.search(body),
     }),
