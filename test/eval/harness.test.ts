@@ -5,14 +5,15 @@
  * recommend what the shopper already bought, rank the oracle by the generator's own probability,
  * and compute every comparison from the per-shopper values it reports.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { runEval, type EvalResult } from '../../tools/eval/harness.js';
 import { prepareWorld, type PreparedWorld } from '../../tools/eval/prepare.js';
-import { renderCharts, renderMarkdown, summarise } from '../../tools/eval/report.js';
+import { rerender } from '../../tools/eval/render.js';
+import { renderCharts, renderMarkdown, summarise, writeReport } from '../../tools/eval/report.js';
 import { loadEvalWorld, type EvalWorld } from '../../tools/eval/world.js';
 import { catalogFor, heldOutMoment, modelReactions } from '../../tools/world/behaviour.js';
 import { generateWorld } from '../../tools/world/generate.js';
@@ -163,5 +164,18 @@ describe('runEval on a tiny generated world', () => {
     const json = JSON.stringify(summarise(result));
     expect(json).not.toContain('"lists"');
     expect(json).not.toContain('"perUser"');
+  });
+
+  it('re-renders the same Markdown and charts from the JSON report alone', () => {
+    const out = mkdtempSync(join(tmpdir(), 'eval-report-'));
+    try {
+      const paths = writeReport(result, { modelId: 'fake', date: '2026-01-01T00:00:00Z', seconds: 1, fusion: { imageWeight: 0.7, textWeight: 0.3 }, cacheMisses: 0, settings: prepared.settings }, out);
+      const [md, svg] = [readFileSync(paths.md, 'utf8'), readFileSync(paths.svg, 'utf8')];
+      rerender(paths.json);
+      expect(readFileSync(paths.md, 'utf8')).toBe(md);
+      expect(readFileSync(paths.svg, 'utf8')).toBe(svg);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

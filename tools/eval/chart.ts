@@ -18,10 +18,11 @@ const PALETTE = ['#8c8c8c', '#dd8452', '#937860', '#55a868', '#c44e52', '#4c72b0
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
-const niceTop = (max: number) => {
-  const step = max <= 0.1 ? 0.02 : max <= 0.3 ? 0.05 : 0.1;
-  return Math.max(step, Math.ceil(max / step) * step);
-};
+const STEPS = [0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1];
+/** The axis top: four ticks of a round step, at or above `max`. */
+const niceTop = (max: number) => 4 * (STEPS.find((s) => 4 * s >= max) ?? Math.ceil(max / 4));
+/** Tick labels with as many decimals as the step needs (0.025, not 0.03). */
+const tick = (v: number) => String(Number(v.toFixed(3)));
 
 function header(width: number, height: number, title: string): string[] {
   return [
@@ -55,7 +56,7 @@ export function panelChart(title: string, panels: Array<{ title: string; bars: B
     for (let t = 0; t <= 4; t++) {
       const v = (max * t) / 4;
       out.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${top - 4}" y2="${top + panel.bars.length * rowH}" stroke="#e4e4e4"/>`);
-      out.push(`<text x="${x(v)}" y="${top + panel.bars.length * rowH + 14}" text-anchor="middle" fill="#555">${v.toFixed(2)}</text>`);
+      out.push(`<text x="${x(v)}" y="${top + panel.bars.length * rowH + 14}" text-anchor="middle" fill="#555">${tick(v)}</text>`);
     }
     panel.bars.forEach((b, i) => {
       const y = top + i * rowH;
@@ -84,7 +85,7 @@ export function groupedChart(title: string, metric: string, series: string[], gr
   const out = header(width, height, title);
   for (let t = 0; t <= 4; t++) {
     const v = (max * t) / 4;
-    out.push(`<line x1="${plot.x}" x2="${plot.x + plot.w}" y1="${y(v)}" y2="${y(v)}" stroke="#e4e4e4"/><text x="${plot.x - 6}" y="${y(v) + 4}" text-anchor="end" fill="#555">${v.toFixed(2)}</text>`);
+    out.push(`<line x1="${plot.x}" x2="${plot.x + plot.w}" y1="${y(v)}" y2="${y(v)}" stroke="#e4e4e4"/><text x="${plot.x - 6}" y="${y(v) + 4}" text-anchor="end" fill="#555">${tick(v)}</text>`);
   }
   out.push(`<text x="${plot.x}" y="${plot.y - 8}" fill="#555">${esc(metric)}</text>`);
   groups.forEach((g, gi) => {

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { groupedChart } from './chart.js';
+import { panelChart } from './chart.js';
 import type { Comparison, EvalResult, LadderStep, MethodResult, UserMetric } from './harness.js';
 import { est } from './report.js';
 import type { Estimate } from './stats.js';
@@ -100,9 +100,9 @@ export function renderSummary(runs: Run[], chartFile: string): string {
 export function renderSummaryChart(runs: Run[]): string {
   const first = runs[0]!;
   const ids = CHART_METHODS.filter((id) => first.methods.some((m) => m.id === id));
-  return groupedChart(`nDCG@${first.k} on ${runs.length} worlds`, `nDCG@${first.k}`, runs.map(worldName), ids.map((id) => ({
-    label: first.methods.find((m) => m.id === id)!.label.replace(' (reference)', '').replace(' (service)', ''),
-    values: runs.map((r) => r.methods.find((m) => m.id === id)?.metrics.ndcgAtK),
+  return panelChart(`nDCG@${first.k} on ${runs.length} fresh worlds`, runs.map((r) => ({
+    title: `${worldName(r)} (${r.evaluatedUsers} shoppers)`,
+    bars: ids.map((id) => ({ label: first.methods.find((m) => m.id === id)!.label, value: r.methods.find((m) => m.id === id)!.metrics.ndcgAtK, strong: id === 'fused' })),
   })));
 }
 
