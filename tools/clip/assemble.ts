@@ -2,7 +2,7 @@
  * Assembles a Transformers.js model folder equivalent to Xenova/clip-vit-base-patch32, except for
  * the weights: CLIP's real tokenizer (built from CLIP's own BPE file in ../shared/clip-reference at
  * run time), its real config.json and preprocessor_config.json, and ViT-B/32-shaped ONNX towers with
- * RANDOM weights (models/tools/make_random_clip_b32.py), float and optionally dynamic INT8.
+ * RANDOM weights (tools/model/python/make_random_clip_b32.py), float and optionally dynamic INT8.
  * It lets the service's "drop in a real CLIP export" path be tested without the hub.
  *
  *   npx tsx tools/clip/assemble.ts --out DIR [--quantized] [--tokenizer-only] [--preprocessor openai-original]

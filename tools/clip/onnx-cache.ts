@@ -1,5 +1,5 @@
 /**
- * The ViT-B/32-shaped ONNX towers with random weights (models/tools/make_random_clip_b32.py) and their
+ * The ViT-B/32-shaped ONNX towers with random weights (tools/model/python/make_random_clip_b32.py) and their
  * dynamic INT8 quantization (tools/clip/quantize_dynamic.py), generated once and cached under
  * models/.work/clip-onnx-cache/<hash of the generating scripts>/ (git-ignored). Generating takes
  * ~25 s and ~2.2 GB of memory (torch export), quantizing ~5 s; the cache makes later runs instant.
@@ -16,10 +16,10 @@ import { ONNX_CACHE_DIR, PYTHON, REPO_ROOT } from './paths.js';
 
 const run = promisify(execFile);
 
-const MAKE_SCRIPT = path.join(REPO_ROOT, 'models/tools/make_random_clip_b32.py');
+const MAKE_SCRIPT = path.join(REPO_ROOT, 'tools/model/python/make_random_clip_b32.py');
 const QUANTIZE_SCRIPT = path.join(REPO_ROOT, 'tools/clip/quantize_dynamic.py');
 /** Everything the float export depends on (make_random_clip_b32.py imports Block from style_clip.py). */
-const FLOAT_INPUTS = [MAKE_SCRIPT, path.join(REPO_ROOT, 'models/tools/style_clip.py')];
+const FLOAT_INPUTS = [MAKE_SCRIPT, path.join(REPO_ROOT, 'tools/model/python/style_clip.py')];
 
 export const FLOAT_FILES = ['text_model.onnx', 'vision_model.onnx'] as const;
 export const QUANTIZED_FILES = ['text_model_quantized.onnx', 'vision_model_quantized.onnx'] as const;
