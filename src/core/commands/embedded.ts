@@ -37,7 +37,8 @@ export async function writeEmbedded<T extends { id: string; image: string }>(
 ): Promise<EmbeddedOutcome<T>> {
   const results: ItemResult[] = new Array(items.length);
   const ready: Array<{ k: number; entity: T; media: ImageBytes }> = [];
-  const rules = { worldDir, allowedImageHosts: deps.settings.allowedImageHosts, fetchImage: deps.fetchImage };
+  const { allowedImageHosts, imageFetchTimeoutMs, imageMaxBytes } = deps.settings;
+  const rules = { worldDir, allowedImageHosts, imageFetchTimeoutMs, imageMaxBytes, fetchImage: deps.fetchImage };
   for (const [k, item] of items.entries()) {
     const parsed = await plan.parse(item, k);
     if (!parsed.ok) {
