@@ -134,6 +134,19 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE user_ref IS NOT NULL;
     `,
   },
+  // Versions 3 and 4 belong to parallel work (issue 14's consent and crash-consistency parts);
+  // `migrate` runs whatever is newer than the database, in order, so the gap is harmless.
+  {
+    version: 5,
+    description:
+      'Demo personas (the only shoppers the demo proxy may reach, set by the world loader) and a click dedupe key (one counted click per link token per CLICK_DEDUPE_WINDOW_S window)',
+    sql: `
+      ALTER TABLE users ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+      -- NULL for clicks recorded before this version (UNIQUE allows any number of NULLs).
+      ALTER TABLE clicks ADD COLUMN dedupe_key TEXT;
+      CREATE UNIQUE INDEX clicks_by_dedupe_key ON clicks(dedupe_key);
+    `,
+  },
 ];
 
 /** Brings `db` up to the latest version; returns the version it ended at. */
