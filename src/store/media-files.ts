@@ -40,8 +40,9 @@ export function rasterTypeOf(b: Uint8Array): string | undefined {
 export function fileMediaStore(dir: string): MediaStore {
   const folder = (kind: EntityKind) => join(dir, `${kind}s`);
   const location = (kind: EntityKind, id: string) => join(folder(kind), mediaFileName(kind, id));
-  // An encoded id longer than a file name may be never had a legacy file.
+  // Ids that could not be encoded, or whose encoding is longer than a file name may be, never had a legacy file.
   const legacyLocation = (kind: EntityKind, id: string) => {
+    if (!id.isWellFormed()) return undefined;
     const name = legacyFileName(id);
     return Buffer.byteLength(name) <= 240 ? join(folder(kind), name) : undefined;
   };
