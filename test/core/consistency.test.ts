@@ -317,7 +317,8 @@ async function checkInvariants(w: World): Promise<void> {
 
 describe('store, index, media and caches stay consistent under random writes', () => {
   it(`${STEPS} seeded steps (seed ${SEED})`, async () => {
-    const t = await testService({ embedder: createFakeEmbedder({ dimension: 16 }), env: { RECOMMEND_CACHE_TTL_S: '60' } });
+    // Every click of a saved link must log a row here; one-click-per-window dedupe is click-trust.test.ts's subject.
+    const t = await testService({ embedder: createFakeEmbedder({ dimension: 16 }), env: { RECOMMEND_CACHE_TTL_S: '60', CLICK_DEDUPE_WINDOW_S: '0' } });
     const w = new World(t, createRng(SEED));
     try {
       for (let i = 0; i < STEPS; i++) {
