@@ -42,7 +42,7 @@ export function fileMediaStore(dir: string): MediaStore {
   const location = (kind: EntityKind, id: string) => join(folder(kind), mediaFileName(kind, id));
   // Ids that could not be encoded, or whose encoding is longer than a file name may be, never had a legacy file.
   const legacyLocation = (kind: EntityKind, id: string) => {
-    if (!id.isWellFormed()) return undefined;
+    if (/\p{Cs}/u.test(id)) return undefined; // a lone surrogate cannot be percent-encoded
     const name = legacyFileName(id);
     return Buffer.byteLength(name) <= 240 ? join(folder(kind), name) : undefined;
   };
