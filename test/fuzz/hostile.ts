@@ -41,6 +41,9 @@ export const HOSTILE_VALUES: unknown[] = [
   Array.from({ length: 200 }, (_, i) => i), ...HOSTILE_STRINGS,
 ];
 
+/** Ids that broke the old code (lone surrogate, 85 slashes, 42 é, 201 characters) and friends. */
+export const HOSTILE_ID_VALUES = ['p\ud800', '/'.repeat(85), 'é'.repeat(42), 'p'.repeat(201), '..', '../../etc/passwd', 'a\u0000b', ' ', '%2F'];
+
 /** Path segments, already in their on-the-wire form. */
 export const HOSTILE_PATH_PARAMS = [
   'r0', 'u1', 'c-red', '%2F', '..%2F..%2Fetc%2Fpasswd', '%2e%2e', '..', '.', '%00', 'a%00b', 'x'.repeat(3000),
