@@ -20,8 +20,19 @@ export interface RasterImage {
 export const RASTER_TYPES = ['image/jpeg', 'image/png'] as const;
 export type RasterType = (typeof RASTER_TYPES)[number];
 
-/** Formats accepted as input (sharp's names). */
-const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif']);
+/**
+ * The raster format of encoded bytes by their magic numbers (JPEG, PNG, WebP, GIF), or undefined.
+ * This is the allowlist: sharp picks its decoder by the same signatures, so bytes that pass here
+ * are decoded as that format and nothing else (never as SVG, PDF or HTML).
+ */
+export function rasterFormatOf(b: Uint8Array): 'jpeg' | 'png' | 'webp' | 'gif' | undefined {
+  const ascii = (from: number, to: number) => Buffer.from(b.subarray(from, to)).toString('latin1');
+  if (b[0] === 0x89 && ascii(1, 8) === 'PNG\r\n\x1a\n') return 'png';
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return 'gif';
+  return undefined;
+}
 /** Decompression bombs: refuse anything over 50 megapixels before decoding it. */
 const MAX_PIXELS = 50_000_000;
 const MAX_SIDE = 2048;
@@ -29,15 +40,8 @@ const OPTIONS = { limitInputPixels: MAX_PIXELS, failOn: 'error' } as const;
 
 /** @throws AppError IMAGE_UNREADABLE naming what was wrong (not an image, a refused format, too large). */
 export async function toRaster(input: Uint8Array): Promise<RasterImage> {
-  let format: string | undefined;
-  try {
-    format = (await sharp(input, OPTIONS).metadata()).format;
-  } catch (cause) {
-    throw new AppError('IMAGE_UNREADABLE', 'The image could not be decoded: send a JPEG, PNG, WebP or GIF image.', undefined, { cause });
-  }
-  if (!format || !ACCEPTED.has(format)) {
-    throw new AppError('IMAGE_UNREADABLE', `Only JPEG, PNG, WebP or GIF images are accepted${format ? ` (this is ${format})` : ''}.`);
-  }
+  const format = rasterFormatOf(input);
+  if (!format) throw new AppError('IMAGE_UNREADABLE', 'Only JPEG, PNG, WebP or GIF images are accepted (these bytes are none of them).');
   try {
     const pipeline = sharp(input, OPTIONS).rotate().resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true });
     if (format === 'jpeg') return { bytes: await pipeline.jpeg({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer(), contentType: 'image/jpeg' };

@@ -19,6 +19,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { rasterFormatOf } from '../ingest/raster.js';
 import type { EntityKind, MediaFile, MediaStore } from './types.js';
 
 /** The file name of an entity's image: a hash, never the id. */
@@ -29,12 +30,8 @@ const legacyFileName = (id: string) => encodeURIComponent(id).replace(/\./g, '%2
 
 /** Content type from magic bytes: the only types /media ever serves. */
 export function rasterTypeOf(b: Uint8Array): string | undefined {
-  const ascii = (from: number, to: number) => Buffer.from(b.subarray(from, to)).toString('latin1');
-  if (b[0] === 0x89 && ascii(1, 8) === 'PNG\r\n\x1a\n') return 'image/png';
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
-  if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return 'image/gif';
-  return undefined;
+  const format = rasterFormatOf(b);
+  return format && `image/${format}`;
 }
 
 export function fileMediaStore(dir: string): MediaStore {

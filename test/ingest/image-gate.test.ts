@@ -161,7 +161,7 @@ describe('remote images (ALLOWED_IMAGE_HOSTS) against a local server', () => {
       if (req.url === '/missing.png') return void res.writeHead(404).end('no');
       if (req.url === '/redirect.png') return void res.writeHead(302, { location: '/ok.png' }).end();
       if (req.url === '/garbage.png') return void res.end('this is not an image');
-      if (req.url === '/slow.png') return void setTimeout(() => res.end(fakePng('slow')), 3000);
+      if (req.url === '/slow.png') return void setTimeout(() => res.end(fakePng('slow')), 5000);
       if (req.url === '/huge.png') {
         // A chunked body with no declared length that never ends on its own: 64 KiB at a time.
         res.writeHead(200, { 'content-type': 'image/png' });
@@ -183,7 +183,7 @@ describe('remote images (ALLOWED_IMAGE_HOSTS) against a local server', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     port = (server.address() as AddressInfo).port;
-    r = await testService({ realFetch: true, env: { ALLOWED_IMAGE_HOSTS: `127.0.0.1:${port},localhost`, IMAGE_MAX_BYTES: '1mb', IMAGE_FETCH_TIMEOUT_MS: '500' } });
+    r = await testService({ realFetch: true, env: { ALLOWED_IMAGE_HOSTS: `127.0.0.1:${port},localhost`, IMAGE_MAX_BYTES: '1mb', IMAGE_FETCH_TIMEOUT_MS: '10000' } }); // generous: a loaded CI machine
   });
   afterAll(() => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }));
 
@@ -206,7 +206,7 @@ describe('remote images (ALLOWED_IMAGE_HOSTS) against a local server', () => {
         s.close(() => done(p));
       });
     });
-    const r2 = await testService({ realFetch: true, env: { ALLOWED_IMAGE_HOSTS: `127.0.0.1:${port},127.0.0.1:${closed}`, IMAGE_MAX_BYTES: '1mb', IMAGE_FETCH_TIMEOUT_MS: '300' } });
+    const r2 = await testService({ realFetch: true, env: { ALLOWED_IMAGE_HOSTS: `127.0.0.1:${port},127.0.0.1:${closed}`, IMAGE_MAX_BYTES: '1mb', IMAGE_FETCH_TIMEOUT_MS: '1000' } });
     const urls = [`http://127.0.0.1:${closed}/x.png`, `http://127.0.0.1:${port}/slow.png`, `http://127.0.0.1:${port}/missing.png`, `http://127.0.0.1:${port}/redirect.png`, `http://127.0.0.1:${port}/huge.png`, `http://127.0.0.1:${port}/garbage.png`];
     const res = await put(r2, urls.map((image, i) => product(`f${i}`, 'dress', 10, { image })));
     const errors = resultsOf(res).map((x) => x.error);
