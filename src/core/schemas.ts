@@ -5,17 +5,19 @@
  */
 import { z } from 'zod';
 import { ConsentDecision, PurposeFlags } from '../consent/decision.js';
-import { AffiliateNetwork, AgeBand, Click, ConsentEvent, Creator, CreatorOptIns, Id, Post } from '../domain/index.js';
+import {
+  AffiliateNetwork, AgeBand, Click, ConsentEvent, Creator, CreatorOptIns, Id, ImageRef, Post, TEXT_LIMITS as L, line, text,
+} from '../domain/index.js';
 import type { ProductFilters as RetrieveFilters } from '../retrieve/filters.js';
 
 export const MAX_LIMIT = 100;
 
 /** Catalog filters shared by recommendations, search and similar. */
 const filterFields = {
-  category: z.string().min(1).optional().describe('Only this category, e.g. "dress".'),
+  category: line(L.category).min(1).optional().describe('Only this category, e.g. "dress".'),
   minPrice: z.coerce.number().nonnegative().optional().describe('Lowest price, inclusive.'),
   maxPrice: z.coerce.number().nonnegative().optional().describe('Highest price, inclusive.'),
-  merchant: z.string().min(1).optional().describe('Only this merchant id.'),
+  merchant: Id.optional().describe('Only this merchant id.'),
 };
 const priceOrder = [
   (f: { minPrice?: number; maxPrice?: number }) => f.minPrice === undefined || f.maxPrice === undefined || f.minPrice <= f.maxPrice,
@@ -96,12 +98,8 @@ export type RecommendationResponse = z.infer<typeof RecommendationResponse>;
 
 export const SearchRequest = z
   .object({
-    text: z.string().trim().min(1).max(500).optional().describe('What to look for, e.g. "boho summer dress".'),
-    image: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('A data: URL, a path relative to the world folder, or an http(s) URL on ALLOWED_IMAGE_HOSTS.'),
+    text: text(L.searchText).trim().min(1).optional().describe('What to look for, e.g. "boho summer dress".'),
+    image: ImageRef.optional(),
     limit,
     filters: ProductFilters.optional(),
     userId: shopperId,
@@ -132,7 +130,14 @@ export const PostView = Post.pick({ id: true, caption: true, postedAt: true, eng
 export const CreatorView = Creator.extend({ posts: z.array(PostView).optional().describe("The creator's most recent posts.") });
 export type CreatorView = z.infer<typeof CreatorView>;
 
-export const ShopperView = z.object({ id: z.string(), displayName: z.string(), region: z.string(), ageBand: AgeBand, follows: z.array(z.string()) });
+export const ShopperView = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  region: z.string(),
+  ageBand: AgeBand,
+  demo: z.boolean().describe('A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API.'),
+  follows: z.array(z.string()),
+});
 export type ShopperView = z.infer<typeof ShopperView>;
 export const ShopperSummary = ShopperView.omit({ follows: true });
 

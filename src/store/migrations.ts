@@ -146,6 +146,17 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE users SET region = 'GB' WHERE region = 'UK';
     `,
   },
+  {
+    version: 4,
+    description:
+      'Demo personas (the only shoppers the demo proxy may reach, set by the world loader) and a click dedupe key (one counted click per link token per CLICK_DEDUPE_WINDOW_S window)',
+    sql: `
+      ALTER TABLE users ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+      -- NULL for clicks recorded before this version (UNIQUE allows any number of NULLs).
+      ALTER TABLE clicks ADD COLUMN dedupe_key TEXT;
+      CREATE UNIQUE INDEX clicks_by_dedupe_key ON clicks(dedupe_key);
+    `,
+  },
 ];
 
 /** Brings `db` up to the latest version; returns the version it ended at. */

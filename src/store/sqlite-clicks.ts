@@ -23,8 +23,9 @@ export function sqliteClicks(db: Database.Database): ClickOps {
   const range = 'at >= @from AND at <= @to';
   const s = {
     insert: db.prepare(
-      `INSERT INTO clicks (at, product_id, merchant, network, creator_code, user_ref)
-       VALUES (@at, @productId, @merchant, @network, @creatorCode, @userRef)`,
+      `INSERT INTO clicks (at, product_id, merchant, network, creator_code, user_ref, dedupe_key)
+       VALUES (@at, @productId, @merchant, @network, @creatorCode, @userRef, @dedupeKey)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
     ),
     list: db.prepare<{ from: string; to: string }, ClickRow>(`SELECT * FROM clicks WHERE ${range} ORDER BY at, seq`),
     report: Object.fromEntries(
@@ -44,8 +45,8 @@ export function sqliteClicks(db: Database.Database): ClickOps {
   });
 
   return {
-    async recordClick(c) {
-      s.insert.run({ ...c, at: new Date(c.at).toISOString() });
+    async recordClick(c, options) {
+      return s.insert.run({ ...c, at: new Date(c.at).toISOString(), dedupeKey: options?.dedupeKey ?? null }).changes > 0;
     },
     async listClicks(filter) {
       return s.list.all(bounds(filter)).map(toClick);

@@ -21,17 +21,18 @@ type PeopleOps = Pick<
   | 'appendConsents' | 'listConsents' | 'listConsentProofs'
 >;
 
-interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand'] }
+interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand']; demo: number }
 interface ConsentRow { purpose: ConsentEvent['purpose']; granted: number; at: string; source: string; policy_version: string }
 
-const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band });
+const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band, demo: r.demo === 1 });
 
 /** `salt` keeps proof hashes from being reversed by hashing candidate user ids. */
 export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
   const s = {
     upsertUser: db.prepare(
-      `INSERT INTO users (id, display_name, region, age_band) VALUES (@id, @displayName, @region, @ageBand)
-       ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, region = excluded.region, age_band = excluded.age_band`,
+      `INSERT INTO users (id, display_name, region, age_band, demo) VALUES (@id, @displayName, @region, @ageBand, COALESCE(@demo, 0))
+       ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, region = excluded.region, age_band = excluded.age_band,
+         demo = COALESCE(@demo, users.demo)`,
     ),
     getUser: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     newRef: db.prepare('INSERT OR IGNORE INTO link_refs (ref, user_id) VALUES (?, ?)'),
@@ -83,7 +84,8 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
   });
 
   const upsertUser = db.transaction((user: Shopper) => {
-    s.upsertUser.run({ id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand });
+    // demo: undefined keeps what is stored (a new shopper is not a persona).
+    s.upsertUser.run({ id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand, demo: user.demo === undefined ? null : user.demo ? 1 : 0 });
     s.newRef.run(randomBytes(16).toString('base64url'), user.id); // ignored when the shopper has one
   });
 

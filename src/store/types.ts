@@ -78,7 +78,11 @@ export interface Store {
   /** Removes one post of a creator and its vectors. */
   deletePost(creatorId: string, postId: string): Promise<boolean>;
 
-  /** Inserts or updates; a new shopper gets a fresh random link pseudonym. */
+  /**
+   * Inserts or updates; a new shopper gets a fresh random link pseudonym. `demo` is stored when
+   * given and kept when undefined (a new shopper without it is not a demo persona); reads always
+   * return it as a boolean.
+   */
   upsertUser(user: Shopper): Promise<void>;
   getUser(id: string): Promise<Shopper | undefined>;
   listUsers(): Promise<Shopper[]>;
@@ -102,7 +106,11 @@ export interface Store {
   /** Minimal proofs left by erasures, oldest first (for audits). */
   listConsentProofs(): Promise<ConsentProof[]>;
 
-  recordClick(click: Click): Promise<void>;
+  /**
+   * Records a click. With a `dedupeKey`, a click whose key was already recorded is not recorded
+   * again (atomically: a unique key, `INSERT ... ON CONFLICT DO NOTHING`); returns whether it was.
+   */
+  recordClick(click: Click, options?: { dedupeKey?: string }): Promise<boolean>;
   listClicks(filter?: { from?: string; to?: string }): Promise<Click[]>;
   clickReport(groupBy: ClickGroupBy, filter?: { from?: string; to?: string }): Promise<Array<{ key: string; clicks: number }>>;
   /** Product ids clicked under this link pseudonym (with clickTracking), to drop from recommendations. */
@@ -125,6 +133,7 @@ export interface Store {
 
 export interface MediaFile {
   bytes: Uint8Array;
+  /** image/jpeg or image/png as written (the core only stores images it re-encoded itself). */
   contentType: string;
 }
 
@@ -136,6 +145,7 @@ export interface MediaFile {
 export interface MediaStore {
   /** Writes atomically (readers see the old bytes or the new, never half); a no-op when unchanged. */
   put(kind: EntityKind, id: string, media: MediaFile): Promise<void>;
+  /** Undefined when missing, and when the stored bytes are not a raster image (never served). */
   get(kind: EntityKind, id: string): Promise<MediaFile | undefined>;
   /** Removes the bytes; no error when there were none. */
   remove(kind: EntityKind, id: string): Promise<void>;

@@ -28,7 +28,7 @@ async function shopper(id: string, o: { region?: string; ageBand?: '25-34' | '13
 }
 const recs = async (id: string) => (await request(t.app).get(`/v1/users/${id}/recommendations?limit=31&diversity=0`).set(APP).expect(200)).body;
 const ids = (items: Item[]) => items.map((i) => i.product.id);
-const tokenUserRef = (url: string) => JSON.parse(Buffer.from(url.slice(3).split('.')[0]!, 'base64url').toString()).u as string | null;
+const tokenUserRef = (url: string) => JSON.parse(Buffer.from(url.slice(3).split('.').at(-2)!, 'base64url').toString()).u as string | null;
 
 const P = grant('personalization');
 const C = grant('clickTracking');
@@ -72,7 +72,7 @@ describe('recommendations under each consent case', () => {
     if (c.minor) expect(body.reason).toMatch(/minor/);
     // Every item: a signed /r/ link and a "Paid link" disclosure; a user ref only with clickTracking.
     for (const i of items) {
-      expect(i.affiliateUrl).toMatch(/^\/r\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+      expect(i.affiliateUrl).toMatch(/^\/r\/k0\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       expect(i.disclosure).toMatch(/^Paid link: we (and @c-red )?may earn a commission\.$/);
       // The token carries the shopper's random link pseudonym, never their id.
       expect(tokenUserRef(i.affiliateUrl)).toBe(c.tracked ? ((await t.w.store.linkRefOf('s')) ?? 'missing') : null);
@@ -237,6 +237,7 @@ describe('withdrawal and erasure through the API', () => {
   });
 
   it('erasure: the shopper is gone, their clicks stay unlinked, consent proof remains', async () => {
+    t = await buildTestApp({ CLICK_DEDUPE_WINDOW_S: '0' }); // the same link is clicked twice below
     await shopper('s', { events: [P, C] });
     const [item] = (await recs('s')).items as Item[];
     await request(t.app).get(item!.affiliateUrl).expect(302);

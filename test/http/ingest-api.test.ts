@@ -4,6 +4,7 @@
  * searchable and their images served.
  */
 import request from 'supertest';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fakePng } from '../helpers/fake-embedder.js';
 import { ADMIN, testService, type TestService } from '../helpers/service.js';
@@ -31,7 +32,10 @@ describe('bulk writes through ingest', () => {
     expect(found.body.items.map((i: { product: { id: string } }) => i.product.id).sort()).toEqual(['ok1', 'ok2']);
     const img = await request(t.app).get('/media/products/ok1');
     expect(img.status).toBe(200);
-    expect(Buffer.compare(img.body, fakePng('a'))).toBe(0);
+    expect(img.headers['content-type']).toBe('image/png');
+    // Re-encoded by the service: the same pixels, never the client's bytes.
+    expect(Buffer.compare(img.body, fakePng('a'))).not.toBe(0);
+    expect([...(await sharp(img.body).raw().toBuffer())]).toEqual([...(await sharp(fakePng('a')).raw().toBuffer())]);
     expect((await request(t.app).get('/media/products/broken')).status).toBe(404);
   });
 

@@ -48,7 +48,7 @@ describe('recommend', () => {
     expect(res.reason).toMatch(/not turned them on/);
     expect(res.items.length).toBe(30); // everything but the health item
     expect(res.items.some((i) => i.product.id === 'h0')).toBe(false);
-    expect(res.items.every((i) => i.inspiredBy === null && /^\/r\/[\w-]+\.[\w-]+$/.test(i.affiliateUrl))).toBe(true);
+    expect(res.items.every((i) => i.inspiredBy === null && /^\/r\/k0\.[\w-]+\.[\w-]+$/.test(i.affiliateUrl))).toBe(true);
     expect(res.parameters).toMatch(/not based on your data/);
   });
 

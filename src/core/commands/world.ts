@@ -83,7 +83,8 @@ export function worldCommands(deps: CoreDeps, commands: Writes) {
         return out;
       });
       await run('products', files.products, (chunk) => commands.upsertProducts(chunk, write));
-      await run('users', files.users, (chunk) => commands.importShoppers(chunk));
+      // A world folder is synthetic (fixtures, generated worlds): its shoppers are the demo's personas.
+      await run('users', files.users, (chunk) => commands.importShoppers(chunk, { demo: true }));
       await deps.productIndex.flush();
       return summary;
     },

@@ -73,7 +73,7 @@ export function createExport(deps: CoreDeps, state: CoreState) {
     const clicks = ref ? await store.clicksByUserRef(ref) : [];
     // One entry per kind of data held; a new kind (feedback, say) adds its section here.
     const sections = {
-      shopper: { id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand },
+      shopper: { id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand, demo: user.demo === true },
       follows: followIds.flatMap((id) => {
         const c = byId.get(id);
         return c ? [{ creatorId: c.id, handle: c.handle, displayName: c.displayName, optIns: { ...c.optIns } }] : [];

@@ -5,22 +5,19 @@
 import { z } from 'zod';
 import type { Core } from '../../core/core.js';
 import { Category } from '../../domain/index.js';
-import type { ItemResult } from '../../ingest/item-result.js';
 import { route } from '../route.js';
-import { BulkBody, BulkResult } from '../schemas.js';
-
-const summary = (results: ItemResult[]) => ({ ok: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results });
+import { BulkBody, BulkResult, bulkAnswer } from '../schemas.js';
 
 export function categoryRoutes({ core }: { core: Core }) {
   return [
     route({
-      method: 'put', path: '/v1/categories', tag: 'catalog',
+      method: 'put', path: '/v1/categories', operationId: 'upsertCategories', tag: 'catalog', errors: ['BATCH_REJECTED'],
       summary: 'Bulk upsert categories; `sensitive: "health"` marks a health category, which applies at once to every product and post in it; per-item results',
       body: BulkBody, docBody: z.object({ items: z.array(Category).min(1) }), response: BulkResult,
-      handle: async ({ body }) => summary(await core.commands.upsertCategories(body.items)),
+      handle: async ({ body }) => bulkAnswer(await core.commands.upsertCategories(body.items)),
     }),
     route({
-      method: 'get', path: '/v1/categories', tag: 'catalog', summary: 'The category taxonomy, with its health categories marked',
+      method: 'get', path: '/v1/categories', operationId: 'listCategories', tag: 'catalog', summary: 'The category taxonomy, with its health categories marked',
       response: z.object({ items: z.array(Category) }),
       handle: () => ({ items: core.listCategories() }),
     }),

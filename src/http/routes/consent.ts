@@ -17,17 +17,17 @@ import { ConsentChangeBody, IdParams, OptInPatchBody } from '../schemas.js';
 export function consentRoutes({ core }: { core: Core }): RouteSpec[] {
   return [
     route({
-      method: 'get', path: '/v1/users/:id/consents', tag: 'consent', summary: 'A shopper\'s consent choices, the decision applied, and the full history',
+      method: 'get', path: '/v1/users/:id/consents', operationId: 'getConsents', tag: 'consent', summary: 'A shopper\'s consent choices, the decision applied, and the full history',
       params: IdParams, response: ConsentState,
       handle: ({ params }) => core.consentState(params.id),
     }),
     route({
-      method: 'put', path: '/v1/users/:id/consents', tag: 'consent', summary: 'Grant or withdraw purposes (append-only; effective on the next request)',
+      method: 'put', path: '/v1/users/:id/consents', operationId: 'appendConsents', tag: 'consent', summary: 'Grant or withdraw purposes (append-only; effective on the next request)',
       params: IdParams, body: ConsentChangeBody, response: ConsentState,
       handle: ({ params, body }) => core.commands.appendConsents(params.id, body.events),
     }),
     route({
-      method: 'get', path: '/v1/users/:id/export', tag: 'consent',
+      method: 'get', path: '/v1/users/:id/export', operationId: 'exportShopper', tag: 'consent',
       summary: 'Everything held about a shopper as one JSON document (GDPR Art. 15 access, Art. 20 portability)',
       params: IdParams, response: ShopperExport,
       handle: ({ params, res }) => {
@@ -38,12 +38,12 @@ export function consentRoutes({ core }: { core: Core }): RouteSpec[] {
       },
     }),
     route({
-      method: 'delete', path: '/v1/users/:id', tag: 'consent', summary: 'Erase a shopper (keeps only a pseudonymised proof of consent events)',
+      method: 'delete', path: '/v1/users/:id', operationId: 'eraseShopper', tag: 'consent', summary: 'Erase a shopper (keeps only a pseudonymised proof of consent events)',
       params: IdParams, response: ErasureView,
       handle: ({ params }) => core.commands.eraseShopper(params.id),
     }),
     route({
-      method: 'patch', path: '/v1/creators/:id/opt-ins', tag: 'consent', summary: 'Change a creator\'s styleSource / affiliate opt-ins (effective at once)',
+      method: 'patch', path: '/v1/creators/:id/opt-ins', operationId: 'setCreatorOptIns', tag: 'consent', summary: 'Change a creator\'s styleSource / affiliate opt-ins (effective at once)',
       params: IdParams, body: OptInPatchBody, response: Creator,
       handle: ({ params, body }) => core.commands.setCreatorOptIns(params.id, body),
     }),
