@@ -90,6 +90,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: lap() });
     const { modelId } = embedder;
     const crash = crashPoint(config.TEST_CRASH_AT);
+    let serving = false; // the index's flush crash point counts writes only, not start-up's own flush
     // Before anything is served: finish or undo media writes a crash interrupted, drop orphans.
     const media = fileMediaStore(join(config.DATA_DIR, 'media'));
     const recovered = await media.recover({ product: await store.mediaVersions('product'), post: await store.mediaVersions('post') });
@@ -108,8 +109,9 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       efConstruction: config.HNSW_EF_CONSTRUCTION,
       efSearch: config.HNSW_EF_SEARCH,
       log,
-      crashPoint: crash,
+      crashPoint: (step) => serving && crash(step),
     });
+    serving = true;
     log.info('start-up checks', { storeMs, mediaMs, indexMs: lap() });
     const tagger = createTagger({ merchants: await store.listMerchants(), secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
     const deps: CoreDeps = {
