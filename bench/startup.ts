@@ -4,13 +4,17 @@
  * what start-up did before them (hnswlib reading the file, the catalog and vectors loaded).
  *
  *   npm run bench:startup -- [--products 100000] [--dim 512] [--media] [--efc 64] [--runs 3]
+ *   npm run bench:startup -- --synthetic --products 1000000 --dim 128
  *
  * Builds (once, into .bench-tmp/) a data folder of synthetic products with random unit vectors
  * (and, with --media, one small image each), then times `createService` on it and each check on
  * its own. --efc only speeds up building the index (the file's size does not depend on it).
  * A fake embedder of the given dimension: no model is loaded, so the times are the data's.
+ * --synthetic skips building a graph (hours at 1M on two shared cores): it times the checks alone
+ * on files of the real sizes (random bytes of an M=32 index file's size, a sidecar of N ids and
+ * checksums, a store of N vector rows), which is what the checks cost on top of what start-up did.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { loadConfig } from '../src/config.js';
@@ -64,8 +68,62 @@ async function build(dataDir: string): Promise<void> {
   writeFileSync(join(dataDir, 'ready.json'), '{}');
 }
 
+/** The checks alone, on synthetic files of the sizes N × DIM gives (hnswlib's level 0 dominates). */
+async function synthetic(): Promise<void> {
+  const { randomBytes } = await import('node:crypto');
+  const { mkdirSync, openSync, writeSync, closeSync } = await import('node:fs');
+  const { encodeSidecar } = await import('../src/index/hnsw-files.js');
+  const { vectorChecksum } = await import('../src/embed/vectors.js');
+  const dir = join(benchTmp(), `startup-synthetic-${N}-${DIM}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'products.hnsw');
+  const bytes = N * (4 + 2 * config.HNSW_M * 4 + DIM * 4 + 8) + 96;
+  if (!existsSync(file) || statSync(file).size !== bytes) {
+    const fd = openSync(file, 'w');
+    for (let left = bytes; left > 0; left -= 64 << 20) writeSync(fd, randomBytes(Math.min(left, 64 << 20)));
+    closeSync(fd);
+  }
+  const ids = Array.from({ length: N }, (_, i) => `p${String(i).padStart(7, '0')}`);
+  const g = gaussian(rng(3));
+  const vectors = ids.map(() => Float32Array.from({ length: DIM }, () => g()));
+  const sums = vectors.map((v) => vectorChecksum(v));
+  const sidecarText = encodeSidecar({ formatVersion: 2, modelId: MODEL, dimension: DIM, space: 'cosine', capacity: N, m: config.HNSW_M, efConstruction: 64, efSearch: 100, ids, deleted: [], sums, indexFile: { bytes, sha256: '0'.repeat(64) } });
+  const dbPath = join(dir, 'store.db');
+  // ready.json marks a store whose rows all went in: an interrupted earlier run left a partial one.
+  if (!existsSync(join(dir, 'ready.json'))) {
+    for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) rmSync(f, { force: true });
+    const store = openSqliteStore({ path: dbPath });
+    store.closeSync();
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(dbPath);
+    const insert = db.prepare("INSERT INTO entity_vectors (kind, id, model_id, vector, checksum) VALUES ('product', ?, ?, ?, ?)");
+    db.transaction(() => ids.forEach((id, i) => insert.run(id, MODEL, Buffer.from(vectors[i]!.buffer), sums[i]!)))();
+    db.close();
+    writeFileSync(join(dir, 'ready.json'), '{}');
+  }
+  const times: Record<string, number[]> = {};
+  const time = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const out = await fn();
+    (times[name] ??= []).push(performance.now() - t0);
+    return out;
+  };
+  const mb = bytes / 2 ** 20;
+  for (let r = 0; r < runs; r++) {
+    await time(`index file SHA-256 (${fmt(mb)} MB)`, () => sha256File(file));
+    const sidecar = await time(`sidecar SHA-256 + parse (${fmt(sidecarText.length / 2 ** 20)} MB)`, () => decodeSidecar(sidecarText));
+    const store = openSqliteStore({ path: dbPath });
+    const have = await time('store vector checksums (SELECT id, checksum)', () => store.vectorChecksums('product', MODEL));
+    await time('checksum diff', () => diffChecksums(sidecar.ids.map((id, l) => [id, sidecar.sums[l]!] as const), have));
+    await store.close();
+  }
+  console.log(`\nsynthetic ${N.toLocaleString('en-US')} × ${DIM} (M=${config.HNSW_M}), median of ${runs} runs (shared machine):\n`);
+  console.log(markdownTable(['check', 'ms (median)'], Object.entries(times).map(([k, v]) => [k, median(v)] as const)));
+}
+
 async function main(): Promise<void> {
   console.log(machineLine(machineInfo()));
+  if (args.has('synthetic')) return synthetic();
   const dataDir = join(benchTmp(), `startup-${N}-${DIM}${withMedia ? '-media' : ''}-m${config.HNSW_M}`);
   if (!existsSync(join(dataDir, 'ready.json'))) await build(dataDir);
   const indexFile = join(dataDir, 'index', 'products.hnsw');

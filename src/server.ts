@@ -3,8 +3,8 @@
  * SQLite store, product index rebuilt from stored vectors if missing, corrupt or from another
  * model, core; a damaged or replaced store refuses to start) → on a fresh install (DATA_DIR had no
  * store.db), load WORLD_DIR (fixtures/) through the write commands so a fresh clone serves real
- * recommendations, and finish that load on the next start if it was interrupted → createApp → listen. SIGINT/SIGTERM stop accepting,
- * flush the index, close the database and stop the workers.
+ * recommendations, and finish that load on the next start if it was interrupted → createApp →
+ * listen. SIGINT/SIGTERM stop accepting, flush the index, close the database and stop the workers.
  *
  * `startServer(env)` is exported for tests and scripts that need a real listening server
  * (e2e, load benchmarks); `npm start` runs it on `process.env`.

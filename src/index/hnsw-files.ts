@@ -6,7 +6,7 @@
  * nothing reaches `readIndex` unchecked: the sidecar carries the SHA-256 of the index file (and of
  * itself), checked before loading, and we also parse the fixed 96-byte header of hnswlib's format
  * against the sidecar and the file size. SHA-256 because Node hashes it with the CPU's SHA
- * extensions at ~1.3 GB/s here, fast enough for a 1M x 128 index (BENCHMARKS: start-up checks).
+ * extensions at ~1.3 GB/s here, fast enough for a 1M x 128 index (README "Durability and recovery": start-up checks).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
