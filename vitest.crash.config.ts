@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/crash/**/*.test.ts'],
-    // The bound on its duration: about 4 min on the shared 2-core machine, so 10 min means a hang.
+    // The bound on its duration: 4-5 min on the shared 2-core machine, so 10 min means a hang.
     testTimeout: 600_000,
     hookTimeout: 60_000,
   },

@@ -11,7 +11,7 @@
  */
 import { join, resolve } from 'node:path';
 import { createTagger } from './affiliate/tagger.js';
-import type { Config } from './config.js';
+import { linkKeys, type Config } from './config.js';
 import { policyFromConfig } from './consent/policy.js';
 import { createCore, type Core, type CoreDeps, type CoreSettings } from './core/core.js';
 import { serialWrites } from './core/deps.js';
@@ -60,6 +60,9 @@ export function coreSettings(config: Config): CoreSettings {
     imageWeight: config.IMAGE_WEIGHT,
     textWeight: config.TEXT_WEIGHT,
     embedBatch: config.EMBED_BATCH,
+    clickDedupeWindowS: config.CLICK_DEDUPE_WINDOW_S,
+    imageFetchTimeoutMs: config.IMAGE_FETCH_TIMEOUT_MS,
+    imageMaxBytes: config.IMAGE_MAX_BYTES,
     // A cached list re-serves signed links: never for more than half their life.
     responseCacheTtlS: Math.min(config.RECOMMEND_CACHE_TTL_S, Math.floor(config.TOKEN_TTL / 2)),
   };
@@ -113,7 +116,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     });
     serving = true;
     log.info('start-up checks', { storeMs, mediaMs, indexMs: lap() });
-    const tagger = createTagger({ merchants: await store.listMerchants(), secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
+    const tagger = createTagger({ merchants: await store.listMerchants(), keys: linkKeys(config), tokenTtlSeconds: config.TOKEN_TTL });
     const deps: CoreDeps = {
       store, media, productIndex, embedder, tagger, log,
       policy: policyFromConfig(config),

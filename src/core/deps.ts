@@ -24,6 +24,11 @@ export interface CoreSettings {
   responseCacheTtlS: number;
   /** Items per embedder call when writing. */
   embedBatch: number;
+  /** A link token counts at most one click per window of this many seconds; 0: every click counts. */
+  clickDedupeWindowS: number;
+  /** Remote image fetches: total time allowed and the largest body read (the download is aborted past it). */
+  imageFetchTimeoutMs: number;
+  imageMaxBytes: number;
 }
 
 export interface CoreDeps {

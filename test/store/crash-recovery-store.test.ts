@@ -1,5 +1,5 @@
 /**
- * What start-up recovery reads from the store (migration 4): the checksum beside every vector,
+ * What start-up recovery reads from the store (migration 5): the checksum beside every vector,
  * the media version committed with every product and post, and the meta markers.
  */
 import Database from 'better-sqlite3';
@@ -13,9 +13,9 @@ import { creator, post, product } from './fixtures.js';
 const v = (...xs: number[]) => Float32Array.from(xs);
 
 describe('sqlite store: what crash recovery reads', () => {
-  it('migration 4 backfills the checksum of every vector written before it', () => {
+  it('migration 5 backfills the checksum of every vector written before it', () => {
     const db = new Database(':memory:');
-    migrate(db, MIGRATIONS.filter((m) => m.version < 4));
+    migrate(db, MIGRATIONS.filter((m) => m.version < 5));
     db.prepare("INSERT INTO products (id, category, merchant, price, data) VALUES ('p1', 'dress', 'm', 1, '{}')").run();
     db.prepare("INSERT INTO entity_vectors (kind, id, model_id, vector) VALUES ('product', 'p1', 'm', ?)").run(toBlob(v(0.6, 0.8)));
     migrate(db);
