@@ -11,6 +11,7 @@
  * app.listen(config.PORT, config.HOST);
  */
 import { z } from 'zod';
+import { CRASH_STEPS, type CrashStep } from './crash-points.js';
 import { normaliseRegion, unknownRegionMessage } from './domain/regions.js';
 import { AppError } from './errors.js';
 
@@ -184,6 +185,19 @@ export const ConfigSchema = z.object({
     .describe('The demo page and its /demo-api proxy: auto = on only while API_KEYS are the dev keys.'),
   DEMO_MERCHANT_REDIRECT: bool(false).describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
+  TEST_CRASH_AT: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return undefined;
+      const m = /^([a-z-]+)(?::(\d+))?$/.exec(s.trim());
+      if (!m || !(CRASH_STEPS as readonly string[]).includes(m[1]!) || m[2] === '0') {
+        ctx.addIssue({ code: 'custom', message: `expected "step" or "step:n" (n >= 1), step one of ${CRASH_STEPS.join(', ')}` });
+        return z.NEVER;
+      }
+      return { step: m[1] as CrashStep, nth: Number(m[2] ?? 1) };
+    })
+    .describe('TEST ONLY (crash test): the process SIGKILLs itself the nth time a write reaches this step. Unset (the default): off.'),
 }).superRefine((c, ctx) => {
   if (c.LINK_SECRET !== undefined && c.LINK_SECRETS !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['LINK_SECRETS'], message: `set LINK_SECRETS or LINK_SECRET, not both (LINK_SECRET=s is LINK_SECRETS=${LEGACY_KID}:s)` });

@@ -1,9 +1,10 @@
 /**
  * Starts the service: parse config → build the service (src/service.ts: model in worker threads,
  * SQLite store, product index rebuilt from stored vectors if missing, corrupt or from another
- * model, core) → on an empty DATA_DIR, load WORLD_DIR (fixtures/) through the write commands so a
- * fresh clone serves real recommendations → createApp → listen. SIGINT/SIGTERM stop accepting,
- * flush the index, close the database and stop the workers.
+ * model, core; a damaged or replaced store refuses to start) → on a fresh install (DATA_DIR had no
+ * store.db), load WORLD_DIR (fixtures/) through the write commands so a fresh clone serves real
+ * recommendations, and finish that load on the next start if it was interrupted → createApp →
+ * listen. SIGINT/SIGTERM stop accepting, flush the index, close the database and stop the workers.
  *
  * `startServer(env)` is exported for tests and scripts that need a real listening server
  * (e2e, load benchmarks); `npm start` runs it on `process.env`.
@@ -35,26 +36,35 @@ export interface StartOptions {
 }
 
 /**
- * On an empty data folder, load the world so a fresh clone has something to recommend; on a used
- * one, warn when products have no vector under the current model (MODEL_ID switched).
+ * Another MODEL_ID (or MODEL_QUANTIZED) on a used DATA_DIR: vectors are kept per model id and the
+ * index was just rebuilt from this model's only, so products written under the other model are not
+ * searchable or recommendable until they are written again. Say so, and how to fix it.
  */
-async function loadWorldIfEmpty(service: Service): Promise<void> {
-  const { core, log, config } = service;
-  const health = await core.health();
-  const counts = health.counts;
-  if (counts.products + counts.creators + counts.users > 0) {
-    // Another MODEL_ID (or MODEL_QUANTIZED) on a used DATA_DIR: vectors are kept per model id and the
-    // index was just rebuilt from this model's only, so products written under the other model are
-    // not searchable or recommendable until they are written again.
-    if (health.index.products < counts.products) {
-      log.warn('products without a vector under this model', {
-        model: health.model.id, products: counts.products, withVector: health.index.products,
-        fix: 'stop the server and run `npm run ingest -- <world dir>` with the same MODEL_ID/MODEL_QUANTIZED, or PUT the products again',
-      });
-    }
-    return;
+async function warnIfNotEmbedded(service: Service): Promise<void> {
+  const { index, counts, model } = await service.core.health();
+  if (index.products < counts.products) {
+    service.log.warn('products without a vector under this model', {
+      model: model.id, products: counts.products, withVector: index.products,
+      fix: 'stop the server and run `npm run ingest -- <world dir>` with the same MODEL_ID/MODEL_QUANTIZED, or PUT the products again',
+    });
   }
-  log.info('empty DATA_DIR: loading the world first', { worldDir: config.WORLD_DIR });
+}
+
+/** Meta key: "started" while the first world load runs, "done" after it. */
+const WORLD_LOAD = 'world_load';
+
+/**
+ * On a fresh install, load the world so a fresh clone has something to recommend. Only then: a
+ * store that exists is never "empty" enough to be filled with fixtures (see src/store/data-dir.ts),
+ * except that a first load a crash interrupted is finished (its writes are idempotent upserts).
+ */
+async function loadWorldOnFirstStart(service: Service): Promise<void> {
+  const { core, log, config, store } = service;
+  const marker = await store.getMeta(WORLD_LOAD);
+  if (!service.freshInstall && marker !== 'started') return warnIfNotEmbedded(service);
+  if (marker === 'started') log.warn('the first world load was interrupted: loading it again', { worldDir: config.WORLD_DIR });
+  else log.info('fresh DATA_DIR: loading the world first', { worldDir: config.WORLD_DIR });
+  await store.setMeta(WORLD_LOAD, 'started');
   const t1 = Date.now();
   let lastLogged = 0;
   const summary = await core.commands.loadWorld(config.WORLD_DIR, (p) => {
@@ -66,6 +76,7 @@ async function loadWorldIfEmpty(service: Service): Promise<void> {
   for (const [stage, s] of Object.entries(summary)) {
     if (s.failed.length) log.warn('items not loaded', { stage, failed: s.failed.length, first: s.failed.slice(0, 3) });
   }
+  await store.setMeta(WORLD_LOAD, 'done');
   log.info('world loaded', { ...(await core.health()).counts, ms: Date.now() - t1 });
 }
 
@@ -85,7 +96,7 @@ export async function startServer(
   log.info('settings', describeSettings(config, service.embedder));
   let server: Server;
   try {
-    await loadWorldIfEmpty(service);
+    await loadWorldOnFirstStart(service);
     const { app } = createApp({ config, core: service.core, log, landing: config.DEMO_MERCHANT_REDIRECT ? demoMerchantPath : undefined });
     server = app.listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
