@@ -56,6 +56,9 @@ export function coreSettings(config: Config): CoreSettings {
     imageWeight: config.IMAGE_WEIGHT,
     textWeight: config.TEXT_WEIGHT,
     embedBatch: config.EMBED_BATCH,
+    candidateDepth: config.RECOMMEND_CANDIDATE_DEPTH,
+    queryCacheSize: config.QUERY_CACHE_SIZE,
+    embedThreads: config.EMBED_THREADS,
     // A cached list re-serves signed links: never for more than half their life.
     responseCacheTtlS: Math.min(config.RECOMMEND_CACHE_TTL_S, Math.floor(config.TOKEN_TTL / 2)),
   };

@@ -23,6 +23,12 @@ export interface CoreSettings {
   responseCacheTtlS: number;
   /** Items per embedder call when writing. */
   embedBatch: number;
+  /** Products kept per precomputed candidate list (RECOMMEND_CANDIDATE_DEPTH). */
+  candidateDepth: number;
+  /** Search-query embeddings kept in memory (QUERY_CACHE_SIZE). */
+  queryCacheSize: number;
+  /** Model worker threads (EMBED_THREADS): how many query batches may be in flight at once. */
+  embedThreads: number;
 }
 
 export interface CoreDeps {

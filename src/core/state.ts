@@ -1,54 +1,75 @@
 /**
  * The core's in-memory state beside the store: the catalog (the gate every read passes through),
- * product vectors for ranking, the profile and response caches. Only the write commands change it,
- * and only through the four `*Changed` functions below, so no write can update one structure and
- * forget another.
+ * the product table (vectors and filter columns for ranking), the candidate lists per interest,
+ * the per-creator interest parts, and the profile and response caches. Only the write commands
+ * change it, and only through the `*Changed` functions below, so no write can update one
+ * structure and forget another.
  */
 import type { ConsentDecider } from '../consent/decide.js';
 import { decideConsent } from '../consent/decide.js';
 import type { Product } from '../domain/index.js';
 import { ProfileCache } from '../profile/cache.js';
+import { CreatorInterestCache } from '../profile/creator-interests.js';
+import { CandidateLists } from '../retrieve/candidate-lists.js';
 import { ProductCatalog } from '../retrieve/catalog.js';
-import { ProductVectors } from '../retrieve/product-vectors.js';
+import { ProductTable } from '../retrieve/product-table.js';
+import { Scanner } from '../retrieve/scanner.js';
 import type { CoreDeps } from './deps.js';
 import { ResponseCache } from './response-cache.js';
 
 export interface CoreState {
   catalog: ProductCatalog;
-  vectors: ProductVectors;
+  /** Product vectors and filter columns (also what `similar` reads vectors from). */
+  vectors: ProductTable;
+  /** Exact nearest products per interest, kept fresh by every catalog write (see candidate-lists.ts). */
+  lists: CandidateLists;
+  /** Runs the exact scans that build candidate lists, off the event loop. */
+  scanner: Scanner;
+  /** Each eligible creator's interest and usable posts, per health variant, shared by all followers. */
+  creators: CreatorInterestCache;
   profiles: ProfileCache;
   responses: ResponseCache;
   decide: ConsentDecider;
 }
 
 export async function loadState(deps: CoreDeps): Promise<CoreState> {
-  const state: CoreState = {
-    catalog: await ProductCatalog.load(deps.store),
-    vectors: new ProductVectors(deps.store, deps.embedder.modelId),
+  const catalog = await ProductCatalog.load(deps.store);
+  // At start-up, not inside the first shopper's request: one bulk read of every vector.
+  const vectors = await ProductTable.load(deps.store, catalog, deps.embedder.modelId, deps.embedder.dimension);
+  const scanner = new Scanner(vectors);
+  return {
+    catalog,
+    vectors,
+    scanner,
+    lists: new CandidateLists(vectors, scanner, { depth: deps.settings.candidateDepth }),
+    creators: new CreatorInterestCache(),
     profiles: new ProfileCache(),
     responses: new ResponseCache(deps.settings.responseCacheTtlS * 1000),
     decide: (user, events, now) => decideConsent(user, events, deps.policy, now),
   };
-  await state.vectors.load(); // at start-up, not inside the first shopper's request (~0.6 s at 100k)
-  return state;
 }
 
-/** Products were written to store + index: they become visible to reads here, last. */
+/**
+ * Products were written to store + index: they become visible to reads here, last. Writing a
+ * row re-scores it in every candidate list (the table announces it), so the next request sees it.
+ */
 export function productsWritten(state: CoreState, items: Array<{ product: Product; vector: Float32Array }>): void {
-  for (const { product, vector } of items) state.vectors.set(product.id, vector);
+  for (const { product, vector } of items) state.vectors.upsert(product, vector);
   state.catalog.upsert(items.map((i) => i.product));
   state.responses.clear();
 }
 
-/** A product is going away: it leaves the catalog first, so no read can pick it while store and index follow. */
+/** A product is going away: it leaves the catalog and every candidate list first, so no read can pick it while store and index follow. */
 export function productRemoved(state: CoreState, id: string): void {
   state.catalog.remove(id);
-  state.vectors.invalidate([id]);
+  state.vectors.remove(id);
   state.responses.clear();
 }
 
-/** A creator's posts, opt-ins or existence changed: every profile and list built from them goes. */
+/** A creator's posts, opt-ins or existence changed: every interest, list and profile built from them goes. */
 export function creatorChanged(state: CoreState, creatorId: string): void {
+  state.creators.invalidateCreator(creatorId);
+  state.lists.dropCreator(creatorId);
   state.profiles.invalidateCreator(creatorId);
   state.responses.invalidateCreator(creatorId);
 }

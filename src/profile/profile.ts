@@ -92,7 +92,8 @@ export function buildProfile(input: ProfileInput, settings: ProfileSettings): Pr
   return { interests, posts, creatorIds };
 }
 
-function centroidOf(posts: ProfilePost[]): Float32Array {
+/** The weighted centroid of posts, summed in their order. */
+export function centroidOf(posts: ProfilePost[]): Float32Array {
   return weightedCentroid(
     posts.map((p) => p.vector),
     posts.map((p) => p.weight),

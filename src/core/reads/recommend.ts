@@ -1,6 +1,7 @@
 /**
  * recommend: the whole personalised pipeline for one shopper, in stage order:
- * consent → profile (cached) → retrieve per interest → MMR re-rank → inspiredBy → affiliate tag.
+ * consent → profile (cached, assembled from per-creator parts) → candidates per interest (walks of
+ * precomputed lists, see retrieve/candidate-lists.ts) → MMR re-rank → inspiredBy → affiliate tag.
  * Falls back to the non-personalised list, with the reason, when consent or follows rule out a
  * profile. The consent decision is taken fresh on every request, so a withdrawal applies at once.
  */
@@ -9,12 +10,12 @@ import type { ConsentDecision } from '../../consent/decide.js';
 import type { Creator } from '../../domain/index.js';
 import { AppError } from '../../errors.js';
 import { profileKey } from '../../profile/cache.js';
-import { buildProfile, eligibleCreators, type Profile } from '../../profile/profile.js';
+import { assembleProfile, creatorPart, type CreatorPart } from '../../profile/creator-interests.js';
+import { eligibleCreators, type Profile } from '../../profile/profile.js';
 import { mostSimilarPost } from '../../rank/inspired.js';
 import { mmrRerank } from '../../rank/mmr.js';
 import { describeParameters } from '../../rank/parameters.js';
 import { productPredicate } from '../../retrieve/filters.js';
-import { retrieveCandidates, type Candidate } from '../../retrieve/retrieve.js';
 import type { CoreDeps } from '../deps.js';
 import { inspiredByView, productView, round4 } from '../present.js';
 import { responseKey } from '../response-cache.js';
@@ -34,7 +35,19 @@ const NO_SOURCES =
   'You do not follow any creator whose posts may be used for recommendations yet, so you are seeing popular picks that do not use your data.';
 
 export function createRecommend(deps: CoreDeps, state: CoreState) {
-  const { profiles: cache, responses, vectors: productVectors, catalog } = state;
+  const { profiles: cache, responses, vectors: table, catalog, lists, creators: parts } = state;
+
+  /** One eligible creator's interest and posts for this health variant: shared by every follower. */
+  async function partOf(creator: Creator, allowHealth: boolean, at: Date): Promise<CreatorPart> {
+    const hit = parts.get(creator.id, allowHealth);
+    if (hit) return hit;
+    const epoch = parts.epoch;
+    const posts = await deps.store.listPosts([creator.id]);
+    const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
+    const part = creatorPart({ creator, posts, vectors, allowHealth, now: at }, { halfLifeDays: deps.settings.halfLifeDays });
+    parts.set(part, allowHealth, epoch);
+    return part;
+  }
 
   async function profileFor(follows: string[], userId: string, decision: ConsentDecision, mode: 'multi' | 'single', at: Date, epoch: number): Promise<Profile> {
     const byId = new Map((await deps.store.getCreators(follows)).map((c) => [c.id, c]));
@@ -43,12 +56,7 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const key = profileKey(sources.map((c) => c.id), decision.health, mode);
     const hit = cache.get(userId, key);
     if (hit) return hit;
-    const posts = await deps.store.listPosts(sources.map((c) => c.id));
-    const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
-    const profile = buildProfile(
-      { creators: sources, posts, vectors, allowHealth: decision.health, now: at },
-      { halfLifeDays: deps.settings.halfLifeDays, mode },
-    );
+    const profile = assembleProfile(await Promise.all(sources.map((c) => partOf(c, decision.health, at))), { mode });
     cache.set(userId, key, profile, epoch);
     return profile;
   }
@@ -105,26 +113,23 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     }
 
     const perInterest = Math.min(Math.max(query.limit * 3, 30), 300);
-    const candidates = retrieveCandidates(deps.productIndex, profile.interests, perInterest, accept);
-    const found = await productVectors.getMany(candidates.map((c) => c.id));
-    const withVectors: Array<Candidate & { vector: Float32Array }> = [];
-    for (let i = 0; i < candidates.length; i++) {
-      const vector = found[i];
-      if (vector) withVectors.push({ id: candidates[i]!.id, relevance: candidates[i]!.relevance, vector });
-    }
-    const ranked =
-      options.mmr === false ? withVectors.slice(0, query.limit) : mmrRerank(withVectors, { k: query.limit, lambda: 1 - query.diversity });
     const credits = await creditsFor(profile);
-    const items = ranked.map((c, i): RecommendationItem => {
-      const product = catalog.get(c.id)!;
-      const insp = mostSimilarPost(c.vector, profile.posts)!;
-      return {
-        rank: i + 1,
-        score: round4(c.relevance),
-        product: productView(product),
-        inspiredBy: inspiredByView(insp.source.creator, insp.source.post, insp.similarity),
-        ...deps.tagger.tag({ product, credit: credits.get(insp.source.creator.id) ?? null, userRef: ref, now: at }),
-      };
+    const rules = { filters: query, excludeIds: clicked, allowSensitive: decision.health };
+    // Synchronous from the candidates to the items: the table rows they point at stay as they are.
+    const items = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) => {
+      const pool = candidates.filter((c) => catalog.has(c.id)).map((c) => ({ id: c.id, relevance: c.relevance, vector: table.vectorAt(c.row) }));
+      const ranked = options.mmr === false ? pool.slice(0, query.limit) : mmrRerank(pool, { k: query.limit, lambda: 1 - query.diversity });
+      return ranked.map((c, i): RecommendationItem => {
+        const product = catalog.get(c.id)!;
+        const insp = mostSimilarPost(c.vector, profile.posts)!;
+        return {
+          rank: i + 1,
+          score: round4(c.relevance),
+          product: productView(product),
+          inspiredBy: inspiredByView(insp.source.creator, insp.source.post, insp.similarity),
+          ...deps.tagger.tag({ product, credit: credits.get(insp.source.creator.id) ?? null, userRef: ref, now: at }),
+        };
+      });
     });
     return remember({ ...base, personalized: true, reason: null, parameters: describe(true), items });
   };
