@@ -3,6 +3,7 @@
  * for every caller; health & wellness products are left out because an anonymous caller's age and
  * consent are unknown (privacy by default).
  */
+import { QueryEmbeddings } from '../../embed/query-embeddings.js';
 import { weightedCentroid } from '../../embed/vectors.js';
 import { AppError } from '../../errors.js';
 import { loadImage } from '../../ingest/image-source.js';
@@ -17,6 +18,8 @@ const QUERY_WEIGHTS = [0.5, 0.5];
 
 export function createSearch(deps: CoreDeps, state: CoreState) {
   const { catalog, vectors } = state;
+  // Query texts: cached and batched across concurrent searches (see query-embeddings.ts).
+  const queries = new QueryEmbeddings(deps.embedder, { cacheSize: deps.settings.queryCacheSize, concurrency: deps.settings.embedThreads });
 
   function respond(hits: Array<{ id: string; score: number }>): SearchResponse {
     const at = deps.now();
@@ -41,7 +44,7 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
         throw err;
       }
     }
-    if (req.text !== undefined) parts.push((await deps.embedder.embedTexts([req.text]))[0]!);
+    if (req.text !== undefined) parts.push(await queries.embed(req.text));
     if (parts.length === 0) throw new AppError('VALIDATION_FAILED', 'Give text, image or both.', [{ path: 'text', message: 'give text, image or both' }]);
     return parts.length === 1 ? parts[0]! : weightedCentroid(parts, QUERY_WEIGHTS);
   }
