@@ -6,6 +6,7 @@
  * 96-byte header of hnswlib's format ourselves and check it against the sidecar and file size.
  */
 import { closeSync, openSync, readSync, renameSync, statSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 
@@ -66,4 +67,11 @@ export function atomicWriteSync(path: string, write: (tmp: string) => void): voi
   const tmp = `${path}.tmp-${process.pid}`;
   write(tmp);
   renameSync(tmp, path);
+}
+
+/** `atomicWriteSync` for writers that run off the event loop (one writer per path at a time). */
+export async function atomicWrite(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await write(tmp);
+  await rename(tmp, path);
 }
