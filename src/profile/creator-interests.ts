@@ -17,15 +17,17 @@ export interface CreatorPart {
   /** Null when the creator has no post this variant may use. */
   interest: Interest | null;
   posts: ProfilePost[];
+  /** The creator's opaque link code when they may be credited (both opt-ins), else null. */
+  code: string | null;
 }
 
 /** The part of one eligible creator, built exactly as `buildProfile` builds it inside a profile. */
 export function creatorPart(
-  input: { creator: Creator; posts: Post[]; vectors: Map<string, Float32Array>; allowHealth: boolean; now: Date },
+  input: { creator: Creator; posts: Post[]; vectors: Map<string, Float32Array>; allowHealth: boolean; now: Date; code: string | null },
   settings: Pick<ProfileSettings, 'halfLifeDays'>,
 ): CreatorPart {
   const p = buildProfile({ creators: [input.creator], posts: input.posts, vectors: input.vectors, allowHealth: input.allowHealth, now: input.now }, { ...settings, mode: 'multi' });
-  return { creator: input.creator, interest: p.interests[0] ?? null, posts: p.posts };
+  return { creator: input.creator, interest: p.interests[0] ?? null, posts: p.posts, code: input.code };
 }
 
 /**
@@ -36,17 +38,17 @@ export function creatorPart(
 export function assembleProfile(parts: CreatorPart[], settings: Pick<ProfileSettings, 'mode'>): Profile {
   const posts = parts.flatMap((p) => p.posts).sort((a, b) => storeOrder(a.post, b.post));
   const creatorIds = new Set(posts.map((p) => p.creator.id));
-  if (posts.length === 0) return { interests: [], posts, creatorIds };
+  if (posts.length === 0) return { interests: [], posts, creatorIds, parts };
   if (settings.mode === 'single') {
     const weight = posts.reduce((s, p) => s + p.weight, 0);
-    return { interests: [{ creator: null, centroid: centroidOf(posts), weight }], posts, creatorIds };
+    return { interests: [{ creator: null, centroid: centroidOf(posts), weight }], posts, creatorIds, parts };
   }
   const byCreator = new Map(parts.map((p) => [p.creator.id, p.interest]));
-  return { interests: [...creatorIds].map((id) => byCreator.get(id)!).filter((i): i is Interest => !!i), posts, creatorIds };
+  return { interests: [...creatorIds].map((id) => byCreator.get(id)!).filter((i): i is Interest => !!i), posts, creatorIds, parts };
 }
 
 /** `ORDER BY posted_at DESC, id` as SQLite compares text (code point order). */
-function storeOrder(a: Post, b: Post): number {
+export function storeOrder(a: Post, b: Post): number {
   return codePoints(b.postedAt, a.postedAt) || codePoints(a.id, b.id);
 }
 

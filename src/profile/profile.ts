@@ -9,6 +9,7 @@
  */
 import type { Creator, Post } from '../domain/index.js';
 import { weightedCentroid } from '../embed/vectors.js';
+import type { CreatorPart } from './creator-interests.js';
 
 /** A post that may be used in this profile, with its vector and its weight. */
 export interface ProfilePost {
@@ -32,6 +33,8 @@ export interface Profile {
   posts: ProfilePost[];
   /** Creator ids the profile draws on, for cache invalidation. */
   creatorIds: Set<string>;
+  /** The shared per-creator parts it was assembled from (`assembleProfile`); their posts are `posts`. */
+  parts?: CreatorPart[];
 }
 
 export interface ProfileSettings {

@@ -18,17 +18,20 @@ export interface MmrCandidate {
   vector: Float32Array;
 }
 
-export interface MmrOptions {
+export interface MmrOptions<T extends MmrCandidate = MmrCandidate> {
   k: number;
   /** 1 = relevance only; 0 = diversity only. */
   lambda: number;
   duplicateAbove?: number;
+  /** dot(a.vector, b.vector), possibly remembered (retrieve/pair-similarities.ts); must return exactly that. */
+  similarity?: (a: T, b: T) => number;
 }
 
 /** Picks up to k candidates in MMR order. Deterministic: ties go to the earlier candidate. */
-export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrOptions): T[] {
+export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrOptions<T>): T[] {
   const { k, lambda } = options;
   const duplicateAbove = options.duplicateAbove ?? 0.9999;
+  const similarity = options.similarity ?? ((a: T, b: T) => dot(a.vector, b.vector));
   const n = candidates.length;
   const picked: T[] = [];
   if (k <= 0 || n === 0) return picked;
@@ -41,9 +44,9 @@ export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrO
 
   /** Compares candidate i with the picks it has not seen; false if one of them is its duplicate. */
   const refresh = (i: number): boolean => {
-    const v = candidates[i]!.vector;
+    const c = candidates[i]!;
     for (let j = seen[i]!; j < picked.length; j++) {
-      const s = dot(v, picked[j]!.vector);
+      const s = similarity(c, picked[j]!);
       if (s >= duplicateAbove) {
         alive[i] = 0;
         return false;

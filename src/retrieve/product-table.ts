@@ -8,7 +8,7 @@
  * commands), and every write is announced to `onWrite` listeners, so a scan that ran in the
  * worker while rows changed can be corrected (`candidate-lists.ts`).
  *
- * Memory: capacity × (dimension × 4 + 21) bytes; the vectors of 1M × 512 are 2 GB.
+ * Memory: capacity × (dimension × 4 + 25) bytes; the vectors of 1M × 512 are 2 GB.
  *
  * @example
  * const table = await ProductTable.load(store, catalog, modelId, dimension);
@@ -50,6 +50,8 @@ export class ProductTable {
   category!: Int32Array;
   merchant!: Int32Array;
   flags!: Uint8Array;
+  /** Bumped on every write or removal of a row: what a value computed from a row is valid for. */
+  generation!: Int32Array;
   /** Rows in use so far (live or dead); scans stop here. */
   rowCount = 0;
   private capacity = 0;
@@ -115,6 +117,7 @@ export class ProductTable {
     this.category[row] = this.categories.code(product.category);
     this.merchant[row] = this.merchants.code(product.merchant);
     this.flags[row] = LIVE | (product.sensitive ? SENSITIVE : 0);
+    this.generation[row]!++;
     for (const l of this.writeListeners) l(row);
   }
 
@@ -123,6 +126,7 @@ export class ProductTable {
     if (row === undefined) return;
     this.rows.delete(id);
     this.flags[row] = 0;
+    this.generation[row]!++;
     this.free.push(row);
     for (const l of this.writeListeners) l(row);
   }
@@ -175,6 +179,9 @@ export class ProductTable {
     this.category = grow((b) => new Int32Array(b), 4, had ? this.category : undefined);
     this.merchant = grow((b) => new Int32Array(b), 4, had ? this.merchant : undefined);
     this.flags = grow((b) => new Uint8Array(b), 1, had ? this.flags : undefined);
+    const generation = new Int32Array(capacity);
+    if (had) generation.set(this.generation);
+    this.generation = generation;
     this.capacity = capacity;
     if (had) for (const l of this.growListeners) l();
   }

@@ -68,6 +68,26 @@ describe('candidate lists and creator parts stay fresh', () => {
     expect(u2.items.every((i) => i.inspiredBy?.creatorId === 'c-blue')).toBe(true);
   });
 
+  it('an affiliate opt-out stops crediting the creator from the next list, and opting back in credits again', async () => {
+    // The creator's link code is kept with the shared part; the opt-in decides, fresh, whether it is used.
+    const credited = async () => (await w.core.recommend('u1', q())).items.filter((i) => i.disclosure.includes('@c-red')).length;
+    expect(await credited()).toBeGreaterThan(0);
+    await w.commands.setCreatorOptIns('c-red', { affiliate: false });
+    expect(await credited()).toBe(0);
+    await w.commands.setCreatorOptIns('c-red', { affiliate: true });
+    expect(await credited()).toBeGreaterThan(0);
+  });
+
+  it('a product rewritten with a new vector is ranked and explained by its new vector on the next request', async () => {
+    // Remembered similarities and inspirations are per row generation: r0 turning blue must cite c-blue at once.
+    const r0 = async () => (await w.core.recommend('u2', q({ limit: 40 }))).items.find((i) => i.product.id === 'r0');
+    expect((await r0())?.inspiredBy?.creatorId).toBe('c-red');
+    await w.addProduct(product('r0', 'dress', 10), vec('blue', 0.001, 1));
+    const now = await r0();
+    expect(now?.inspiredBy?.creatorId).toBe('c-blue');
+    expect(now?.inspiredBy?.similarity).toBeGreaterThan(0.9);
+  });
+
   it('a removed creator is never cited again, and a removed post never inspires a pick', async () => {
     const cited = (await w.core.recommend('u2', q({ limit: 30 }))).items.map((i) => i.inspiredBy?.postId);
     expect(cited).toContain('c-red-p0');

@@ -10,12 +10,13 @@ import type { ConsentDecision } from '../../consent/decide.js';
 import type { Creator } from '../../domain/index.js';
 import { AppError } from '../../errors.js';
 import { profileKey } from '../../profile/cache.js';
-import { assembleProfile, creatorPart, type CreatorPart } from '../../profile/creator-interests.js';
+import { assembleProfile, creatorPart, storeOrder, type CreatorPart } from '../../profile/creator-interests.js';
 import { eligibleCreators, type Profile } from '../../profile/profile.js';
-import { mostSimilarPost } from '../../rank/inspired.js';
+import { Inspirations } from '../../rank/inspired.js';
 import { mmrRerank } from '../../rank/mmr.js';
 import { describeParameters } from '../../rank/parameters.js';
 import { productPredicate } from '../../retrieve/filters.js';
+import { PairSimilarities } from '../../retrieve/pair-similarities.js';
 import type { CoreDeps } from '../deps.js';
 import { inspiredByView, productView, round4 } from '../present.js';
 import { responseKey } from '../response-cache.js';
@@ -36,6 +37,10 @@ const NO_SOURCES =
 
 export function createRecommend(deps: CoreDeps, state: CoreState) {
   const { profiles: cache, responses, vectors: table, catalog, lists, creators: parts } = state;
+  // Memos keyed by table row and row generation, so they can never answer for a changed product:
+  // product-product similarities for MMR, and each creator's closest post to a product.
+  const similarities = new PairSimilarities(table);
+  const inspirations = new Inspirations();
 
   /** One eligible creator's interest and posts for this health variant: shared by every follower. */
   async function partOf(creator: Creator, allowHealth: boolean, at: Date): Promise<CreatorPart> {
@@ -44,7 +49,8 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const epoch = parts.epoch;
     const posts = await deps.store.listPosts([creator.id]);
     const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
-    const part = creatorPart({ creator, posts, vectors, allowHealth, now: at }, { halfLifeDays: deps.settings.halfLifeDays });
+    const code = isCreditable(creator) ? ((await deps.store.creatorCodes([creator.id])).get(creator.id) ?? null) : null;
+    const part = creatorPart({ creator, posts, vectors, allowHealth, now: at, code }, { halfLifeDays: deps.settings.halfLifeDays });
     parts.set(part, allowHealth, epoch);
     return part;
   }
@@ -62,13 +68,10 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
   }
 
   /** Who each profile creator's picks may credit: only creators with both opt-ins, by their opaque code. */
-  async function creditsFor(profile: Profile): Promise<Map<string, Credit>> {
-    const creditable = [...new Map(profile.posts.map((p) => [p.creator.id, p.creator])).values()].filter((c) => isCreditable(c));
-    const codes = await deps.store.creatorCodes(creditable.map((c) => c.id));
+  function creditsFor(profile: Profile): Map<string, Credit> {
     const credits = new Map<string, Credit>();
-    for (const c of creditable) {
-      const code = codes.get(c.id);
-      if (code) credits.set(c.id, { code, handle: c.handle });
+    for (const part of profile.parts ?? []) {
+      if (part.code && part.posts.length > 0 && isCreditable(part.creator)) credits.set(part.creator.id, { code: part.code, handle: part.creator.handle });
     }
     return credits;
   }
@@ -113,15 +116,20 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     }
 
     const perInterest = Math.min(Math.max(query.limit * 3, 30), 300);
-    const credits = await creditsFor(profile);
+    const credits = creditsFor(profile);
     const rules = { filters: query, excludeIds: clicked, allowSensitive: decision.health };
+    const groups = (profile.parts ?? []).map((p) => p.posts);
     // Synchronous from the candidates to the items: the table rows they point at stay as they are.
+    // Every candidate row is a catalog product (the table and the catalog change together).
     const items = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) => {
-      const pool = candidates.filter((c) => catalog.has(c.id)).map((c) => ({ id: c.id, relevance: c.relevance, vector: table.vectorAt(c.row) }));
-      const ranked = options.mmr === false ? pool.slice(0, query.limit) : mmrRerank(pool, { k: query.limit, lambda: 1 - query.diversity });
+      const pool = candidates.map((c) => ({ id: c.id, row: c.row, relevance: c.relevance, vector: table.vectorAt(c.row) }));
+      const ranked =
+        options.mmr === false
+          ? pool.slice(0, query.limit)
+          : mmrRerank(pool, { k: query.limit, lambda: 1 - query.diversity, similarity: (a, b) => similarities.get(a.row, b.row) });
       return ranked.map((c, i): RecommendationItem => {
         const product = catalog.get(c.id)!;
-        const insp = mostSimilarPost(c.vector, profile.posts)!;
+        const insp = inspirations.best(groups, c.row, table.generation[c.row]!, c.vector, storeOrder)!;
         return {
           rank: i + 1,
           score: round4(c.relevance),
