@@ -29,6 +29,11 @@ export interface CoreSettings {
   queryCacheSize: number;
   /** Model worker threads (EMBED_THREADS): how many query batches may be in flight at once. */
   embedThreads: number;
+  /** A link token counts at most one click per window of this many seconds; 0: every click counts. */
+  clickDedupeWindowS: number;
+  /** Remote image fetches: total time allowed and the largest body read (the download is aborted past it). */
+  imageFetchTimeoutMs: number;
+  imageMaxBytes: number;
 }
 
 export interface CoreDeps {

@@ -7,7 +7,7 @@
  */
 import type { ConsentDecider } from '../consent/decide.js';
 import { decideConsent } from '../consent/decide.js';
-import type { Product } from '../domain/index.js';
+import { CategoryTaxonomy, type Category, type Product } from '../domain/index.js';
 import { ProfileCache } from '../profile/cache.js';
 import { CreatorInterestCache } from '../profile/creator-interests.js';
 import { CandidateLists } from '../retrieve/candidate-lists.js';
@@ -18,6 +18,8 @@ import type { CoreDeps } from './deps.js';
 import { ResponseCache } from './response-cache.js';
 
 export interface CoreState {
+  /** The category taxonomy (which categories are health); the catalog holds the same instance. */
+  taxonomy: CategoryTaxonomy;
   catalog: ProductCatalog;
   /** Product vectors and filter columns (also what `similar` reads vectors from). */
   vectors: ProductTable;
@@ -33,11 +35,14 @@ export interface CoreState {
 }
 
 export async function loadState(deps: CoreDeps): Promise<CoreState> {
-  const catalog = await ProductCatalog.load(deps.store);
-  // At start-up, not inside the first shopper's request: one bulk read of every vector.
+  const taxonomy = new CategoryTaxonomy(await deps.store.listCategories());
+  const catalog = await ProductCatalog.load(deps.store, taxonomy);
+  // At start-up, not inside the first shopper's request: one bulk read of every vector. Health
+  // flags come from the taxonomy (read now; `categoriesChanged` refreshes them).
   const vectors = await ProductTable.load(deps.store, catalog, deps.embedder.modelId, deps.embedder.dimension);
   const scanner = new Scanner(vectors);
   return {
+    taxonomy,
     catalog,
     vectors,
     scanner,
@@ -78,6 +83,21 @@ export function creatorChanged(state: CoreState, creatorId: string): void {
 export function shopperChanged(state: CoreState, userId: string): void {
   state.profiles.invalidateUser(userId);
   state.responses.invalidateUser(userId);
+}
+
+/**
+ * Categories were written to the store: the taxonomy takes them now, and since a category's health
+ * status decides which products and posts anyone may see, every creator part, profile and cached
+ * list goes, and the product table's health flags follow.
+ */
+export function categoriesChanged(state: CoreState, categories: Category[]): void {
+  state.taxonomy.set(categories);
+  // Rows whose health status flipped are rewritten in place (announced, so every candidate list
+  // and any scan in flight re-checks them); creator parts left out or kept health posts by the old taxonomy.
+  state.vectors.refreshHealth((id) => state.catalog.get(id));
+  state.creators.clear();
+  state.profiles.clear();
+  state.responses.clear();
 }
 
 /** Merchant programmes changed: cached lists hold links and disclosures built from the old ones. */

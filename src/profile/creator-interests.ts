@@ -10,7 +10,7 @@
  * never decides consent, it only holds what a decision allowed.
  */
 import type { Creator, Post } from '../domain/index.js';
-import { buildProfile, centroidOf, type Interest, type Profile, type ProfilePost, type ProfileSettings } from './profile.js';
+import { buildProfile, centroidOf, type Interest, type Profile, type ProfileInput, type ProfilePost, type ProfileSettings } from './profile.js';
 
 export interface CreatorPart {
   creator: Creator;
@@ -23,10 +23,10 @@ export interface CreatorPart {
 
 /** The part of one eligible creator, built exactly as `buildProfile` builds it inside a profile. */
 export function creatorPart(
-  input: { creator: Creator; posts: Post[]; vectors: Map<string, Float32Array>; allowHealth: boolean; now: Date; code: string | null },
+  input: Omit<ProfileInput, 'creators'> & { creator: Creator; code: string | null },
   settings: Pick<ProfileSettings, 'halfLifeDays'>,
 ): CreatorPart {
-  const p = buildProfile({ creators: [input.creator], posts: input.posts, vectors: input.vectors, allowHealth: input.allowHealth, now: input.now }, { ...settings, mode: 'multi' });
+  const p = buildProfile({ creators: [input.creator], posts: input.posts, vectors: input.vectors, allowHealth: input.allowHealth, taxonomy: input.taxonomy, now: input.now }, { ...settings, mode: 'multi' });
   return { creator: input.creator, interest: p.interests[0] ?? null, posts: p.posts, code: input.code };
 }
 

@@ -63,10 +63,15 @@ export class ProductTable {
   private readonly writeListeners = new Set<(row: number) => void>();
   private readonly growListeners = new Set<() => void>();
 
+  /**
+   * @param isHealth whether a product counts as health & wellness (the core passes the category
+   *   taxonomy's answer; `refreshHealth` re-asks it for every row when the taxonomy changes).
+   */
   constructor(
     readonly dim: number,
     capacity = 1024,
     private readonly fallback?: { store: Pick<Store, 'getVectors'>; modelId: string },
+    private readonly isHealth: (product: Product) => boolean = (p) => !!p.sensitive,
   ) {
     this.allocate(Math.max(16, capacity));
   }
@@ -74,7 +79,7 @@ export class ProductTable {
   /** Every stored vector of a catalog product, in one bulk read (start-up). */
   static async load(store: Pick<Store, 'allVectors' | 'getVectors'>, catalog: ProductCatalog, modelId: string, dim: number): Promise<ProductTable> {
     const all = await store.allVectors('product', modelId);
-    const table = new ProductTable(dim, Math.ceil(all.length * 1.25) + 16, { store, modelId });
+    const table = new ProductTable(dim, Math.ceil(all.length * 1.25) + 16, { store, modelId }, (p) => catalog.taxonomy.productIsHealth(p));
     for (const { id, vector } of all) {
       const product = catalog.get(id);
       if (product && vector.length === dim) table.upsert(product, vector);
@@ -92,6 +97,23 @@ export class ProductTable {
 
   idAt(row: number): string {
     return this.ids[row]!;
+  }
+
+  /**
+   * The health rule changed (category taxonomy): every live row whose health flag differs now is
+   * rewritten in place and announced, like a write, so candidate lists and scans in flight re-check it.
+   */
+  refreshHealth(productOf: (id: string) => Product | undefined): void {
+    for (let row = 0; row < this.rowCount; row++) {
+      const f = this.flags[row]!;
+      if (!(f & LIVE)) continue;
+      const product = productOf(this.ids[row]!);
+      if (!product) continue;
+      const next = LIVE | (this.isHealth(product) ? SENSITIVE : 0);
+      if (next === f) continue;
+      this.flags[row] = next;
+      for (const l of this.writeListeners) l(row);
+    }
   }
 
   /** A view of the row's vector: valid until that product is written or removed again. */
@@ -116,7 +138,7 @@ export class ProductTable {
     this.price[row] = product.price;
     this.category[row] = this.categories.code(product.category);
     this.merchant[row] = this.merchants.code(product.merchant);
-    this.flags[row] = LIVE | (product.sensitive ? SENSITIVE : 0);
+    this.flags[row] = LIVE | (this.isHealth(product) ? SENSITIVE : 0);
     this.generation[row]!++;
     for (const l of this.writeListeners) l(row);
   }

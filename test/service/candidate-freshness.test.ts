@@ -106,7 +106,7 @@ describe('candidate lists and creator parts stay fresh', () => {
   });
 
   it('a health withdrawal takes health products and posts out of the very next list', async () => {
-    await w.addPosts('c-red', [{ post: post('c-red-health', 'c-red', 0, { sensitive: 'health' }), vector: vec('red', 0.001) }]);
+    await w.addPosts('c-red', [{ post: post('c-red-health', 'c-red', 0, { categories: ['supplements'] }), vector: vec('red', 0.001) }]);
     const withHealth = await w.core.recommend('u2', q({ limit: 31 }));
     expect(ids(withHealth)).toContain('h0');
     expect(withHealth.items.map((i) => i.inspiredBy?.postId)).toContain('c-red-health');

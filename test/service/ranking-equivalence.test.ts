@@ -75,7 +75,7 @@ async function reference(index: VectorIndex, userId: string, query: RecommendQue
   const sources = eligibleCreators(follows.map((id) => byId.get(id)!).filter(Boolean));
   const posts = await store.listPosts(sources.map((c) => c.id));
   const vectors = await store.getVectors('post', posts.map((p) => p.id), embedder.modelId);
-  const profile = buildProfile({ creators: sources, posts, vectors, allowHealth: decision.health, now: NOW }, { halfLifeDays: deps.settings.halfLifeDays, mode: options.mode ?? 'multi' });
+  const profile = buildProfile({ creators: sources, posts, vectors, allowHealth: decision.health, taxonomy: service.core.state.taxonomy, now: NOW }, { halfLifeDays: deps.settings.halfLifeDays, mode: options.mode ?? 'multi' });
   if (profile.interests.length === 0) return null;
   const perInterest = Math.min(Math.max(query.limit * 3, 30), 300);
   const candidates = referenceRetrieve(index, profile.interests, perInterest, accept);
@@ -161,15 +161,14 @@ describe('candidate lists + lazy MMR rank exactly like the old path (real model,
             if (g.score !== old.items[i]!.score) scoreDiffs++;
           });
         } else {
-          // Explained only by the approximate index: other candidates, or the same ones with
-          // float32 scores that tipped a near-tie.
+          // Explained only by the approximate index: other candidates (or the same products, one
+          // of them found only by a less similar interest's search, so with a lower relevance), or
+          // the same candidates with float32 scores that tipped a near-tie.
           const set = (cs: Array<{ id: string }>) => cs.map((c) => c.id).sort();
-          if (JSON.stringify(set(old.candidates)) !== JSON.stringify(set(want.candidates))) otherCandidates++;
-          else {
-            const exactScore = new Map(want.candidates.map((c) => [c.id, c.relevance]));
-            for (const c of old.candidates) expect(Math.abs(c.relevance - exactScore.get(c.id)!), where).toBeLessThan(1e-6);
-            nearTies++;
-          }
+          const exactScore = new Map(want.candidates.map((c) => [c.id, c.relevance]));
+          const sameScores = old.candidates.every((c) => Math.abs(c.relevance - exactScore.get(c.id)!) < 1e-6);
+          if (JSON.stringify(set(old.candidates)) !== JSON.stringify(set(want.candidates)) || !sameScores) otherCandidates++;
+          else nearTies++;
         }
       }
     }

@@ -5,13 +5,9 @@
  * Falls back to the non-personalised list, with the reason, when consent or follows rule out a
  * profile. The consent decision is taken fresh on every request, so a withdrawal applies at once.
  */
-import { isCreditable, type Credit } from '../../affiliate/tagger.js';
-import type { ConsentDecision } from '../../consent/decide.js';
-import type { Creator } from '../../domain/index.js';
+import { consentAge } from '../../consent/decide.js';
 import { AppError } from '../../errors.js';
-import { profileKey } from '../../profile/cache.js';
-import { assembleProfile, creatorPart, storeOrder, type CreatorPart } from '../../profile/creator-interests.js';
-import { eligibleCreators, type Profile } from '../../profile/profile.js';
+import { storeOrder } from '../../profile/creator-interests.js';
 import { Inspirations } from '../../rank/inspired.js';
 import { mmrRerank } from '../../rank/mmr.js';
 import { describeParameters } from '../../rank/parameters.js';
@@ -23,6 +19,7 @@ import { responseKey } from '../response-cache.js';
 import type { RecommendationItem, RecommendationResponse, RecommendQuery } from '../schemas.js';
 import type { CoreState } from '../state.js';
 import { popularList } from './popular.js';
+import { createProfiles, NO_SOURCES } from './shopper-profile.js';
 
 /** Ablation switches for the offline evaluation; the API always uses the defaults. */
 export interface RecommendOptions {
@@ -32,49 +29,13 @@ export interface RecommendOptions {
   mmr?: boolean;
 }
 
-const NO_SOURCES =
-  'You do not follow any creator whose posts may be used for recommendations yet, so you are seeing popular picks that do not use your data.';
-
 export function createRecommend(deps: CoreDeps, state: CoreState) {
-  const { profiles: cache, responses, vectors: table, catalog, lists, creators: parts } = state;
+  const { profiles: cache, responses, vectors: table, catalog, lists } = state;
   // Memos keyed by table row and row generation, so they can never answer for a changed product:
   // product-product similarities for MMR, and each creator's closest post to a product.
   const similarities = new PairSimilarities(table);
   const inspirations = new Inspirations();
-
-  /** One eligible creator's interest and posts for this health variant: shared by every follower. */
-  async function partOf(creator: Creator, allowHealth: boolean, at: Date): Promise<CreatorPart> {
-    const hit = parts.get(creator.id, allowHealth);
-    if (hit) return hit;
-    const epoch = parts.epoch;
-    const posts = await deps.store.listPosts([creator.id]);
-    const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
-    const code = isCreditable(creator) ? ((await deps.store.creatorCodes([creator.id])).get(creator.id) ?? null) : null;
-    const part = creatorPart({ creator, posts, vectors, allowHealth, now: at, code }, { halfLifeDays: deps.settings.halfLifeDays });
-    parts.set(part, allowHealth, epoch);
-    return part;
-  }
-
-  async function profileFor(follows: string[], userId: string, decision: ConsentDecision, mode: 'multi' | 'single', at: Date, epoch: number): Promise<Profile> {
-    const byId = new Map((await deps.store.getCreators(follows)).map((c) => [c.id, c]));
-    const creators = follows.map((id) => byId.get(id)).filter((c): c is Creator => !!c);
-    const sources = eligibleCreators(creators);
-    const key = profileKey(sources.map((c) => c.id), decision.health, mode);
-    const hit = cache.get(userId, key);
-    if (hit) return hit;
-    const profile = assembleProfile(await Promise.all(sources.map((c) => partOf(c, decision.health, at))), { mode });
-    cache.set(userId, key, profile, epoch);
-    return profile;
-  }
-
-  /** Who each profile creator's picks may credit: only creators with both opt-ins, by their opaque code. */
-  function creditsFor(profile: Profile): Map<string, Credit> {
-    const credits = new Map<string, Credit>();
-    for (const part of profile.parts ?? []) {
-      if (part.code && part.posts.length > 0 && isCreditable(part.creator)) credits.set(part.creator.id, { code: part.code, handle: part.creator.handle });
-    }
-    return credits;
-  }
+  const { profileFor, creditsFor } = createProfiles(deps, state);
 
   /**
    * The ranked list for one shopper.
@@ -97,8 +58,12 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const accept = productPredicate(catalog, { filters: query, excludeIds: clicked, allowSensitive: decision.health });
     const { personalization, clickTracking, health, minor, applied } = decision;
     const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity };
+    const because = minor ? 'minor' : personalization ? 'no-sources' : 'not-granted';
     const describe = (personalized: boolean) =>
-      describeParameters({ personalized, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays });
+      describeParameters({
+        personalized, because, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays,
+        minorAge: minor ? consentAge(user.region, deps.policy) : undefined,
+      });
 
     const follows = personalization ? await deps.store.getFollows(userId) : [];
     const profile = personalization ? await profileFor(follows, userId, decision, mode, at, profileEpoch) : null;

@@ -1,0 +1,70 @@
+/**
+ * A shopper's taste profile as the recommender builds it, shared by the recommendations and the
+ * shopper's data export, so the export shows exactly the creators and posts that shape their
+ * recommendations: eligible followed creators only, health posts only with health consent (health
+ * status from the category taxonomy), cached per shopper under a key of those inputs.
+ *
+ * A profile is assembled from per-creator parts (one eligible creator's interest, usable posts and
+ * link code, per health variant), each built once and shared by every follower of that creator
+ * (`state.creators`; dropped by `creatorChanged` and `categoriesChanged`).
+ */
+import type { Credit } from '../../affiliate/tagger.js';
+import { isCreditable } from '../../affiliate/tagger.js';
+import type { ConsentDecision } from '../../consent/decide.js';
+import type { Creator } from '../../domain/index.js';
+import { profileKey } from '../../profile/cache.js';
+import { assembleProfile, creatorPart, type CreatorPart } from '../../profile/creator-interests.js';
+import { eligibleCreators, type Profile } from '../../profile/profile.js';
+import type { CoreDeps } from '../deps.js';
+import type { CoreState } from '../state.js';
+
+/** The reason when personalisation is allowed but no followed creator may be used. */
+export const NO_SOURCES =
+  'You do not follow any creator whose posts may be used for recommendations yet, so you are seeing popular picks that do not use your data.';
+
+export function createProfiles(deps: CoreDeps, state: CoreState) {
+  const { profiles: cache, creators: parts } = state;
+
+  /** One eligible creator's interest and posts for this health variant: shared by every follower. */
+  async function partOf(creator: Creator, allowHealth: boolean, at: Date): Promise<CreatorPart> {
+    const hit = parts.get(creator.id, allowHealth);
+    if (hit) return hit;
+    const epoch = parts.epoch;
+    const posts = await deps.store.listPosts([creator.id]);
+    const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
+    // Codes never change; the opt-ins that decide whether it is used drop the part when they change.
+    const code = isCreditable(creator) ? ((await deps.store.creatorCodes([creator.id])).get(creator.id) ?? null) : null;
+    const part = creatorPart(
+      { creator, posts, vectors, allowHealth, taxonomy: state.taxonomy, now: at, code },
+      { halfLifeDays: deps.settings.halfLifeDays },
+    );
+    parts.set(part, allowHealth, epoch);
+    return part;
+  }
+
+  /** The profile from `follows` under `decision`; `epoch` is the cache epoch taken before any read. */
+  async function profileFor(
+    follows: string[], userId: string, decision: ConsentDecision, mode: 'multi' | 'single', at: Date, epoch: number = cache.epoch,
+  ): Promise<Profile> {
+    const byId = new Map((await deps.store.getCreators(follows)).map((c) => [c.id, c]));
+    const creators = follows.map((id) => byId.get(id)).filter((c): c is Creator => !!c);
+    const sources = eligibleCreators(creators);
+    const key = profileKey(sources.map((c) => c.id), decision.health, mode);
+    const hit = cache.get(userId, key);
+    if (hit) return hit;
+    const profile = assembleProfile(await Promise.all(sources.map((c) => partOf(c, decision.health, at))), { mode });
+    cache.set(userId, key, profile, epoch);
+    return profile;
+  }
+
+  /** Who each profile creator's picks may credit: only creators with both opt-ins, by their opaque code. */
+  function creditsFor(profile: Profile): Map<string, Credit> {
+    const credits = new Map<string, Credit>();
+    for (const part of profile.parts ?? []) {
+      if (part.code && part.posts.length > 0 && isCreditable(part.creator)) credits.set(part.creator.id, { code: part.code, handle: part.creator.handle });
+    }
+    return credits;
+  }
+
+  return { profileFor, creditsFor };
+}
