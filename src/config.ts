@@ -165,6 +165,8 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: byteSize('10mb').describe('Largest accepted JSON body; larger bodies get 413.'),
   API_KEYS: apiKeys.describe('Comma-separated scope:key pairs (scopes admin, app). Dev defaults: admin:dev-admin-key,app:dev-app-key.'),
   RECOMMEND_CACHE_TTL_S: int(30, 0, 3600).describe("Seconds a shopper's recommendation list may be served again from memory (0 = no cache). Consent is re-checked on every request; follows, consents, catalog changes and the shopper's clicks invalidate it at once."),
+  RECOMMEND_CANDIDATE_DEPTH: int(2000, 300, 100_000).describe('Products kept per precomputed candidate list (one per followed-creator interest, and per filter when the unfiltered list is too short). At least 300, the most one interest is asked for.'),
+  QUERY_CACHE_SIZE: int(1000, 0, 1_000_000).describe('Search-query text embeddings kept in memory (least recently used dropped; 0 = none).'),
   // Defaults are the one configuration that met both index targets at 100k x 512 in BENCHMARKS.md
   // (hnswlib's usual M=16/efConstruction=200 builds ~4x slower and still misses recall there).
   HNSW_M: int(32, 4, 128).describe('HNSW graph degree (links per node) for a newly built index.'),

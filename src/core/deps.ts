@@ -24,6 +24,12 @@ export interface CoreSettings {
   responseCacheTtlS: number;
   /** Items per embedder call when writing. */
   embedBatch: number;
+  /** Products kept per precomputed candidate list (RECOMMEND_CANDIDATE_DEPTH). */
+  candidateDepth: number;
+  /** Search-query embeddings kept in memory (QUERY_CACHE_SIZE). */
+  queryCacheSize: number;
+  /** Model worker threads (EMBED_THREADS): how many query batches may be in flight at once. */
+  embedThreads: number;
   /** A link token counts at most one click per window of this many seconds; 0: every click counts. */
   clickDedupeWindowS: number;
   /** Remote image fetches: total time allowed and the largest body read (the download is aborted past it). */

@@ -9,7 +9,8 @@
  * extensions at ~1.3 GB/s here, fast enough for a 1M x 128 index (README "Durability and recovery": start-up checks).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
@@ -64,7 +65,7 @@ export function decodeSidecar(text: string): Sidecar {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** SHA-256 of a file, read in 8 MB chunks (synchronous: flush and open are synchronous by design). */
+/** SHA-256 of a file, read in 8 MB chunks (synchronous: `open` checks the files before anything is served). */
 export function sha256File(path: string): string {
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(8 * 1024 * 1024);
@@ -74,6 +75,13 @@ export function sha256File(path: string): string {
   } finally {
     closeSync(fd);
   }
+  return hash.digest('hex');
+}
+
+/** `sha256File` for flushes: the file is read as a stream, so the event loop keeps serving. */
+export async function sha256FileAsync(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -117,6 +125,13 @@ export function atomicWriteSync(path: string, write: (tmp: string) => void): voi
   const tmp = `${path}.tmp-${process.pid}`;
   write(tmp);
   renameSync(tmp, path);
+}
+
+/** `atomicWriteSync` for writers that run off the event loop (one writer per path at a time). */
+export async function atomicWrite(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await write(tmp);
+  await rename(tmp, path);
 }
 
 /** Removes temp files a killed flush left beside `<stem>.*`; returns how many. */

@@ -12,6 +12,14 @@
  * doubles before it is reached; deletes are `markDelete`s whose labels are reused if the same id
  * comes back.
  *
+ * `flush` never blocks the event loop on the whole index: hnswlib writes the file on libuv's
+ * thread pool (`writeIndex`) while the graph is frozen, and the file's checksum is computed from a
+ * stream. Upserts and removes that arrive during a write are held in `pending` (searched exactly,
+ * counted by `size`/`has`) and applied to the graph once the write is done; flush calls during a
+ * write wait for it and then write once more for all of them (coalesced). The contract is
+ * unchanged: when `flush()` resolves, everything written before the call is on disk, index file
+ * first and sidecar second, each via temp file + rename.
+ *
  * @example
  * const index = await HnswVectorIndex.open({
  *   dir: join(config.DATA_DIR, 'index'), name: 'products', modelId: embedder.modelId,
@@ -21,13 +29,14 @@
  * });
  * const hits = index.search(queryVector, 20, (id) => !excluded.has(id));
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { chunks, vectorChecksum } from '../embed/vectors.js';
+import { chunks, dot, normalise, vectorChecksum } from '../embed/vectors.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { atomicWriteSync, encodeSidecar, removeTempFiles, sha256File, tryLoad, type Paths, type Sidecar } from './hnsw-files.js';
+import { atomicWrite, encodeSidecar, removeTempFiles, sha256FileAsync, tryLoad, type Paths, type Sidecar } from './hnsw-files.js';
 import { diffChecksums, type IndexSource } from './reconcile.js';
 import type { IndexMeta, Neighbour, VectorIndex } from './types.js';
 
@@ -65,6 +74,11 @@ const SELECTIVE = 0.1;
 const SAMPLE = 256;
 /** Vectors read from the store per call while reconciling. */
 const RECONCILE_CHUNK = 1000;
+/** At or above this share passing, search without the JS filter callback and filter the results. */
+const LOOSE = 0.5;
+
+/** A write held during a file write: the vector as given (its checksum must match the store's) and its unit form for search. */
+type Held = { vector: Float32Array; unit: Float32Array } | null;
 
 export class HnswVectorIndex implements VectorIndex {
   readonly meta: IndexMeta;
@@ -72,6 +86,12 @@ export class HnswVectorIndex implements VectorIndex {
   /** Stored vectors copied out of hnswlib on first scan (getPoint costs ~60 µs a call). */
   private readonly scanCache = new Map<number, Float32Array>();
   private dirty = false;
+  /** The write in progress, if any: the graph must not change until it is done. */
+  private writing: Promise<void> | null = null;
+  /** Writes held while `writing`: id → vector, or null for a removal. */
+  private readonly pending = new Map<string, Held>();
+  /** Live count change the pending writes will make. */
+  private pendingDelta = 0;
 
   private constructor(
     private readonly paths: Paths,
@@ -159,16 +179,56 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   size(): number {
-    return this.labelOf.size - this.deleted.size;
+    return this.labelOf.size - this.deleted.size + this.pendingDelta;
   }
 
   has(id: string): boolean {
-    const label = this.labelOf.get(id);
-    return label !== undefined && !this.deleted.has(label);
+    const held = this.pending.get(id);
+    return held !== undefined ? held !== null : this.inGraph(id);
   }
 
   upsert(id: string, vector: Float32Array): void {
     this.checkDimension(vector, 'upsert');
+    if (this.writing) {
+      if (!this.has(id)) this.pendingDelta++;
+      this.pending.set(id, { vector, unit: normalise(vector) });
+      this.dirty = true;
+      return;
+    }
+    this.apply(id, vector);
+  }
+
+  remove(id: string): boolean {
+    if (this.writing) {
+      if (!this.has(id)) return false;
+      this.pendingDelta--;
+      this.pending.set(id, null);
+      this.dirty = true;
+      return true;
+    }
+    return this.applyRemove(id);
+  }
+
+  search(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[] {
+    this.checkDimension(query, 'search');
+    const want = Math.min(Math.max(0, Math.floor(k)), this.size());
+    if (want === 0) return [];
+    if (this.pending.size === 0) return this.searchGraph(query, want, filter);
+    // During a write: the graph answers for ids without a held write, the held ones are scanned.
+    const held = this.pending;
+    const fromGraph = this.searchGraph(query, want, (id) => !held.has(id) && (!filter || filter(id)));
+    const q = normalise(query);
+    const fromHeld: Neighbour[] = [];
+    for (const [id, v] of held) if (v && (!filter || filter(id))) fromHeld.push({ id, score: dot(q, v.unit) });
+    return [...fromGraph, ...fromHeld].sort((a, b) => b.score - a.score).slice(0, want);
+  }
+
+  private inGraph(id: string): boolean {
+    const label = this.labelOf.get(id);
+    return label !== undefined && !this.deleted.has(label);
+  }
+
+  private apply(id: string, vector: Float32Array): void {
     let label = this.labelOf.get(id);
     if (label === undefined) {
       label = this.ids.length;
@@ -184,7 +244,7 @@ export class HnswVectorIndex implements VectorIndex {
     this.dirty = true;
   }
 
-  remove(id: string): boolean {
+  private applyRemove(id: string): boolean {
     const label = this.labelOf.get(id);
     if (label === undefined || this.deleted.has(label)) return false;
     this.hnsw.markDelete(label);
@@ -194,19 +254,24 @@ export class HnswVectorIndex implements VectorIndex {
     return true;
   }
 
-  search(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[] {
-    this.checkDimension(query, 'search');
-    const live = this.size();
-    const want = Math.min(Math.max(0, Math.floor(k)), live);
-    if (want === 0) return [];
+  private searchGraph(query: Float32Array, want: number, filter?: (id: string) => boolean): Neighbour[] {
     const q = Array.from(query);
     const ids = this.ids;
-    if (!filter) return this.neighbours(this.knn(q, want, Math.max(this.settings.efSearch, want)));
+    const ef = (n: number) => Math.max(this.settings.efSearch, n);
+    if (!filter) return this.neighbours(this.knn(q, want, ef(want)));
     const pass = (label: number) => filter(ids[label]!);
     // HNSW under a selective filter walks most of the graph to collect k passing items; an exact
     // scan of just the passing items is then far cheaper. A small sample estimates selectivity.
-    if (this.passRate(pass) < SELECTIVE) return this.scan(q, want, pass);
-    const hits = this.neighbours(this.knn(q, want, Math.max(this.settings.efSearch, want), pass));
+    const rate = this.passRate(pass);
+    if (rate < SELECTIVE) return this.scan(q, want, pass);
+    // A loose filter (search leaving out health items): search without calling back into JS at
+    // every visited node, over a few more results, and filter those.
+    if (rate >= LOOSE) {
+      const wide = Math.min(this.ids.length, Math.ceil((want / rate) * 1.25) + 8);
+      const hits = this.neighbours(this.knn(q, wide, ef(wide))).filter((h) => filter(h.id));
+      if (hits.length >= want) return hits.slice(0, want);
+    }
+    const hits = this.neighbours(this.knn(q, want, ef(want), pass));
     return hits.length < want ? this.scan(q, want, pass) : hits;
   }
 
@@ -246,24 +311,50 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   async flush(): Promise<void> {
+    // One write at a time; a call during a write waits for it, then writes what came since.
+    while (this.writing) await this.writing;
     if (!this.dirty) return;
-    // Synchronous on purpose: hnswlib's async writeIndex reads the graph on another thread while
-    // upserts could change it, and two overlapping flushes would share temp files.
-    // Index first, sidecar (holding the index file's checksum) second: a crash in between leaves
-    // a sidecar whose checksum disagrees with the new file, which `open` detects and rebuilds from.
-    let indexFile: Sidecar['indexFile'] | undefined;
-    atomicWriteSync(this.paths.index, (tmp) => {
-      this.hnsw.writeIndexSync(tmp);
-      indexFile = { bytes: statSync(tmp).size, sha256: sha256File(tmp) };
+    this.writing = this.write().finally(() => {
+      this.writing = null;
+      this.applyPending();
     });
-    this.crashPoint?.('index-file-renamed');
-    const sidecar: Sidecar = {
-      formatVersion: 2, modelId: this.meta.modelId, dimension: this.meta.dimension, space: 'cosine',
-      capacity: this.hnsw.getMaxElements(), ...this.settings, ids: this.ids, deleted: [...this.deleted],
-      sums: this.sums, indexFile: indexFile!,
-    };
-    atomicWriteSync(this.paths.sidecar, (tmp) => writeFileSync(tmp, encodeSidecar(sidecar)));
+    await this.writing;
+  }
+
+  /** Index file, then sidecar, each atomically; the graph is frozen meanwhile (see the class doc). */
+  private async write(): Promise<void> {
     this.dirty = false;
+    try {
+      // On libuv's thread pool: the event loop keeps serving. Index first, sidecar (holding the
+      // index file's checksum) second: a crash in between leaves a sidecar whose checksum
+      // disagrees with the new file, which `open` detects and rebuilds from.
+      let indexFile: Sidecar['indexFile'] | undefined;
+      await atomicWrite(this.paths.index, async (tmp) => {
+        await this.hnsw.writeIndex(tmp);
+        indexFile = { bytes: (await stat(tmp)).size, sha256: await sha256FileAsync(tmp) };
+      });
+      this.crashPoint?.('index-file-renamed');
+      const sidecar: Sidecar = {
+        formatVersion: 2, modelId: this.meta.modelId, dimension: this.meta.dimension, space: 'cosine',
+        capacity: this.hnsw.getMaxElements(), ...this.settings, ids: this.ids, deleted: [...this.deleted],
+        sums: this.sums, indexFile: indexFile!,
+      };
+      await atomicWrite(this.paths.sidecar, (tmp) => writeFile(tmp, encodeSidecar(sidecar)));
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
+  }
+
+  /** The writes held during a file write go into the graph now. */
+  private applyPending(): void {
+    for (const [id, v] of this.pending) {
+      if (v) this.apply(id, v.vector);
+      else this.applyRemove(id);
+    }
+    if (this.pending.size > 0) this.dirty = true;
+    this.pending.clear();
+    this.pendingDelta = 0;
   }
 
   private knn(q: number[], k: number, ef: number, filter?: (label: number) => boolean) {

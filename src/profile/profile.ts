@@ -10,6 +10,7 @@
  */
 import type { CategoryTaxonomy, Creator, Post } from '../domain/index.js';
 import { weightedCentroid } from '../embed/vectors.js';
+import type { CreatorPart } from './creator-interests.js';
 
 /** A post that may be used in this profile, with its vector and its weight. */
 export interface ProfilePost {
@@ -33,6 +34,8 @@ export interface Profile {
   posts: ProfilePost[];
   /** Creator ids the profile draws on, for cache invalidation. */
   creatorIds: Set<string>;
+  /** The shared per-creator parts it was assembled from (`assembleProfile`); their posts are `posts`. */
+  parts?: CreatorPart[];
 }
 
 export interface ProfileSettings {
@@ -95,7 +98,8 @@ export function buildProfile(input: ProfileInput, settings: ProfileSettings): Pr
   return { interests, posts, creatorIds };
 }
 
-function centroidOf(posts: ProfilePost[]): Float32Array {
+/** The weighted centroid of posts, summed in their order. */
+export function centroidOf(posts: ProfilePost[]): Float32Array {
   return weightedCentroid(
     posts.map((p) => p.vector),
     posts.map((p) => p.weight),

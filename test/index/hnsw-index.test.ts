@@ -222,3 +222,69 @@ describe('HnswVectorIndex search', () => {
     expect(() => idx.upsert('x', new Float32Array(3))).toThrow(/16-dimensional vectors, but got 3/);
   });
 });
+
+describe('HnswVectorIndex flush off the event loop', () => {
+  it('keeps serving during a write: writes made meanwhile are searchable at once and persisted by the next flush', async () => {
+    const t = setup(randomVectors(200, 21));
+    const idx = await HnswVectorIndex.open(t.opts());
+    const fresh = randomVectors(3, 99).map((v, i) => ({ ...v, id: `new${i}` }));
+    const onDisk = () => decodeSidecar(readFileSync(join(t.dir, 'products.meta.json'), 'utf8')).ids.length;
+    idx.upsert('pre', t.items[150]!.vector); // before the flush: part of what it persists
+    const first = idx.flush();
+    // Not on disk yet: the file is written on the thread pool (the old synchronous flush had
+    // written it before returning), and these writes must not change the graph under it.
+    expect(onDisk()).toBe(200);
+    for (const f of fresh) idx.upsert(f.id, f.vector);
+    expect(idx.remove('p0002')).toBe(true);
+    expect(idx.remove('p0002')).toBe(false);
+    expect(idx.size()).toBe(203);
+    expect(idx.has('new1')).toBe(true);
+    expect(idx.has('p0002')).toBe(false);
+    expect(idx.search(fresh[1]!.vector, 1)[0]).toMatchObject({ id: 'new1' });
+    expect(idx.search(t.items[2]!.vector, 300).map((n) => n.id)).not.toContain('p0002');
+    expect(idx.search(fresh[2]!.vector, 3, (id) => id.startsWith('new')).map((n) => n.id)).toContain('new2');
+    const second = idx.flush();
+    const third = idx.flush();
+    await first;
+    expect(onDisk()).toBe(201);
+    // Opened from a copy: `open` clears temp files in its folder, and the second write's is there now.
+    const copy = mkdtempSync(join(tmpdir(), 'hnsw-copy-'));
+    for (const f of ['products.hnsw', 'products.meta.json']) writeFileSync(join(copy, f), readFileSync(join(t.dir, f)));
+    const afterFirst = await HnswVectorIndex.open(t.opts({ dir: copy }));
+    expect(afterFirst.size()).toBe(201); // the first flush wrote the graph as it was when called
+    expect(afterFirst.search(t.items[150]!.vector, 2).map((n) => n.id).sort()).toEqual(['p0150', 'pre']);
+    await Promise.all([second, third]);
+    const reopened = await HnswVectorIndex.open(t.opts());
+    expect(t.rebuilds()).toBe(1);
+    expect(reopened.size()).toBe(203);
+    expect(reopened.has('new0') && reopened.has('new2') && !reopened.has('p0002')).toBe(true);
+    expect(idx.size()).toBe(203);
+  });
+
+  it('a write held during a flush is checksummed as given, not in its normalised search form', async () => {
+    // The store's checksum is of the vector as stored; a held write checksummed after
+    // normalising would look stale to the start-up reconcile and be rewritten on every restart.
+    const t = setup(randomVectors(50, 23));
+    const idx = await HnswVectorIndex.open(t.opts());
+    idx.upsert('pre', t.items[1]!.vector);
+    const first = idx.flush();
+    const scaled = t.items[7]!.vector.map((x) => x * 3);
+    idx.upsert('held', scaled);
+    await first;
+    await idx.flush();
+    const sidecar = decodeSidecar(readFileSync(join(t.dir, 'products.meta.json'), 'utf8'));
+    expect(sidecar.sums[sidecar.ids.indexOf('held')]).toBe(vectorChecksum(scaled));
+  });
+
+  it('a loose filter (answered by an unfiltered search, filtered after) gives the exact baseline\'s hits', async () => {
+    const t = setup(randomVectors(1200, 31));
+    const idx = await HnswVectorIndex.open(t.opts({ efConstruction: 64 }));
+    const exact = new ExactIndex({ modelId: 'model-a', dimension: DIM });
+    for (const { id, vector } of t.items) exact.upsert(id, vector);
+    const most = (id: string) => !id.endsWith('7');
+    for (const q of [3, 17, 400]) {
+      const got = idx.search(t.items[q]!.vector, 10, most);
+      expect(got.map((n) => n.id)).toEqual(exact.search(t.items[q]!.vector, 10, most).map((n) => n.id));
+    }
+  });
+});

@@ -1,16 +1,18 @@
 /**
  * recommend: the whole personalised pipeline for one shopper, in stage order:
- * consent → profile (cached) → retrieve per interest → MMR re-rank → inspiredBy → affiliate tag.
+ * consent → profile (cached, assembled from per-creator parts) → candidates per interest (walks of
+ * precomputed lists, see retrieve/candidate-lists.ts) → MMR re-rank → inspiredBy → affiliate tag.
  * Falls back to the non-personalised list, with the reason, when consent or follows rule out a
  * profile. The consent decision is taken fresh on every request, so a withdrawal applies at once.
  */
 import { consentAge } from '../../consent/decide.js';
 import { AppError } from '../../errors.js';
-import { mostSimilarPost } from '../../rank/inspired.js';
+import { storeOrder } from '../../profile/creator-interests.js';
+import { Inspirations } from '../../rank/inspired.js';
 import { mmrRerank } from '../../rank/mmr.js';
 import { describeParameters } from '../../rank/parameters.js';
 import { productPredicate } from '../../retrieve/filters.js';
-import { retrieveCandidates, type Candidate } from '../../retrieve/retrieve.js';
+import { PairSimilarities } from '../../retrieve/pair-similarities.js';
 import type { CoreDeps } from '../deps.js';
 import { inspiredByView, productView, round4 } from '../present.js';
 import { responseKey } from '../response-cache.js';
@@ -28,7 +30,11 @@ export interface RecommendOptions {
 }
 
 export function createRecommend(deps: CoreDeps, state: CoreState) {
-  const { profiles: cache, responses, vectors: productVectors, catalog } = state;
+  const { profiles: cache, responses, vectors: table, catalog, lists } = state;
+  // Memos keyed by table row and row generation, so they can never answer for a changed product:
+  // product-product similarities for MMR, and each creator's closest post to a product.
+  const similarities = new PairSimilarities(table);
+  const inspirations = new Inspirations();
   const { profileFor, creditsFor } = createProfiles(deps, state);
 
   /**
@@ -75,26 +81,28 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     }
 
     const perInterest = Math.min(Math.max(query.limit * 3, 30), 300);
-    const candidates = retrieveCandidates(deps.productIndex, profile.interests, perInterest, accept);
-    const found = await productVectors.getMany(candidates.map((c) => c.id));
-    const withVectors: Array<Candidate & { vector: Float32Array }> = [];
-    for (let i = 0; i < candidates.length; i++) {
-      const vector = found[i];
-      if (vector) withVectors.push({ id: candidates[i]!.id, relevance: candidates[i]!.relevance, vector });
-    }
-    const ranked =
-      options.mmr === false ? withVectors.slice(0, query.limit) : mmrRerank(withVectors, { k: query.limit, lambda: 1 - query.diversity });
-    const credits = await creditsFor(profile);
-    const items = ranked.map((c, i): RecommendationItem => {
-      const product = catalog.get(c.id)!;
-      const insp = mostSimilarPost(c.vector, profile.posts)!;
-      return {
-        rank: i + 1,
-        score: round4(c.relevance),
-        product: productView(product),
-        inspiredBy: inspiredByView(insp.source.creator, insp.source.post, insp.similarity),
-        ...deps.tagger.tag({ product, credit: credits.get(insp.source.creator.id) ?? null, userRef: ref, now: at }),
-      };
+    const credits = creditsFor(profile);
+    const rules = { filters: query, excludeIds: clicked, allowSensitive: decision.health };
+    const groups = (profile.parts ?? []).map((p) => p.posts);
+    // Synchronous from the candidates to the items: the table rows they point at stay as they are.
+    // Every candidate row is a catalog product (the table and the catalog change together).
+    const items = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) => {
+      const pool = candidates.map((c) => ({ id: c.id, row: c.row, relevance: c.relevance, vector: table.vectorAt(c.row) }));
+      const ranked =
+        options.mmr === false
+          ? pool.slice(0, query.limit)
+          : mmrRerank(pool, { k: query.limit, lambda: 1 - query.diversity, similarity: (a, b) => similarities.get(a.row, b.row) });
+      return ranked.map((c, i): RecommendationItem => {
+        const product = catalog.get(c.id)!;
+        const insp = inspirations.best(groups, c.row, table.generation[c.row]!, c.vector, storeOrder)!;
+        return {
+          rank: i + 1,
+          score: round4(c.relevance),
+          product: productView(product),
+          inspiredBy: inspiredByView(insp.source.creator, insp.source.post, insp.similarity),
+          ...deps.tagger.tag({ product, credit: credits.get(insp.source.creator.id) ?? null, userRef: ref, now: at }),
+        };
+      });
     });
     return remember({ ...base, personalized: true, reason: null, parameters: describe(true), items });
   };

@@ -7,6 +7,7 @@
  * shopper, privacy by default: no health items, no reference in links. Every list says so in
  * `parameters` (DSA Art. 27) and, when health items were left out, in `reason`.
  */
+import { QueryEmbeddings } from '../../embed/query-embeddings.js';
 import { weightedCentroid } from '../../embed/vectors.js';
 import { AppError } from '../../errors.js';
 import { loadImage } from '../../ingest/image-source.js';
@@ -37,6 +38,8 @@ function audienceOf(ctx: ShopperContext | null): SearchAudience {
 
 export function createSearch(deps: CoreDeps, state: CoreState) {
   const { catalog, vectors } = state;
+  // Query texts: cached and batched across concurrent searches (see query-embeddings.ts).
+  const queries = new QueryEmbeddings(deps.embedder, { cacheSize: deps.settings.queryCacheSize, concurrency: deps.settings.embedThreads });
 
   const contextFor = (userId: string | undefined, at: Date) => (userId === undefined ? null : shopperContext(deps, state, userId, at));
 
@@ -67,7 +70,7 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
         throw err;
       }
     }
-    if (req.text !== undefined) parts.push((await deps.embedder.embedTexts([req.text]))[0]!);
+    if (req.text !== undefined) parts.push(await queries.embed(req.text));
     if (parts.length === 0) throw new AppError('VALIDATION_FAILED', 'Give text, image or both.', [{ path: 'text', message: 'give text, image or both' }]);
     return parts.length === 1 ? parts[0]! : weightedCentroid(parts, QUERY_WEIGHTS);
   }

@@ -3,13 +3,18 @@
  * shopper's data export, so the export shows exactly the creators and posts that shape their
  * recommendations: eligible followed creators only, health posts only with health consent (health
  * status from the category taxonomy), cached per shopper under a key of those inputs.
+ *
+ * A profile is assembled from per-creator parts (one eligible creator's interest, usable posts and
+ * link code, per health variant), each built once and shared by every follower of that creator
+ * (`state.creators`; dropped by `creatorChanged` and `categoriesChanged`).
  */
 import type { Credit } from '../../affiliate/tagger.js';
 import { isCreditable } from '../../affiliate/tagger.js';
 import type { ConsentDecision } from '../../consent/decide.js';
 import type { Creator } from '../../domain/index.js';
 import { profileKey } from '../../profile/cache.js';
-import { buildProfile, eligibleCreators, type Profile } from '../../profile/profile.js';
+import { assembleProfile, creatorPart, type CreatorPart } from '../../profile/creator-interests.js';
+import { eligibleCreators, type Profile } from '../../profile/profile.js';
 import type { CoreDeps } from '../deps.js';
 import type { CoreState } from '../state.js';
 
@@ -18,7 +23,24 @@ export const NO_SOURCES =
   'You do not follow any creator whose posts may be used for recommendations yet, so you are seeing popular picks that do not use your data.';
 
 export function createProfiles(deps: CoreDeps, state: CoreState) {
-  const cache = state.profiles;
+  const { profiles: cache, creators: parts } = state;
+
+  /** One eligible creator's interest and posts for this health variant: shared by every follower. */
+  async function partOf(creator: Creator, allowHealth: boolean, at: Date): Promise<CreatorPart> {
+    const hit = parts.get(creator.id, allowHealth);
+    if (hit) return hit;
+    const epoch = parts.epoch;
+    const posts = await deps.store.listPosts([creator.id]);
+    const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
+    // Codes never change; the opt-ins that decide whether it is used drop the part when they change.
+    const code = isCreditable(creator) ? ((await deps.store.creatorCodes([creator.id])).get(creator.id) ?? null) : null;
+    const part = creatorPart(
+      { creator, posts, vectors, allowHealth, taxonomy: state.taxonomy, now: at, code },
+      { halfLifeDays: deps.settings.halfLifeDays },
+    );
+    parts.set(part, allowHealth, epoch);
+    return part;
+  }
 
   /** The profile from `follows` under `decision`; `epoch` is the cache epoch taken before any read. */
   async function profileFor(
@@ -30,24 +52,16 @@ export function createProfiles(deps: CoreDeps, state: CoreState) {
     const key = profileKey(sources.map((c) => c.id), decision.health, mode);
     const hit = cache.get(userId, key);
     if (hit) return hit;
-    const posts = await deps.store.listPosts(sources.map((c) => c.id));
-    const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
-    const profile = buildProfile(
-      { creators: sources, posts, vectors, allowHealth: decision.health, taxonomy: state.taxonomy, now: at },
-      { halfLifeDays: deps.settings.halfLifeDays, mode },
-    );
+    const profile = assembleProfile(await Promise.all(sources.map((c) => partOf(c, decision.health, at))), { mode });
     cache.set(userId, key, profile, epoch);
     return profile;
   }
 
   /** Who each profile creator's picks may credit: only creators with both opt-ins, by their opaque code. */
-  async function creditsFor(profile: Profile): Promise<Map<string, Credit>> {
-    const creditable = [...new Map(profile.posts.map((p) => [p.creator.id, p.creator])).values()].filter((c) => isCreditable(c));
-    const codes = await deps.store.creatorCodes(creditable.map((c) => c.id));
+  function creditsFor(profile: Profile): Map<string, Credit> {
     const credits = new Map<string, Credit>();
-    for (const c of creditable) {
-      const code = codes.get(c.id);
-      if (code) credits.set(c.id, { code, handle: c.handle });
+    for (const part of profile.parts ?? []) {
+      if (part.code && part.posts.length > 0 && isCreditable(part.creator)) credits.set(part.creator.id, { code: part.code, handle: part.creator.handle });
     }
     return credits;
   }
