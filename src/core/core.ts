@@ -11,12 +11,13 @@
 import { createCommands, type Commands } from './commands/index.js';
 import type { CoreDeps } from './deps.js';
 import { createEntityReads, type EntityReads } from './reads/entities.js';
+import { createFeedbackReads } from './reads/feedback.js';
 import { createRecommend, type RecommendOptions } from './reads/recommend.js';
 import { createSearch } from './reads/search.js';
 import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse } from './schemas.js';
 import { loadState, type CoreState } from './state.js';
 
-export interface Core extends EntityReads {
+export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads> {
   recommend(userId: string, query: RecommendQuery, options?: RecommendOptions): Promise<RecommendationResponse>;
   search(req: SearchRequest): Promise<SearchResponse>;
   similar(productId: string, limit: number, filters?: ProductFilters): Promise<SearchResponse>;
@@ -30,6 +31,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const { search, similar } = createSearch(deps, state);
   return {
     ...createEntityReads(deps, state),
+    ...createFeedbackReads(deps),
     recommend: createRecommend(deps, state),
     search,
     similar,

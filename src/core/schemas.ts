@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ConsentDecision } from '../consent/decision.js';
-import { AffiliateNetwork, AgeBand, Creator, Post } from '../domain/index.js';
+import { AffiliateNetwork, AgeBand, Creator, FeedbackInput, FeedbackType, Post } from '../domain/index.js';
 import type { ProductFilters as RetrieveFilters } from '../retrieve/filters.js';
 
 export const MAX_LIMIT = 100;
@@ -140,3 +140,49 @@ export const Health = z.object({
   counts: z.object({ products: z.number().int(), creators: z.number().int(), posts: z.number().int(), users: z.number().int() }),
 });
 export type Health = z.infer<typeof Health>;
+
+/** Feedback events as a client sends them (`POST /v1/users/:id/events`): the server stamps the time. */
+export const MAX_FEEDBACK_BATCH = 500;
+export const FeedbackBody = z.strictObject({
+  events: z.array(FeedbackInput).min(1).max(MAX_FEEDBACK_BATCH).describe(`1-${MAX_FEEDBACK_BATCH} events, each on a product or a post.`),
+});
+
+export const FeedbackOutcome = z.object({
+  index: z.number().int().describe('Position of the event in the request.'),
+  outcome: z.enum(['recorded', 'ignored', 'rejected']).describe('recorded; ignored because consent does not allow keeping it; rejected (unknown product or post).'),
+  id: z.string().optional().describe('The stored event id (recorded events only).'),
+  code: z.string().optional(),
+  message: z.string().optional(),
+});
+
+export const FeedbackResult = z.object({
+  userId: z.string(),
+  recorded: z.number().int(),
+  ignored: z.number().int(),
+  rejected: z.number().int(),
+  reason: z.string().nullable().describe('Why nothing was recorded (no personalization consent, or a minor); null otherwise.'),
+  results: z.array(FeedbackOutcome),
+});
+export type FeedbackResult = z.infer<typeof FeedbackResult>;
+
+export const FeedbackView = z.object({
+  id: z.string(),
+  type: FeedbackType,
+  productId: z.string().optional(),
+  postId: z.string().optional(),
+  at: z.string().describe('Server time the event was recorded.'),
+});
+
+/** Paging of every list: `limit` items after the opaque `cursor` (the `next` of the previous page). */
+export const MAX_PAGE = 1000;
+export const pageFields = {
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100).describe(`Items per page (1-${MAX_PAGE}).`),
+  cursor: z.string().min(1).max(1000).optional().describe('The `next` value of the previous page; omit for the first page.'),
+};
+export const PageQuery = z.object(pageFields);
+export type PageQuery = z.infer<typeof PageQuery>;
+export const nextCursor = z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.');
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: nextCursor });
+
+export const FeedbackList = pageOf(FeedbackView);
+export type FeedbackList = z.infer<typeof FeedbackList>;

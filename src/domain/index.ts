@@ -4,3 +4,4 @@ export * from './catalog.js';
 export * from './creators.js';
 export * from './shoppers.js';
 export * from './clicks.js';
+export * from './feedback.js';

@@ -52,6 +52,8 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'PUT', path: '/v1/users/:id/consents', access: 'app' },
   { method: 'GET', path: '/v1/users/:id/consents', access: 'app' },
   { method: 'GET', path: '/v1/users/:id/recommendations', access: 'app' },
+  { method: 'POST', path: '/v1/users/:id/events', access: 'app' },
+  { method: 'GET', path: '/v1/users/:id/events', access: 'app' },
   { method: 'POST', path: '/v1/search', access: 'app' },
   // reports
   { method: 'GET', path: '/v1/reports/clicks', access: 'admin' },

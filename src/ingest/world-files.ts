@@ -3,7 +3,8 @@
  * JSON arrays, validated item by item by the write commands that load them, so a bad record is
  * reported with its file and position and never sinks the rest.
  *
- *   merchants.json (optional), creators.json, posts.json, products.json, users.json
+ *   merchants.json (optional), creators.json, posts.json, products.json, users.json,
+ *   events.json (optional: shoppers' feedback events with their times, `FeedbackRecord`)
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ export interface WorldFiles {
   posts: unknown[];
   products: unknown[];
   users: unknown[];
+  events: unknown[];
 }
 
 /** @throws AppError NOT_FOUND for a missing required file, VALIDATION_FAILED for one that is not a JSON array. */
@@ -25,7 +27,8 @@ export async function readWorldFiles(worldDir: string): Promise<WorldFiles> {
   const products = await readList(worldDir, 'products.json');
   const users = await readList(worldDir, 'users.json');
   const merchants = await readList(worldDir, 'merchants.json', true);
-  return { merchants, creators, posts, products, users };
+  const events = await readList(worldDir, 'events.json', true);
+  return { merchants, creators, posts, products, users, events };
 }
 
 async function readList(worldDir: string, file: string, optional = false): Promise<unknown[]> {

@@ -12,15 +12,17 @@ export interface MmrCandidate {
   vector: Float32Array;
 }
 
-export interface MmrOptions {
+export interface MmrOptions<T = MmrCandidate> {
   k: number;
   /** 1 = relevance only; 0 = diversity only. */
   lambda: number;
   duplicateAbove?: number;
+  /** A rule a candidate must pass against what is already picked (e.g. a per-group cap). */
+  admit?: (candidate: T, picked: readonly T[]) => boolean;
 }
 
 /** Picks up to k candidates in MMR order. Deterministic: ties go to the earlier candidate. */
-export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrOptions): T[] {
+export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrOptions<T>): T[] {
   const { k, lambda } = options;
   const duplicateAbove = options.duplicateAbove ?? 0.9999;
   const pool = [...candidates];
@@ -33,6 +35,11 @@ export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrO
     let bestScore = -Infinity;
     for (let i = 0; i < pool.length; i++) {
       if (!alive[i]) continue;
+      // A group that is full stays full: the candidate is out for good.
+      if (options.admit && !options.admit(pool[i]!, picked)) {
+        alive[i] = false;
+        continue;
+      }
       const penalty = picked.length === 0 ? 0 : maxSim[i]!;
       const score = lambda * pool[i]!.relevance - (1 - lambda) * penalty;
       if (score > bestScore) {

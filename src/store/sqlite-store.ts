@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { sqliteCatalog } from './sqlite-catalog.js';
 import { sqliteClicks } from './sqlite-clicks.js';
+import { sqliteFeedback } from './sqlite-feedback.js';
 import { sqlitePeople } from './sqlite-people.js';
 import { sqliteVectors } from './sqlite-vectors.js';
 import type { Store } from './types.js';
@@ -54,6 +55,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...sqliteCatalog(db),
     ...sqlitePeople(db, salt),
     ...sqliteClicks(db),
+    ...sqliteFeedback(db),
     ...sqliteVectors(db),
     async counts() {
       return { ...counts.get()! };

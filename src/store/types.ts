@@ -7,7 +7,7 @@
  * These are primitives, not commands: the core's write commands (src/core/commands/) are the only
  * callers that write, and they keep the index, the media and every cache in step.
  */
-import type { Click, ConsentEvent, Creator, Merchant, Post, Product, Shopper } from '../domain/index.js';
+import type { Click, ConsentEvent, Creator, FeedbackEvent, Merchant, Post, Product, Shopper, StoredFeedback } from '../domain/index.js';
 
 export type EntityKind = 'product' | 'post';
 
@@ -79,7 +79,7 @@ export interface Store {
   listUsers(): Promise<Shopper[]>;
   setFollows(userId: string, creatorIds: string[]): Promise<void>;
   getFollows(userId: string): Promise<string[]>;
-  /** Erasure (GDPR Art. 17): follows, profile data, the link pseudonym and the user link of clicks go; consent proof stays. */
+  /** Erasure (GDPR Art. 17): follows, feedback events, profile data, the link pseudonym and the user link of clicks go; consent proof stays. */
   eraseUser(userId: string): Promise<boolean>;
   /** The opaque pseudonym a shopper's clicks are linked under (never their id). */
   linkRefOf(userId: string): Promise<string | undefined>;
@@ -91,6 +91,19 @@ export interface Store {
   listConsents(userId: string): Promise<ConsentEvent[]>;
   /** Minimal proofs left by erasures, oldest first (for audits). */
   listConsentProofs(): Promise<ConsentProof[]>;
+
+  /**
+   * Feedback events of a shopper, appended in order with fresh increasing ids (returned in input
+   * order). @throws AppError NOT_FOUND when the shopper does not exist. Erasure removes them.
+   */
+  appendFeedback(userId: string, events: FeedbackEvent[]): Promise<StoredFeedback[]>;
+  /**
+   * A shopper's events, oldest first; `after` (an id this method returned) and `limit` page
+   * through them. Without a page: every event (what an export of the shopper's data reads).
+   */
+  listFeedback(userId: string, page?: { after?: string; limit?: number }): Promise<StoredFeedback[]>;
+  /** Deletes these events of the shopper (all of theirs when `ids` is omitted); returns how many went. */
+  deleteFeedback(userId: string, ids?: string[]): Promise<number>;
 
   recordClick(click: Click): Promise<void>;
   listClicks(filter?: { from?: string; to?: string }): Promise<Click[]>;

@@ -12,6 +12,7 @@ import { parseItem } from '../../ingest/validate.js';
 import type { CoreDeps } from '../deps.js';
 import type { ErasureView, ShopperView } from '../schemas.js';
 import { shopperChanged, type CoreState } from '../state.js';
+import { feedbackCommands } from './feedback.js';
 
 /** A consent change as a caller sends it; the server stamps the time and fills the defaults. */
 export interface ConsentChange {
@@ -33,6 +34,8 @@ const eventKey = (e: ConsentEvent) => JSON.stringify([e.purpose, e.granted, new 
 
 export function shopperCommands(deps: CoreDeps, state: CoreState) {
   const { store } = deps;
+  // A withdrawal or an age-band change can take away the right to keep feedback events.
+  const { enforceFeedbackConsent } = feedbackCommands(deps, state);
   const notFound = (id: string) => new AppError('NOT_FOUND', `No shopper with id "${id}".`);
   const view = async (id: string): Promise<ShopperView> => {
     const user = await store.getUser(id);
@@ -63,6 +66,7 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
       const user: Shopper = { id, displayName: change.displayName ?? prev?.displayName ?? '', region: change.region, ageBand: change.ageBand };
       await store.upsertUser(user);
       shopperChanged(state, id);
+      await enforceFeedbackConsent(id);
       return view(id);
     },
 
@@ -81,6 +85,7 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
       }));
       await store.appendConsents(userId, events);
       shopperChanged(state, userId);
+      await enforceFeedbackConsent(userId);
       return consentState(store, deps.policy, userId, at);
     },
 
@@ -117,6 +122,7 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
           const fresh = u.consents.filter((e) => !seen.has(eventKey(e)));
           if (fresh.length > 0) await store.appendConsents(u.id, fresh);
           shopperChanged(state, u.id);
+          await enforceFeedbackConsent(u.id);
           results.push(okResult(u.id));
         } catch (err) {
           if (!(err instanceof AppError)) throw err;

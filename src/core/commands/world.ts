@@ -1,7 +1,7 @@
 /**
  * Loads a whole world folder (the documented format, fixtures/README.md) through the same commands
  * the API uses: merchants, creators, their posts, products, then shoppers (whose follows need the
- * creators). Items go in chunks so progress can be reported and memory stays flat; the index is
+ * creators), then the shoppers' feedback events when the world has them. Items go in chunks so progress can be reported and memory stays flat; the index is
  * flushed once at the end.
  */
 import { AppError } from '../../errors.js';
@@ -11,12 +11,13 @@ import { readWorldFiles } from '../../ingest/world-files.js';
 import type { CoreDeps } from '../deps.js';
 import type { clickCommands } from './clicks.js';
 import type { creatorCommands } from './creators.js';
+import type { feedbackCommands } from './feedback.js';
 import type { merchantCommands } from './merchants.js';
 import type { postCommands } from './posts.js';
 import type { productCommands } from './products.js';
 import type { shopperCommands } from './shoppers.js';
 
-export type WorldStage = 'merchants' | 'creators' | 'posts' | 'products' | 'users';
+export type WorldStage = 'merchants' | 'creators' | 'posts' | 'products' | 'users' | 'events';
 
 export interface WorldProgress {
   stage: WorldStage;
@@ -32,7 +33,7 @@ const CHUNK = 64;
 
 /** The commands a world load goes through (everything but itself). */
 type Writes = ReturnType<typeof merchantCommands> & ReturnType<typeof productCommands> & ReturnType<typeof creatorCommands> &
-  ReturnType<typeof postCommands> & ReturnType<typeof shopperCommands> & ReturnType<typeof clickCommands>;
+  ReturnType<typeof postCommands> & ReturnType<typeof shopperCommands> & ReturnType<typeof clickCommands> & ReturnType<typeof feedbackCommands>;
 
 export function worldCommands(deps: CoreDeps, commands: Writes) {
   return {
@@ -80,6 +81,8 @@ export function worldCommands(deps: CoreDeps, commands: Writes) {
       });
       await run('products', files.products, (chunk) => commands.upsertProducts(chunk, write));
       await run('users', files.users, (chunk) => commands.importShoppers(chunk));
+      // Feedback events last: they need their shoppers and their consent (kept only under personalization).
+      await run('events', files.events, (chunk) => commands.importFeedback(chunk));
       await deps.productIndex.flush();
       return summary;
     },

@@ -1,17 +1,27 @@
 /**
  * recommend: the whole personalised pipeline for one shopper, in stage order:
- * consent → profile (cached) → retrieve per interest → MMR re-rank → inspiredBy → affiliate tag.
+ * consent → feedback signals → profile (cached) → retrieve per interest → push-down → MMR
+ * re-rank → inspiredBy → affiliate tag.
  * Falls back to the non-personalised list, with the reason, when consent or follows rule out a
  * profile. The consent decision is taken fresh on every request, so a withdrawal applies at once.
+ *
+ * Where the shopper's feedback events hook in (each a separate step, so a different retrieval
+ * implementation keeps them): (1) `signals` are read only under personalization; (2) the filter
+ * step leaves out `signals.leaveOut` (bought, hidden, not interested) with the clicked ids;
+ * (3) the profile step takes `savedPosts`/`hiddenPosts` and adds the history interest;
+ * (4) after retrieval, `pushDown` lowers look-alikes of the "not interested" items; then MMR.
  */
 import { isCreditable, type Credit } from '../../affiliate/tagger.js';
 import type { ConsentDecision } from '../../consent/decide.js';
 import type { Creator } from '../../domain/index.js';
 import { AppError } from '../../errors.js';
 import { profileKey } from '../../profile/cache.js';
+import { feedbackSignals, type FeedbackSignals } from '../../profile/feedback.js';
+import { withHistoryInterest } from '../../profile/history.js';
 import { buildProfile, eligibleCreators, type Profile } from '../../profile/profile.js';
 import { mostSimilarPost } from '../../rank/inspired.js';
 import { mmrRerank } from '../../rank/mmr.js';
+import { pushDown } from '../../rank/push-down.js';
 import { describeParameters } from '../../rank/parameters.js';
 import { productPredicate } from '../../retrieve/filters.js';
 import { retrieveCandidates, type Candidate } from '../../retrieve/retrieve.js';
@@ -36,7 +46,9 @@ const NO_SOURCES =
 export function createRecommend(deps: CoreDeps, state: CoreState) {
   const { profiles: cache, responses, vectors: productVectors, catalog } = state;
 
-  async function profileFor(follows: string[], userId: string, decision: ConsentDecision, mode: 'multi' | 'single', at: Date, epoch: number): Promise<Profile> {
+  async function profileFor(
+    follows: string[], userId: string, decision: ConsentDecision, signals: FeedbackSignals, mode: 'multi' | 'single', at: Date, epoch: number,
+  ): Promise<Profile> {
     const byId = new Map((await deps.store.getCreators(follows)).map((c) => [c.id, c]));
     const creators = follows.map((id) => byId.get(id)).filter((c): c is Creator => !!c);
     const sources = eligibleCreators(creators);
@@ -45,12 +57,32 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     if (hit) return hit;
     const posts = await deps.store.listPosts(sources.map((c) => c.id));
     const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
-    const profile = buildProfile(
-      { creators: sources, posts, vectors, allowHealth: decision.health, now: at },
+    const fromPosts = buildProfile(
+      { creators: sources, posts, vectors, allowHealth: decision.health, now: at, savedPosts: signals.savedPosts, hiddenPosts: signals.hiddenPosts },
       { halfLifeDays: deps.settings.halfLifeDays, mode },
     );
+    const profile = withHistoryInterest(fromPosts, await historyItems(signals, decision));
     cache.set(userId, key, profile, epoch);
     return profile;
+  }
+
+  /** The products of the history interest with their vectors; health items only with health consent. */
+  async function historyItems(signals: FeedbackSignals, decision: ConsentDecision) {
+    const usable = signals.history.filter((h) => {
+      const p = catalog.get(h.productId);
+      return p !== undefined && (!p.sensitive || decision.health);
+    });
+    const found = await productVectors.getMany(usable.map((h) => h.productId));
+    return usable.flatMap((h, i) => (found[i] ? [{ vector: found[i]!, weight: h.weight }] : []));
+  }
+
+  /** Vectors of what the shopper marked "not interested" (products and posts that still exist). */
+  async function negativeVectors(signals: FeedbackSignals): Promise<Float32Array[]> {
+    const { products, posts } = signals.negatives;
+    if (products.size + posts.size === 0) return [];
+    const fromProducts = (await productVectors.getMany([...products])).filter((v): v is Float32Array => !!v);
+    const fromPosts = posts.size ? [...(await deps.store.getVectors('post', [...posts], deps.embedder.modelId)).values()] : [];
+    return [...fromProducts, ...fromPosts];
   }
 
   /** Who each profile creator's picks may credit: only creators with both opt-ins, by their opaque code. */
@@ -83,14 +115,17 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     if (hit) return hit;
     const ref = decision.clickTracking ? ((await deps.store.linkRefOf(userId)) ?? null) : null;
     const clicked = ref ? await deps.store.clickedProducts(ref) : new Set<string>();
-    const accept = productPredicate(catalog, { filters: query, excludeIds: clicked, allowSensitive: decision.health });
+    // Feedback events are profiling data: read (and stored) only under personalization.
+    const signals = feedbackSignals(decision.personalization ? await deps.store.listFeedback(userId) : [], at, deps.settings.halfLifeDays);
+    const excludeIds = new Set([...clicked, ...signals.leaveOut]);
+    const accept = productPredicate(catalog, { filters: query, excludeIds, allowSensitive: decision.health });
     const { personalization, clickTracking, health, minor, applied } = decision;
     const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity };
     const describe = (personalized: boolean) =>
       describeParameters({ personalized, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays });
 
     const follows = personalization ? await deps.store.getFollows(userId) : [];
-    const profile = personalization ? await profileFor(follows, userId, decision, mode, at, profileEpoch) : null;
+    const profile = personalization ? await profileFor(follows, userId, decision, signals, mode, at, profileEpoch) : null;
     const remember = (response: RecommendationResponse) => {
       responses.set(userId, key, response, new Set(follows), at.getTime(), epoch);
       return response;
@@ -112,8 +147,8 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
       const vector = found[i];
       if (vector) withVectors.push({ id: candidates[i]!.id, relevance: candidates[i]!.relevance, vector });
     }
-    const ranked =
-      options.mmr === false ? withVectors.slice(0, query.limit) : mmrRerank(withVectors, { k: query.limit, lambda: 1 - query.diversity });
+    const pushed = pushDown(withVectors, await negativeVectors(signals));
+    const ranked = options.mmr === false ? pushed.slice(0, query.limit) : mmrRerank(pushed, { k: query.limit, lambda: 1 - query.diversity });
     const credits = await creditsFor(profile);
     const items = ranked.map((c, i): RecommendationItem => {
       const product = catalog.get(c.id)!;
