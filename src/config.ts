@@ -83,6 +83,33 @@ const ageOverrides = z
     return out;
   });
 
+/**
+ * "EUR:1,USD:1.08,GBP:0.85" → units of each currency per one unit of the first (the base, which
+ * must be 1). The default is an illustrative table, not market data: set your own with its date.
+ */
+const currencyRates = z
+  .string()
+  .default('EUR:1,USD:1.08,GBP:0.85')
+  .transform((s, ctx) => {
+    const out: Record<string, number> = {};
+    const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const entry of entries) {
+      const m = /^([A-Za-z]{3}):(\d+(?:\.\d+)?)$/.exec(entry);
+      const rate = m ? Number(m[2]) : NaN;
+      if (!m || !(rate > 0)) {
+        ctx.addIssue({ code: 'custom', message: 'expected "CUR:rate" pairs (ISO 4217 codes, positive rates), the first being the base at 1, e.g. "EUR:1,USD:1.08"' });
+        return z.NEVER;
+      }
+      out[m[1]!.toUpperCase()] = rate;
+    }
+    const first = Object.keys(out)[0];
+    if (!first || out[first] !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'the first currency is the base and must have rate 1, e.g. "EUR:1,USD:1.08"' });
+      return z.NEVER;
+    }
+    return { base: first, perBase: out };
+  });
+
 /** Byte sizes like "10mb", "512kb" or a plain number of bytes. */
 const byteSize = z
   .string()
@@ -129,6 +156,8 @@ export const ConfigSchema = z.object({
     .default('false')
     .transform((v) => v === 'true' || v === '1')
     .describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
+  CURRENCY_RATES: currencyRates.describe('Rate table for price filters: "CUR:rate" pairs, units per one unit of the first (base) currency. The default is illustrative, not market data.'),
+  CURRENCY_RATES_DATE: z.iso.date({ error: 'expected a date like 2026-01-02' }).default('2026-01-01').describe('The date CURRENCY_RATES are from; shown in every price-filtered response.'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
 });
 

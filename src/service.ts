@@ -56,6 +56,7 @@ export function coreSettings(config: Config): CoreSettings {
     imageWeight: config.IMAGE_WEIGHT,
     textWeight: config.TEXT_WEIGHT,
     embedBatch: config.EMBED_BATCH,
+    rates: { ...config.CURRENCY_RATES, date: config.CURRENCY_RATES_DATE },
     // A cached list re-serves signed links: never for more than half their life.
     responseCacheTtlS: Math.min(config.RECOMMEND_CACHE_TTL_S, Math.floor(config.TOKEN_TTL / 2)),
   };

@@ -7,6 +7,7 @@ import type { ConsentPolicy } from '../consent/policy.js';
 import type { Embedder } from '../embed/types.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Logger } from '../log.js';
+import type { CurrencyRates } from '../retrieve/currency.js';
 import type { MediaStore, Store } from '../store/types.js';
 
 export interface CoreSettings {
@@ -23,6 +24,8 @@ export interface CoreSettings {
   responseCacheTtlS: number;
   /** Items per embedder call when writing. */
   embedBatch: number;
+  /** CURRENCY_RATES / CURRENCY_RATES_DATE: what price filters convert with. */
+  rates: CurrencyRates;
 }
 
 export interface CoreDeps {

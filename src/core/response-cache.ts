@@ -109,7 +109,10 @@ export class ResponseCache {
  * so two requests share an entry only if they were decided identically.
  */
 export function responseKey(query: RecommendQuery, decision: ConsentDecision, mode: string, mmr: boolean): string {
-  const q = [query.limit, query.diversity, query.category ?? '', query.merchant ?? '', query.minPrice ?? '', query.maxPrice ?? ''];
+  // Every field of the parsed query, in a fixed key order: a new query parameter can never be
+  // forgotten here and serve one filter's list for another.
+  const fields = query as Record<string, unknown>;
+  const q = Object.keys(fields).filter((k) => fields[k] !== undefined).sort().map((k) => [k, fields[k]]);
   const d = [decision.personalization, decision.clickTracking, decision.health, decision.minor, decision.applied.join(','), decision.reason ?? ''];
   return JSON.stringify([mode, mmr, q, d]);
 }

@@ -10,12 +10,32 @@ import type { ProductFilters as RetrieveFilters } from '../retrieve/filters.js';
 
 export const MAX_LIMIT = 100;
 
-/** Catalog filters shared by recommendations, search and similar. */
+/**
+ * A multi-valued filter: "dress,skirt" (comma-separated), a repeated query parameter, or a JSON
+ * array; values are trimmed, de-duplicated and matched case-insensitively.
+ */
+const multi = (description: string) =>
+  z
+    .union([z.string().max(2000), z.array(z.string().max(200)).max(50)])
+    .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))])
+    .pipe(z.array(z.string()).min(1, { error: 'give at least one value' }).max(50))
+    .optional()
+    .describe(description);
+
+/** Catalog filters shared by recommendations, search, similar and the catalog listing. */
 const filterFields = {
-  category: z.string().min(1).optional().describe('Only this category, e.g. "dress".'),
-  minPrice: z.coerce.number().nonnegative().optional().describe('Lowest price, inclusive.'),
-  maxPrice: z.coerce.number().nonnegative().optional().describe('Highest price, inclusive.'),
-  merchant: z.string().min(1).optional().describe('Only this merchant id.'),
+  category: multi('Only these categories, e.g. "dress,skirt".'),
+  brand: multi('Only these brands, e.g. "Saltline,Blocklab".'),
+  colour: multi('Only these colours, e.g. "navy,white" (products without a colour never match).'),
+  merchant: multi('Only these merchant ids.'),
+  minPrice: z.coerce.number().nonnegative().optional().describe('Lowest price, inclusive, in `currency`.'),
+  maxPrice: z.coerce.number().nonnegative().optional().describe('Highest price, inclusive, in `currency`.'),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, { error: 'an ISO 4217 code, e.g. "EUR"' })
+    .transform((c) => c.toUpperCase())
+    .optional()
+    .describe("The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES."),
 };
 const priceOrder = [
   (f: { minPrice?: number; maxPrice?: number }) => f.minPrice === undefined || f.maxPrice === undefined || f.minPrice <= f.maxPrice,
@@ -23,7 +43,17 @@ const priceOrder = [
 ] as const;
 
 export const ProductFilters = z.object(filterFields).refine(...priceOrder);
-export type ProductFilters = z.infer<typeof ProductFilters> & RetrieveFilters;
+export type ProductFilters = z.infer<typeof ProductFilters>;
+// The core's filters are the retrieve stage's filters: a compile-time check that they stay one shape.
+const _sameShape: RetrieveFilters = {} as ProductFilters;
+void _sameShape;
+
+/** Shown with every price-filtered list: what the prices were compared in, and the rates' date. */
+export const PriceFilterInfo = z
+  .object({ currency: z.string(), ratesDate: z.string().describe('The date of the CURRENCY_RATES used to convert prices.') })
+  .nullable()
+  .describe('Set when minPrice or maxPrice was given; null otherwise.');
+export type PriceFilterInfo = z.infer<typeof PriceFilterInfo>;
 
 const limit = z.coerce.number().int().min(1).max(MAX_LIMIT).default(20).describe(`How many items (1-${MAX_LIMIT}).`);
 
@@ -50,6 +80,7 @@ export const ProductView = z.object({
   currency: z.string(),
   merchant: z.string(),
   network: AffiliateNetwork,
+  colour: z.string().optional(),
   imageUrl: z.string().describe('Served by GET /media/products/:id.'),
 });
 export type ProductView = z.infer<typeof ProductView>;
@@ -85,6 +116,7 @@ export const RecommendationResponse = z.object({
   consent: ConsentSummary,
   parameters: z.string().describe('Plain-language main ranking parameters (EU DSA Art. 27).'),
   diversity: z.number(),
+  priceFilter: PriceFilterInfo,
   items: z.array(RecommendationItem),
 });
 export type RecommendationResponse = z.infer<typeof RecommendationResponse>;
@@ -104,10 +136,10 @@ export const SearchRequest = z
 export type SearchRequest = z.infer<typeof SearchRequest>;
 
 export const SearchItem = RecommendationItem.omit({ inspiredBy: true });
-export const SearchResponse = z.object({ items: z.array(SearchItem) });
+export const SearchResponse = z.object({ priceFilter: PriceFilterInfo, items: z.array(SearchItem) });
 export type SearchResponse = z.infer<typeof SearchResponse>;
 
-export const SimilarQuery = z.object({ limit });
+export const SimilarQuery = z.object({ limit, ...filterFields }).refine(...priceOrder);
 
 export const ProductDetail = ProductView.extend({ description: z.string(), url: z.string() });
 export type ProductDetail = z.infer<typeof ProductDetail>;
@@ -123,13 +155,25 @@ export const ShopperSummary = ShopperView.omit({ follows: true });
 export const ErasureView = z.object({ userId: z.string(), erased: z.literal(true), retained: z.string() });
 export type ErasureView = z.infer<typeof ErasureView>;
 
+/** Paging of every list: `limit` items after the opaque `cursor` (the `next` of the previous page). */
+export const MAX_PAGE = 1000;
+export const pageFields = {
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100).describe(`Items per page (1-${MAX_PAGE}).`),
+  cursor: z.string().min(1).max(1000).optional().describe('The `next` value of the previous page; omit for the first page.'),
+};
+export const PageQuery = z.object(pageFields);
+export type PageQuery = z.infer<typeof PageQuery>;
+export const nextCursor = z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.');
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: nextCursor });
+
 export const ClickGroupBy = z.enum(['creator', 'product', 'network']);
 export const ClickReport = z.object({
   groupBy: ClickGroupBy,
   from: z.string().nullable(),
   to: z.string().nullable(),
-  total: z.number().int(),
+  total: z.number().int().describe('Clicks over the whole range (every page).'),
   rows: z.array(z.object({ key: z.string(), clicks: z.number().int() })),
+  next: nextCursor,
 });
 export type ClickReport = z.infer<typeof ClickReport>;
 
@@ -173,16 +217,13 @@ export const FeedbackView = z.object({
   at: z.string().describe('Server time the event was recorded.'),
 });
 
-/** Paging of every list: `limit` items after the opaque `cursor` (the `next` of the previous page). */
-export const MAX_PAGE = 1000;
-export const pageFields = {
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100).describe(`Items per page (1-${MAX_PAGE}).`),
-  cursor: z.string().min(1).max(1000).optional().describe('The `next` value of the previous page; omit for the first page.'),
-};
-export const PageQuery = z.object(pageFields);
-export type PageQuery = z.infer<typeof PageQuery>;
-export const nextCursor = z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.');
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: nextCursor });
-
 export const FeedbackList = pageOf(FeedbackView);
 export type FeedbackList = z.infer<typeof FeedbackList>;
+
+export const ProductListQuery = z.object({ ...pageFields, ...filterFields }).refine(...priceOrder);
+export type ProductListQuery = z.infer<typeof ProductListQuery>;
+export const ProductList = pageOf(ProductView).extend({ priceFilter: PriceFilterInfo });
+export type ProductList = z.infer<typeof ProductList>;
+export const ShopperList = pageOf(ShopperSummary);
+export const CreatorList = pageOf(Creator);
+export const PostList = pageOf(PostView);

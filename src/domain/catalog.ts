@@ -18,6 +18,8 @@ export const Product = z.object({
   description: z.string(),
   brand: z.string(),
   category: z.string().min(1),
+  /** The main colour where the catalog has it ("navy"); the `colour=` filter matches it. */
+  colour: z.string().min(1).max(50).optional(),
   /** Present only for special-category items (GDPR Art. 9): currently only "health". */
   sensitive: z.literal(SENSITIVE_HEALTH).optional(),
   price: z.number().nonnegative(),

@@ -12,6 +12,7 @@ import type { Product } from '../domain/index.js';
 export class ProductCatalog {
   private readonly byId = new Map<string, Product>();
   private editorial: string[] | null = null;
+  private sorted: string[] | null = null;
 
   private constructor() {}
 
@@ -43,12 +44,18 @@ export class ProductCatalog {
   upsert(products: Product[]): void {
     for (const p of products) this.byId.set(p.id, p);
     this.editorial = null;
+    this.sorted = null;
   }
 
   remove(id: string): boolean {
     const had = this.byId.delete(id);
-    if (had) this.editorial = null;
+    if (had) this.editorial = this.sorted = null;
     return had;
+  }
+
+  /** Every id in code-unit order: what the catalog listing pages through (recomputed after a change). */
+  sortedIds(): readonly string[] {
+    return (this.sorted ??= [...this.byId.keys()].sort());
   }
 
   /**

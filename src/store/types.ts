@@ -25,6 +25,12 @@ export interface ConsentProof {
 
 export type ClickGroupBy = 'creator' | 'product' | 'network';
 
+/** Keyset paging by id: entities whose id sorts after `after` (exclusive), at most `limit`. */
+export interface IdPage {
+  after?: string;
+  limit: number;
+}
+
 export interface StoreCounts {
   products: number;
   creators: number;
@@ -58,7 +64,8 @@ export interface Store {
   upsertCreators(creators: Creator[]): Promise<void>;
   getCreator(id: string): Promise<Creator | undefined>;
   getCreators(ids: string[]): Promise<Creator[]>;
-  listCreators(): Promise<Creator[]>;
+  /** Creators by id; with `page`: at most `limit` with an id greater than `after` (keyset paging). */
+  listCreators(page?: IdPage): Promise<Creator[]>;
   /** Removes the creator, their posts and post vectors and every follow of them; their link code dies with them. */
   deleteCreator(id: string): Promise<boolean>;
   /** The opaque codes creators are credited under in links and click reports. */
@@ -70,14 +77,27 @@ export interface Store {
   upsertPosts(creatorId: string, items: WithVector<Post>[], modelId: string): Promise<void>;
   getPost(id: string): Promise<Post | undefined>;
   listPosts(creatorIds: string[]): Promise<Post[]>;
+  /**
+   * One creator's posts newest first (postedAt descending, then id ascending), at most `limit`
+   * after the position `after` (the postedAt and id of the last post of the previous page).
+   */
+  listCreatorPosts(creatorId: string, page: { after?: { postedAt: string; id: string }; limit: number }): Promise<Post[]>;
   /** Removes one post of a creator and its vectors. */
   deletePost(creatorId: string, postId: string): Promise<boolean>;
 
   /** Inserts or updates; a new shopper gets a fresh random link pseudonym. */
   upsertUser(user: Shopper): Promise<void>;
   getUser(id: string): Promise<Shopper | undefined>;
-  listUsers(): Promise<Shopper[]>;
+  /** Shoppers by id; with `page`: at most `limit` with an id greater than `after` (keyset paging). */
+  listUsers(page?: IdPage): Promise<Shopper[]>;
   setFollows(userId: string, creatorIds: string[]): Promise<void>;
+  /**
+   * Adds one follow at the end of the shopper's list; false when it was already there.
+   * @throws AppError NOT_FOUND for an unknown shopper or creator.
+   */
+  addFollow(userId: string, creatorId: string): Promise<boolean>;
+  /** Removes one follow; false when the shopper did not follow that creator. */
+  removeFollow(userId: string, creatorId: string): Promise<boolean>;
   getFollows(userId: string): Promise<string[]>;
   /** Erasure (GDPR Art. 17): follows, feedback events, profile data, the link pseudonym and the user link of clicks go; consent proof stays. */
   eraseUser(userId: string): Promise<boolean>;

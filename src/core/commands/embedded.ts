@@ -21,6 +21,8 @@ export interface EmbeddedPlan<T extends { id: string; image: string }> {
   text: (entity: T) => string;
   /** The one store transaction: entities and their vectors, all or nothing. */
   save: (items: WithVector<T>[]) => Promise<void>;
+  /** Where an entity's image bytes come from (default: its `image` field, under the image rules). */
+  load?: (entity: T) => Promise<ImageBytes>;
 }
 
 export interface EmbeddedOutcome<T> {
@@ -45,7 +47,8 @@ export async function writeEmbedded<T extends { id: string; image: string }>(
       continue;
     }
     try {
-      ready.push({ k, entity: parsed.value, media: await loadImage(parsed.value.image, rules) });
+      const media = plan.load ? await plan.load(parsed.value) : await loadImage(parsed.value.image, rules);
+      ready.push({ k, entity: parsed.value, media });
     } catch (err) {
       results[k] = failure(parsed.value.id, err);
     }

@@ -8,7 +8,7 @@
  * Remove order: catalog/caches (invisible at once) → index → store → media.
  */
 import { Product } from '../../domain/index.js';
-import { AppError } from '../../errors.js';
+import { AppError, type ErrorCode } from '../../errors.js';
 import { failResult, type ItemResult } from '../../ingest/item-result.js';
 import { itemId, parseItem, type Parsed } from '../../ingest/validate.js';
 import type { CoreDeps } from '../deps.js';
@@ -43,7 +43,54 @@ export function productCommands(deps: CoreDeps, state: CoreState) {
     };
   }
 
+  /** The stored image of a product whose `image` did not change (it may be a served /media path). */
+  async function storedImage(p: Product) {
+    const media = await deps.media.get('product', p.id);
+    if (!media) throw new AppError('IMAGE_UNREADABLE', `Product "${p.id}" has no stored image: send "image" again.`);
+    return { bytes: Buffer.from(media.bytes), contentType: media.contentType };
+  }
+
   return {
+    /**
+     * Changes some fields of a product. Re-embeds only what changed: nothing when neither the
+     * image nor the title/description changed (the stored vector is kept), the text alone when
+     * only the text did (the image embedding comes from the cache), the image when it changed.
+     * Same order as upserts: media → store → index → catalog.
+     * @throws AppError NOT_FOUND, VALIDATION_FAILED (the merged product is invalid), IMAGE_*
+     */
+    async patchProduct(id: string, patch: Partial<Omit<Product, 'id'>>): Promise<Product> {
+      const current = state.catalog.has(id) ? await store.getProduct(id) : undefined;
+      if (!current) throw new AppError('NOT_FOUND', `No product with id "${id}".`);
+      const merged: Product = { ...current, ...patch, id };
+      const parse = await merchantCheck();
+      const checked = parse(merged, 0);
+      if (!checked.ok) {
+        const message = checked.result.ok ? '' : checked.result.error.message.replace(/items\.0\./g, '');
+        throw new AppError('VALIDATION_FAILED', `The patched product is not valid: ${message}`, [{ path: message.split(':')[0] ?? '', message }]);
+      }
+      const imageChanged = patch.image !== undefined && patch.image !== current.image;
+      if (!imageChanged && productText(checked.value) === productText(current)) {
+        const [vector] = await state.vectors.getMany([id]);
+        if (!vector) throw new AppError('INDEX_UNAVAILABLE', `Product "${id}" has no stored vector.`);
+        await store.upsertProducts([{ entity: checked.value, vector }], deps.embedder.modelId);
+        productsWritten(state, [{ product: checked.value, vector }]);
+        return checked.value;
+      }
+      const { results, written } = await writeEmbedded([checked.value], deps, {
+        kind: 'product',
+        parse: () => checked,
+        text: productText,
+        save: (rows) => store.upsertProducts(rows, deps.embedder.modelId),
+        load: imageChanged ? undefined : storedImage,
+      });
+      const [result] = results;
+      if (!result?.ok) throw new AppError((result?.error.code ?? 'INTERNAL') as ErrorCode, result?.error.message ?? 'The product could not be written.');
+      for (const w of written) productIndex.upsert(w.entity.id, w.vector);
+      await productIndex.flush();
+      productsWritten(state, written.map((w) => ({ product: w.entity, vector: w.vector })));
+      return written[0]!.entity;
+    },
+
     /**
      * @example
      * const results = await commands.upsertProducts(body.items); // [{ id: 'p1', ok: true }, { id: 'p2', ok: false, error }]

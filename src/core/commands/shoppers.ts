@@ -4,7 +4,7 @@
  * cached profile and lists before it returns, so the very next request sees the change; the
  * consent decision itself is taken fresh on every request anyway.
  */
-import { ShopperRecord, type AgeBand, type ConsentEvent, type ConsentPurpose, type Shopper } from '../../domain/index.js';
+import { MAX_FOLLOWS, ShopperRecord, type AgeBand, type ConsentEvent, type ConsentPurpose, type Shopper } from '../../domain/index.js';
 import { consentState, type ConsentState } from '../../consent/ledger.js';
 import { AppError } from '../../errors.js';
 import { errorResult, failResult, okResult, type ItemResult } from '../../ingest/item-result.js';
@@ -72,6 +72,28 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
 
     /** Replaces the followed creators. @throws NOT_FOUND (shopper), VALIDATION_FAILED (unknown creators) */
     setFollows,
+
+    /**
+     * Adds one followed creator (idempotent: following twice changes nothing).
+     * @throws NOT_FOUND (shopper or creator), VALIDATION_FAILED (already at MAX_FOLLOWS)
+     */
+    async followCreator(userId: string, creatorId: string): Promise<ShopperView> {
+      const follows = (await store.getUser(userId)) ? await store.getFollows(userId) : undefined;
+      if (!follows) throw notFound(userId);
+      if (!follows.includes(creatorId) && follows.length >= MAX_FOLLOWS) {
+        throw new AppError('VALIDATION_FAILED', `A shopper follows at most ${MAX_FOLLOWS} creators; unfollow one first.`, [{ path: 'params.creatorId', message: `already following ${MAX_FOLLOWS}` }]);
+      }
+      if (await store.addFollow(userId, creatorId)) shopperChanged(state, userId);
+      return view(userId);
+    },
+
+    /** Removes one followed creator. @throws NOT_FOUND (shopper, or not following that creator) */
+    async unfollowCreator(userId: string, creatorId: string): Promise<ShopperView> {
+      if (!(await store.getUser(userId))) throw notFound(userId);
+      if (!(await store.removeFollow(userId, creatorId))) throw new AppError('NOT_FOUND', `Shopper "${userId}" does not follow "${creatorId}".`);
+      shopperChanged(state, userId);
+      return view(userId);
+    },
 
     /** Appends changes stamped with the server's clock (a caller's clock is never proof of consent). */
     async appendConsents(userId: string, changes: ConsentChange[]): Promise<ConsentState> {

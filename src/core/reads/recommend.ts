@@ -27,6 +27,7 @@ import { productPredicate } from '../../retrieve/filters.js';
 import { retrieveCandidates, type Candidate } from '../../retrieve/retrieve.js';
 import type { CoreDeps } from '../deps.js';
 import { inspiredByView, productView, round4 } from '../present.js';
+import { priceFilterInfo } from '../price-filter.js';
 import { responseKey } from '../response-cache.js';
 import type { RecommendationItem, RecommendationResponse, RecommendQuery } from '../schemas.js';
 import type { CoreState } from '../state.js';
@@ -118,9 +119,10 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     // Feedback events are profiling data: read (and stored) only under personalization.
     const signals = feedbackSignals(decision.personalization ? await deps.store.listFeedback(userId) : [], at, deps.settings.halfLifeDays);
     const excludeIds = new Set([...clicked, ...signals.leaveOut]);
-    const accept = productPredicate(catalog, { filters: query, excludeIds, allowSensitive: decision.health });
+    const priceFilter = priceFilterInfo(query, deps.settings.rates, 'query.currency');
+    const accept = productPredicate(catalog, { filters: query, excludeIds, allowSensitive: decision.health, rates: deps.settings.rates });
     const { personalization, clickTracking, health, minor, applied } = decision;
-    const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity };
+    const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity, priceFilter };
     const describe = (personalized: boolean) =>
       describeParameters({ personalized, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays });
 

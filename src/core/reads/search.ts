@@ -9,7 +9,8 @@ import { loadImage } from '../../ingest/image-source.js';
 import { productPredicate } from '../../retrieve/filters.js';
 import type { CoreDeps } from '../deps.js';
 import { productView, round4 } from '../present.js';
-import type { ProductFilters, SearchRequest, SearchResponse } from '../schemas.js';
+import { priceFilterInfo } from '../price-filter.js';
+import type { PriceFilterInfo, ProductFilters, SearchRequest, SearchResponse } from '../schemas.js';
 import type { CoreState } from '../state.js';
 
 /** Text and image count equally in a combined query ("this photo, but in red"). */
@@ -18,9 +19,10 @@ const QUERY_WEIGHTS = [0.5, 0.5];
 export function createSearch(deps: CoreDeps, state: CoreState) {
   const { catalog, vectors } = state;
 
-  function respond(hits: Array<{ id: string; score: number }>): SearchResponse {
+  function respond(hits: Array<{ id: string; score: number }>, priceFilter: PriceFilterInfo): SearchResponse {
     const at = deps.now();
     return {
+      priceFilter,
       items: hits.map((h, i) => {
         const product = catalog.get(h.id)!;
         return { rank: i + 1, score: round4(h.score), product: productView(product), ...deps.tagger.tag({ product, credit: null, userRef: null, now: at }) };
@@ -48,9 +50,10 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
 
   /** Products closest to a text and/or image query, within the filters. */
   async function search(req: SearchRequest): Promise<SearchResponse> {
+    const priceFilter = priceFilterInfo(req.filters, deps.settings.rates, 'filters.currency');
     const q = await queryVector(req);
-    const accept = productPredicate(catalog, { filters: req.filters, allowSensitive: false });
-    return respond(deps.productIndex.search(q, req.limit, accept));
+    const accept = productPredicate(catalog, { filters: req.filters, allowSensitive: false, rates: deps.settings.rates });
+    return respond(deps.productIndex.search(q, req.limit, accept), priceFilter);
   }
 
   /**
@@ -61,8 +64,9 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     const product = catalog.get(productId);
     const vector = product && (await vectors.getMany([productId]))[0];
     if (!product || !vector) throw new AppError('NOT_FOUND', `No product with id "${productId}".`);
-    const accept = productPredicate(catalog, { filters, excludeIds: new Set([productId]), allowSensitive: !!product.sensitive });
-    return respond(deps.productIndex.search(vector, limit, accept));
+    const priceFilter = priceFilterInfo(filters, deps.settings.rates, 'query.currency');
+    const accept = productPredicate(catalog, { filters, excludeIds: new Set([productId]), allowSensitive: !!product.sensitive, rates: deps.settings.rates });
+    return respond(deps.productIndex.search(vector, limit, accept), priceFilter);
   }
 
   return { search, similar };

@@ -754,7 +754,150 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List the catalog by id, with the same filters as recommendations (paged) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page (1-1000). */
+                    limit?: number;
+                    /** @description The `next` value of the previous page; omit for the first page. */
+                    cursor?: string;
+                    /** @description Only these categories, e.g. "dress,skirt". */
+                    category?: string | string[];
+                    /** @description Only these brands, e.g. "Saltline,Blocklab". */
+                    brand?: string | string[];
+                    /** @description Only these colours, e.g. "navy,white" (products without a colour never match). */
+                    colour?: string | string[];
+                    /** @description Only these merchant ids. */
+                    merchant?: string | string[];
+                    /** @description Lowest price, inclusive, in `currency`. */
+                    minPrice?: number;
+                    /** @description Highest price, inclusive, in `currency`. */
+                    maxPrice?: number;
+                    /** @description The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES. */
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                brand: string;
+                                category: string;
+                                price: number;
+                                currency: string;
+                                merchant: string;
+                                /** @enum {string} */
+                                network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
+                                colour?: string;
+                                /** @description Served by GET /media/products/:id. */
+                                imageUrl: string;
+                            }[];
+                            /** @description Pass as `cursor` to get the next page; null on the last page. */
+                            next: string | null;
+                            /** @description Set when minPrice or maxPrice was given; null otherwise. */
+                            priceFilter: {
+                                currency: string;
+                                /** @description The date of the CURRENCY_RATES used to convert prices. */
+                                ratesDate: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         /** Bulk upsert products (up to 1,000); embeds and indexes them; per-item results */
         put: {
             parameters: {
@@ -773,6 +916,7 @@ export interface paths {
                             description: string;
                             brand: string;
                             category: string;
+                            colour?: string;
                             /** @constant */
                             sensitive?: "health";
                             price: number;
@@ -940,6 +1084,7 @@ export interface paths {
                             merchant: string;
                             /** @enum {string} */
                             network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
+                            colour?: string;
                             /** @description Served by GET /media/products/:id. */
                             imageUrl: string;
                             description: string;
@@ -1137,7 +1282,147 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change some fields of a product; re-embeds only when the image or the text changed */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id of 1-200 characters. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        description?: string;
+                        brand?: string;
+                        category?: string;
+                        colour?: string;
+                        /** @constant */
+                        sensitive?: "health";
+                        price?: number;
+                        currency?: string;
+                        /** @description An id of 1-200 characters. */
+                        merchant?: string;
+                        /** Format: uri */
+                        url?: string;
+                        /** @enum {string} */
+                        network?: "amazon" | "impact" | "rakuten" | "cj" | "utm";
+                        image?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            brand: string;
+                            category: string;
+                            price: number;
+                            currency: string;
+                            merchant: string;
+                            /** @enum {string} */
+                            network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
+                            colour?: string;
+                            /** @description Served by GET /media/products/:id. */
+                            imageUrl: string;
+                            description: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/products/{id}/similar": {
@@ -1153,6 +1438,20 @@ export interface paths {
                 query?: {
                     /** @description How many items (1-100). */
                     limit?: number;
+                    /** @description Only these categories, e.g. "dress,skirt". */
+                    category?: string | string[];
+                    /** @description Only these brands, e.g. "Saltline,Blocklab". */
+                    brand?: string | string[];
+                    /** @description Only these colours, e.g. "navy,white" (products without a colour never match). */
+                    colour?: string | string[];
+                    /** @description Only these merchant ids. */
+                    merchant?: string | string[];
+                    /** @description Lowest price, inclusive, in `currency`. */
+                    minPrice?: number;
+                    /** @description Highest price, inclusive, in `currency`. */
+                    maxPrice?: number;
+                    /** @description The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES. */
+                    currency?: string;
                 };
                 header?: never;
                 path: {
@@ -1170,6 +1469,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Set when minPrice or maxPrice was given; null otherwise. */
+                            priceFilter: {
+                                currency: string;
+                                /** @description The date of the CURRENCY_RATES used to convert prices. */
+                                ratesDate: string;
+                            } | null;
                             items: {
                                 rank: number;
                                 /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
@@ -1184,6 +1489,7 @@ export interface paths {
                                     merchant: string;
                                     /** @enum {string} */
                                     network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
+                                    colour?: string;
                                     /** @description Served by GET /media/products/:id. */
                                     imageUrl: string;
                                 };
@@ -1292,10 +1598,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List creators */
+        /** List creators by id (paged) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Items per page (1-1000). */
+                    limit?: number;
+                    /** @description The `next` value of the previous page; omit for the first page. */
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1320,6 +1631,8 @@ export interface paths {
                                     affiliate: boolean;
                                 };
                             }[];
+                            /** @description Pass as `cursor` to get the next page; null on the last page. */
+                            next: string | null;
                         };
                     };
                 };
@@ -1800,7 +2113,132 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A creator's posts, newest first (paged) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page (1-1000). */
+                    limit?: number;
+                    /** @description The `next` value of the previous page; omit for the first page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description An id of 1-200 characters. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description An id of 1-200 characters. */
+                                id: string;
+                                caption: string;
+                                /** Format: date-time */
+                                postedAt: string;
+                                engagement: {
+                                    likes: number;
+                                    comments: number;
+                                    saves: number;
+                                };
+                                imageUrl: string;
+                            }[];
+                            /** @description Pass as `cursor` to get the next page; null on the last page. */
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         /** Bulk upsert a creator's posts (image, caption, postedAt, engagement); per-item results */
         put: {
             parameters: {
@@ -2077,10 +2515,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List shoppers */
+        /** List shoppers by id (paged) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Items per page (1-1000). */
+                    limit?: number;
+                    /** @description The `next` value of the previous page; omit for the first page. */
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2101,6 +2544,8 @@ export interface paths {
                                 /** @enum {string} */
                                 ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
                             }[];
+                            /** @description Pass as `cursor` to get the next page; null on the last page. */
+                            next: string | null;
                         };
                     };
                 };
@@ -2684,6 +3129,248 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{id}/follows/{creatorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Follow one more creator (idempotent) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id of 1-200 characters. */
+                    id: string;
+                    /** @description An id of 1-200 characters. */
+                    creatorId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            displayName: string;
+                            region: string;
+                            /** @enum {string} */
+                            ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
+                            follows: string[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Stop following one creator */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id of 1-200 characters. */
+                    id: string;
+                    /** @description An id of 1-200 characters. */
+                    creatorId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            displayName: string;
+                            region: string;
+                            /** @enum {string} */
+                            ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
+                            follows: string[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users/{id}/recommendations": {
         parameters: {
             query?: never;
@@ -2697,14 +3384,20 @@ export interface paths {
                 query?: {
                     /** @description How many items (1-100). */
                     limit?: number;
-                    /** @description Only this category, e.g. "dress". */
-                    category?: string;
-                    /** @description Lowest price, inclusive. */
+                    /** @description Only these categories, e.g. "dress,skirt". */
+                    category?: string | string[];
+                    /** @description Only these brands, e.g. "Saltline,Blocklab". */
+                    brand?: string | string[];
+                    /** @description Only these colours, e.g. "navy,white" (products without a colour never match). */
+                    colour?: string | string[];
+                    /** @description Only these merchant ids. */
+                    merchant?: string | string[];
+                    /** @description Lowest price, inclusive, in `currency`. */
                     minPrice?: number;
-                    /** @description Highest price, inclusive. */
+                    /** @description Highest price, inclusive, in `currency`. */
                     maxPrice?: number;
-                    /** @description Only this merchant id. */
-                    merchant?: string;
+                    /** @description The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES. */
+                    currency?: string;
                     /** @description 0 = pure relevance; higher trades relevance for variety (MMR, lambda = 1 - diversity). */
                     diversity?: number;
                 };
@@ -2737,6 +3430,12 @@ export interface paths {
                             /** @description Plain-language main ranking parameters (EU DSA Art. 27). */
                             parameters: string;
                             diversity: number;
+                            /** @description Set when minPrice or maxPrice was given; null otherwise. */
+                            priceFilter: {
+                                currency: string;
+                                /** @description The date of the CURRENCY_RATES used to convert prices. */
+                                ratesDate: string;
+                            } | null;
                             items: {
                                 rank: number;
                                 /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
@@ -2751,6 +3450,7 @@ export interface paths {
                                     merchant: string;
                                     /** @enum {string} */
                                     network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
+                                    colour?: string;
                                     /** @description Served by GET /media/products/:id. */
                                     imageUrl: string;
                                 };
@@ -2892,14 +3592,20 @@ export interface paths {
                          */
                         limit?: number;
                         filters?: {
-                            /** @description Only this category, e.g. "dress". */
-                            category?: string;
-                            /** @description Lowest price, inclusive. */
+                            /** @description Only these categories, e.g. "dress,skirt". */
+                            category?: string | string[];
+                            /** @description Only these brands, e.g. "Saltline,Blocklab". */
+                            brand?: string | string[];
+                            /** @description Only these colours, e.g. "navy,white" (products without a colour never match). */
+                            colour?: string | string[];
+                            /** @description Only these merchant ids. */
+                            merchant?: string | string[];
+                            /** @description Lowest price, inclusive, in `currency`. */
                             minPrice?: number;
-                            /** @description Highest price, inclusive. */
+                            /** @description Highest price, inclusive, in `currency`. */
                             maxPrice?: number;
-                            /** @description Only this merchant id. */
-                            merchant?: string;
+                            /** @description The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES. */
+                            currency?: string;
                         };
                     };
                 };
@@ -2912,6 +3618,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Set when minPrice or maxPrice was given; null otherwise. */
+                            priceFilter: {
+                                currency: string;
+                                /** @description The date of the CURRENCY_RATES used to convert prices. */
+                                ratesDate: string;
+                            } | null;
                             items: {
                                 rank: number;
                                 /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
@@ -2926,6 +3638,7 @@ export interface paths {
                                     merchant: string;
                                     /** @enum {string} */
                                     network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
+                                    colour?: string;
                                     /** @description Served by GET /media/products/:id. */
                                     imageUrl: string;
                                 };
@@ -3876,6 +4589,10 @@ export interface paths {
                     groupBy: "creator" | "product" | "network";
                     from?: string;
                     to?: string;
+                    /** @description Items per page (1-1000). */
+                    limit?: number;
+                    /** @description The `next` value of the previous page; omit for the first page. */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3894,11 +4611,14 @@ export interface paths {
                             groupBy: "creator" | "product" | "network";
                             from: string | null;
                             to: string | null;
+                            /** @description Clicks over the whole range (every page). */
                             total: number;
                             rows: {
                                 key: string;
                                 clicks: number;
                             }[];
+                            /** @description Pass as `cursor` to get the next page; null on the last page. */
+                            next: string | null;
                         };
                     };
                 };
