@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ConsentDecision } from '../consent/decision.js';
-import { AffiliateNetwork, AgeBand, Creator, FeedbackInput, FeedbackType, Post } from '../domain/index.js';
+import { AffiliateNetwork, AgeBand, Creator, FeedbackInput, FeedbackType, Id, Post } from '../domain/index.js';
 import type { ProductFilters as RetrieveFilters } from '../retrieve/filters.js';
 
 export const MAX_LIMIT = 100;
@@ -57,6 +57,9 @@ export type PriceFilterInfo = z.infer<typeof PriceFilterInfo>;
 
 const limit = z.coerce.number().int().min(1).max(MAX_LIMIT).default(20).describe(`How many items (1-${MAX_LIMIT}).`);
 
+export const MAX_EXCLUDE = 500;
+export const DEFAULT_GROUP_CAP = 2;
+
 export const RecommendQuery = z
   .object({
     limit,
@@ -67,6 +70,15 @@ export const RecommendQuery = z
       .max(1)
       .default(0.3)
       .describe('0 = pure relevance; higher trades relevance for variety (MMR, lambda = 1 - diversity).'),
+    exclude: z
+      .union([z.string().max(20_000), z.array(z.string().max(200)).max(MAX_EXCLUDE)])
+      .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))])
+      .pipe(z.array(z.string()).max(MAX_EXCLUDE))
+      .optional()
+      .describe(`Product ids never to return, comma-separated (e.g. what is already in the cart); up to ${MAX_EXCLUDE}.`),
+    groupBy: z.enum(['creator', 'brand']).optional().describe('Cap how many items share the inspiring creator or the brand (see groupCap).'),
+    // Optional rather than defaulted, so in-process callers (eval, bench) may leave it out; the core applies DEFAULT_GROUP_CAP.
+    groupCap: z.coerce.number().int().min(1).max(MAX_LIMIT).optional().describe('With groupBy: at most this many items per creator or brand (default 2).'),
   })
   .refine(...priceOrder);
 export type RecommendQuery = z.infer<typeof RecommendQuery>;
@@ -101,7 +113,9 @@ export const ConsentSummary = ConsentDecision.omit({ reason: true });
 
 export const RecommendationItem = z.object({
   rank: z.number().int(),
-  score: z.number().describe('Cosine similarity to the closest followed-creator interest (popularity share when not personalised).'),
+  score: z
+    .number()
+    .describe('Cosine similarity to the closest interest, lowered for look-alikes of items marked "not interested" (popularity share when not personalised).'),
   product: ProductView,
   inspiredBy: InspiredBy.nullable(),
   affiliateUrl: z.string().describe('Always /r/<signed token>; the server builds the merchant URL.'),
@@ -121,18 +135,42 @@ export const RecommendationResponse = z.object({
 });
 export type RecommendationResponse = z.infer<typeof RecommendationResponse>;
 
+/** A product or a post used as an example in a steered search. */
+export const ExampleRef = z
+  .strictObject({ productId: Id.optional(), postId: Id.optional() })
+  .refine((e) => (e.productId === undefined) !== (e.postId === undefined), { message: 'give exactly one of productId, postId' });
+export type ExampleRef = z.infer<typeof ExampleRef>;
+export const MAX_EXAMPLES = 20;
+
 export const SearchRequest = z
   .object({
     text: z.string().trim().min(1).max(500).optional().describe('What to look for, e.g. "boho summer dress".'),
+    terms: z
+      .record(z.string().trim().min(1).max(200), z.number().min(-10).max(10))
+      .refine((t) => Object.keys(t).length >= 1 && Object.keys(t).length <= 10, { message: 'give 1-10 terms' })
+      .refine((t) => Object.values(t).some((w) => w !== 0), { message: 'at least one weight must be non-zero' })
+      .optional()
+      .describe('Weighted terms: {"red floral dress": 1, "ruffles": -0.5}; negative weights steer away (the query is the weighted sum of the terms\' vectors).'),
     image: z
       .string()
       .min(1)
       .optional()
       .describe('A data: URL, a path relative to the world folder, or an http(s) URL on ALLOWED_IMAGE_HOSTS.'),
+    positive: z.array(ExampleRef).max(MAX_EXAMPLES).optional().describe('More like these products or posts.'),
+    negative: z.array(ExampleRef).max(MAX_EXAMPLES).optional().describe('Less like these products or posts.'),
+    strategy: z
+      .enum(['average_vector', 'best_score'])
+      .optional()
+      .describe(
+        'How examples combine, as in Qdrant\'s recommend API (default average_vector). average_vector: one query, avg(positive) + (avg(positive) - avg(negative)). best_score: each candidate scores by its closest example; closer to a negative than to any positive ranks below every candidate that is not.',
+      ),
     limit,
     filters: ProductFilters.optional(),
   })
-  .refine((b) => b.text !== undefined || b.image !== undefined, { message: 'give text, image or both', path: ['text'] });
+  .refine((b) => b.text !== undefined || b.image !== undefined || b.terms !== undefined || (b.positive?.length ?? 0) > 0, {
+    message: 'give text, terms, image or positive examples',
+    path: ['text'],
+  });
 export type SearchRequest = z.infer<typeof SearchRequest>;
 
 export const SearchItem = RecommendationItem.omit({ inspiredBy: true });

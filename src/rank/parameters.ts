@@ -10,6 +10,18 @@ export interface ParameterContext {
   health: boolean;
   clickTracking: boolean;
   halfLifeDays: number;
+  /** The request asked to leave some product ids out. */
+  excluded?: boolean;
+  /** The request capped items per creator or brand. */
+  group?: { by: 'creator' | 'brand'; cap: number };
+}
+
+/** What the request itself asked for (exclude, groupBy): true of personalised and popular lists alike. */
+function requested(c: ParameterContext): string[] {
+  return [
+    c.excluded ? 'Items you asked to exclude are left out.' : '',
+    c.group ? `At most ${c.group.cap} item${c.group.cap === 1 ? '' : 's'} per ${c.group.by === 'creator' ? 'inspiring creator' : 'brand'}.` : '',
+  ];
 }
 
 export function describeParameters(c: ParameterContext): string {
@@ -19,8 +31,11 @@ export function describeParameters(c: ParameterContext): string {
       'They are ordered by how often shoppers clicked them, and otherwise by a fixed editorial order that alternates categories.',
       'Health & wellness items are not shown.',
       'What you view, save, buy or hide is not recorded or used.',
+      ...requested(c),
       'Turn on personalisation to get picks based on the creators you follow.',
-    ].join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
   }
   return [
     'Items are ranked by how closely their picture and description match the style of recent posts by the creators you follow who allow their posts to be used this way;',
@@ -32,6 +47,7 @@ export function describeParameters(c: ParameterContext): string {
     `posts you saved count ${SAVED_POST_BOOST} times as much, posts you hid are not used;`,
     `and products you viewed, clicked, saved, added to your cart or bought form one more interest (a purchase counts most, an action ${c.halfLifeDays} days old counts half).`,
     c.health ? 'You allowed health & wellness items.' : 'Health & wellness items and posts are never used.',
+    ...requested(c),
     'Change who you follow, your consent settings, the filters or the diversity setting, or tell us what you like and do not like, to change the list.',
   ]
     .filter(Boolean)

@@ -10,6 +10,8 @@
  * step leaves out `signals.leaveOut` (bought, hidden, not interested) with the clicked ids;
  * (3) the profile step takes `savedPosts`/`hiddenPosts` and adds the history interest;
  * (4) after retrieval, `pushDown` lowers look-alikes of the "not interested" items; then MMR.
+ * Steering by the caller: `exclude` joins the filter step's excluded ids; `groupBy`/`groupCap`
+ * is an admission rule of the selection step (`capPerGroup`, given to MMR or `takeAdmitted`).
  */
 import { isCreditable, type Credit } from '../../affiliate/tagger.js';
 import type { ConsentDecision } from '../../consent/decide.js';
@@ -20,6 +22,7 @@ import { feedbackSignals, type FeedbackSignals } from '../../profile/feedback.js
 import { withHistoryInterest } from '../../profile/history.js';
 import { buildProfile, eligibleCreators, type Profile } from '../../profile/profile.js';
 import { mostSimilarPost } from '../../rank/inspired.js';
+import { capPerGroup, takeAdmitted } from '../../rank/group-cap.js';
 import { mmrRerank } from '../../rank/mmr.js';
 import { pushDown } from '../../rank/push-down.js';
 import { describeParameters } from '../../rank/parameters.js';
@@ -29,7 +32,7 @@ import type { CoreDeps } from '../deps.js';
 import { inspiredByView, productView, round4 } from '../present.js';
 import { priceFilterInfo } from '../price-filter.js';
 import { responseKey } from '../response-cache.js';
-import type { RecommendationItem, RecommendationResponse, RecommendQuery } from '../schemas.js';
+import { DEFAULT_GROUP_CAP, type RecommendationItem, type RecommendationResponse, type RecommendQuery } from '../schemas.js';
 import type { CoreState } from '../state.js';
 import { popularList } from './popular.js';
 
@@ -118,13 +121,17 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const clicked = ref ? await deps.store.clickedProducts(ref) : new Set<string>();
     // Feedback events are profiling data: read (and stored) only under personalization.
     const signals = feedbackSignals(decision.personalization ? await deps.store.listFeedback(userId) : [], at, deps.settings.halfLifeDays);
-    const excludeIds = new Set([...clicked, ...signals.leaveOut]);
+    const excludeIds = new Set([...clicked, ...signals.leaveOut, ...(query.exclude ?? [])]);
     const priceFilter = priceFilterInfo(query, deps.settings.rates, 'query.currency');
     const accept = productPredicate(catalog, { filters: query, excludeIds, allowSensitive: decision.health, rates: deps.settings.rates });
     const { personalization, clickTracking, health, minor, applied } = decision;
     const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity, priceFilter };
+    const cap = query.groupBy ? { by: query.groupBy, cap: query.groupCap ?? DEFAULT_GROUP_CAP } : undefined;
     const describe = (personalized: boolean) =>
-      describeParameters({ personalized, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays });
+      describeParameters({
+        personalized, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays,
+        excluded: (query.exclude?.length ?? 0) > 0, group: cap,
+      });
 
     const follows = personalization ? await deps.store.getFollows(userId) : [];
     const profile = personalization ? await profileFor(follows, userId, decision, signals, mode, at, profileEpoch) : null;
@@ -133,7 +140,9 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
       return response;
     };
     if (!profile || profile.interests.length === 0) {
-      const popular = await popularList(deps.store, catalog, accept, query.limit);
+      // Not personalised: no creator inspired these items, so only a brand cap applies.
+      const brandCap = cap?.by === 'brand' ? capPerGroup((id: string) => catalog.get(id)?.brand.toLowerCase() ?? null, cap.cap) : undefined;
+      const popular = await popularList(deps.store, catalog, accept, query.limit, brandCap);
       const items = popular.map((p, i): RecommendationItem => {
         const product = catalog.get(p.id)!;
         return { rank: i + 1, score: round4(p.score), product: productView(product), inspiredBy: null, ...deps.tagger.tag({ product, credit: null, userRef: ref, now: at }) };
@@ -150,11 +159,18 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
       if (vector) withVectors.push({ id: candidates[i]!.id, relevance: candidates[i]!.relevance, vector });
     }
     const pushed = pushDown(withVectors, await negativeVectors(signals));
-    const ranked = options.mmr === false ? pushed.slice(0, query.limit) : mmrRerank(pushed, { k: query.limit, lambda: 1 - query.diversity });
+    // Each pick cites the followed post closest to it. Only groupBy=creator needs that before
+    // selection (it caps by the cited creator); otherwise it is computed for the picks alone.
+    const early = cap?.by === 'creator';
+    const cited = pushed.map((c) => ({ ...c, insp: early ? mostSimilarPost(c.vector, profile.posts) : null }));
+    type Cited = (typeof cited)[number];
+    const groupOf = (c: Cited) => (cap?.by === 'creator' ? c.insp!.source.creator.id : (catalog.get(c.id)?.brand.toLowerCase() ?? null));
+    const admit = cap ? capPerGroup(groupOf, cap.cap) : undefined;
+    const ranked = options.mmr === false ? takeAdmitted(cited, query.limit, admit) : mmrRerank(cited, { k: query.limit, lambda: 1 - query.diversity, admit });
     const credits = await creditsFor(profile);
     const items = ranked.map((c, i): RecommendationItem => {
       const product = catalog.get(c.id)!;
-      const insp = mostSimilarPost(c.vector, profile.posts)!;
+      const insp = c.insp ?? mostSimilarPost(c.vector, profile.posts)!;
       return {
         rank: i + 1,
         score: round4(c.relevance),

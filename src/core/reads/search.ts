@@ -2,19 +2,27 @@
  * search ("shop the look") and similar products. Neither uses personal data, so both are the same
  * for every caller; health & wellness products are left out because an anonymous caller's age and
  * consent are unknown (privacy by default).
+ *
+ * A search query is built from any of: `text`, weighted `terms` (the weighted sum of their
+ * vectors, negative weights steering away), an `image`, and `positive` / `negative` example
+ * products or posts combined with Qdrant's `average_vector` or `best_score` strategy
+ * (`src/retrieve/steer.ts`). Example products never come back as results.
  */
 import { weightedCentroid } from '../../embed/vectors.js';
 import { AppError } from '../../errors.js';
 import { loadImage } from '../../ingest/image-source.js';
 import { productPredicate } from '../../retrieve/filters.js';
+import { averageVectorQuery, bestScore } from '../../retrieve/steer.js';
 import type { CoreDeps } from '../deps.js';
 import { productView, round4 } from '../present.js';
 import { priceFilterInfo } from '../price-filter.js';
-import type { PriceFilterInfo, ProductFilters, SearchRequest, SearchResponse } from '../schemas.js';
+import type { ExampleRef, PriceFilterInfo, ProductFilters, SearchRequest, SearchResponse } from '../schemas.js';
 import type { CoreState } from '../state.js';
 
-/** Text and image count equally in a combined query ("this photo, but in red"). */
-const QUERY_WEIGHTS = [0.5, 0.5];
+/** Text, terms and image count equally in a combined query ("this photo, but in red"). */
+const PART_WEIGHT = 1;
+/** best_score re-scores this many nearest neighbours of each positive (at least). */
+const BEST_SCORE_POOL = 50;
 
 export function createSearch(deps: CoreDeps, state: CoreState) {
   const { catalog, vectors } = state;
@@ -30,7 +38,8 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     };
   }
 
-  async function queryVector(req: SearchRequest): Promise<Float32Array> {
+  /** The vector of what was typed, weighted and/or shown; undefined when only examples were given. */
+  async function queryVector(req: SearchRequest): Promise<Float32Array | undefined> {
     const parts: Float32Array[] = [];
     if (req.image !== undefined) {
       try {
@@ -44,16 +53,62 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
       }
     }
     if (req.text !== undefined) parts.push((await deps.embedder.embedTexts([req.text]))[0]!);
-    if (parts.length === 0) throw new AppError('VALIDATION_FAILED', 'Give text, image or both.', [{ path: 'text', message: 'give text, image or both' }]);
-    return parts.length === 1 ? parts[0]! : weightedCentroid(parts, QUERY_WEIGHTS);
+    if (req.terms !== undefined) {
+      const entries = Object.entries(req.terms).filter(([, w]) => w !== 0);
+      const embedded = await deps.embedder.embedTexts(entries.map(([term]) => term));
+      // Marqo-style weighted query: the weighted sum, so "ruffles": -0.5 pulls away from ruffles.
+      parts.push(weightedCentroid(embedded, entries.map(([, w]) => w)));
+    }
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0]! : weightedCentroid(parts, parts.map(() => PART_WEIGHT));
   }
 
-  /** Products closest to a text and/or image query, within the filters. */
+  /**
+   * Vectors of example products (in the catalog) and posts (stored, of a creator who allows their
+   * posts as a style source, and not about health: an anonymous search cannot have health consent).
+   * @throws AppError VALIDATION_FAILED naming the example that cannot be used.
+   */
+  async function exampleVectors(refs: readonly ExampleRef[] | undefined, field: 'positive' | 'negative'): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (const [k, ref] of (refs ?? []).entries()) {
+      const refuse = (message: string) => new AppError('VALIDATION_FAILED', `${field}.${k}: ${message}`, [{ path: `${field}.${k}`, message }]);
+      if (ref.productId !== undefined) {
+        const v = catalog.has(ref.productId) ? (await vectors.getMany([ref.productId]))[0] : undefined;
+        if (!v) throw refuse(`no product with id "${ref.productId}"`);
+        out.push(v);
+        continue;
+      }
+      const post = await deps.store.getPost(ref.postId!);
+      const creator = post && (await deps.store.getCreator(post.creatorId));
+      if (!post || !creator) throw refuse(`no post with id "${ref.postId}"`);
+      if (!creator.optIns.styleSource) throw refuse(`the creator of post "${post.id}" does not allow their posts to be used as a style source`);
+      if (post.sensitive) throw refuse(`post "${post.id}" is about health & wellness and cannot steer an anonymous search`);
+      const v = (await deps.store.getVectors('post', [post.id], deps.embedder.modelId)).get(post.id);
+      if (!v) throw refuse(`post "${post.id}" has no vector`);
+      out.push(v);
+    }
+    return out;
+  }
+
+  /** Products closest to the query and the positive examples, away from the negative ones, within the filters. */
   async function search(req: SearchRequest): Promise<SearchResponse> {
     const priceFilter = priceFilterInfo(req.filters, deps.settings.rates, 'filters.currency');
     const q = await queryVector(req);
-    const accept = productPredicate(catalog, { filters: req.filters, allowSensitive: false, rates: deps.settings.rates });
-    return respond(deps.productIndex.search(q, req.limit, accept), priceFilter);
+    const positives = [...(q ? [q] : []), ...(await exampleVectors(req.positive, 'positive'))];
+    const negatives = await exampleVectors(req.negative, 'negative');
+    const examples = new Set([...(req.positive ?? []), ...(req.negative ?? [])].flatMap((r) => (r.productId !== undefined ? [r.productId] : [])));
+    const accept = productPredicate(catalog, { filters: req.filters, excludeIds: examples, allowSensitive: false, rates: deps.settings.rates });
+    if ((req.strategy ?? 'average_vector') === 'average_vector' || negatives.length === 0 && positives.length === 1) {
+      return respond(deps.productIndex.search(averageVectorQuery(positives, negatives), req.limit, accept), priceFilter);
+    }
+    // best_score: re-score the nearest neighbours of every positive against all examples.
+    const pool = new Set<string>();
+    for (const p of positives) for (const hit of deps.productIndex.search(p, Math.max(BEST_SCORE_POOL, req.limit * 4), accept)) pool.add(hit.id);
+    const ids = [...pool];
+    const found = await vectors.getMany(ids);
+    const scored = ids.flatMap((id, i) => (found[i] ? [{ id, score: bestScore(found[i]!, positives, negatives) }] : []));
+    scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    return respond(scored.slice(0, req.limit), priceFilter);
   }
 
   /**

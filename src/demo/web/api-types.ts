@@ -1477,7 +1477,7 @@ export interface paths {
                             } | null;
                             items: {
                                 rank: number;
-                                /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
+                                /** @description Cosine similarity to the closest interest, lowered for look-alikes of items marked "not interested" (popularity share when not personalised). */
                                 score: number;
                                 product: {
                                     id: string;
@@ -3400,6 +3400,12 @@ export interface paths {
                     currency?: string;
                     /** @description 0 = pure relevance; higher trades relevance for variety (MMR, lambda = 1 - diversity). */
                     diversity?: number;
+                    /** @description Product ids never to return, comma-separated (e.g. what is already in the cart); up to 500. */
+                    exclude?: string | string[];
+                    /** @description Cap how many items share the inspiring creator or the brand (see groupCap). */
+                    groupBy?: "creator" | "brand";
+                    /** @description With groupBy: at most this many items per creator or brand (default 2). */
+                    groupCap?: number;
                 };
                 header?: never;
                 path: {
@@ -3438,7 +3444,7 @@ export interface paths {
                             } | null;
                             items: {
                                 rank: number;
-                                /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
+                                /** @description Cosine similarity to the closest interest, lowered for look-alikes of items marked "not interested" (popularity share when not personalised). */
                                 score: number;
                                 product: {
                                     id: string;
@@ -3584,8 +3590,31 @@ export interface paths {
                     "application/json": {
                         /** @description What to look for, e.g. "boho summer dress". */
                         text?: string;
+                        /** @description Weighted terms: {"red floral dress": 1, "ruffles": -0.5}; negative weights steer away (the query is the weighted sum of the terms' vectors). */
+                        terms?: {
+                            [key: string]: number;
+                        };
                         /** @description A data: URL, a path relative to the world folder, or an http(s) URL on ALLOWED_IMAGE_HOSTS. */
                         image?: string;
+                        /** @description More like these products or posts. */
+                        positive?: {
+                            /** @description An id of 1-200 characters. */
+                            productId?: string;
+                            /** @description An id of 1-200 characters. */
+                            postId?: string;
+                        }[];
+                        /** @description Less like these products or posts. */
+                        negative?: {
+                            /** @description An id of 1-200 characters. */
+                            productId?: string;
+                            /** @description An id of 1-200 characters. */
+                            postId?: string;
+                        }[];
+                        /**
+                         * @description How examples combine, as in Qdrant's recommend API (default average_vector). average_vector: one query, avg(positive) + (avg(positive) - avg(negative)). best_score: each candidate scores by its closest example; closer to a negative than to any positive ranks below every candidate that is not.
+                         * @enum {string}
+                         */
+                        strategy?: "average_vector" | "best_score";
                         /**
                          * @description How many items (1-100).
                          * @default 20
@@ -3626,7 +3655,7 @@ export interface paths {
                             } | null;
                             items: {
                                 rank: number;
-                                /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
+                                /** @description Cosine similarity to the closest interest, lowered for look-alikes of items marked "not interested" (popularity share when not personalised). */
                                 score: number;
                                 product: {
                                     id: string;

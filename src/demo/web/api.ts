@@ -77,7 +77,13 @@ export const api = {
       events: [{ purpose, granted, source: 'demo-page' }],
     });
   },
-  search(body: { text?: string; image?: string; limit?: number }): Promise<SearchResult> {
+  search(body: {
+    text?: string;
+    image?: string;
+    limit?: number;
+    positive?: Array<{ productId: string }>;
+    negative?: Array<{ productId: string }>;
+  }): Promise<SearchResult> {
     return call('POST', '/v1/search', body);
   },
 };
