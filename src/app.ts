@@ -3,8 +3,10 @@
  * `service.ts` does that). Tests build the service with a fake embedder and call this in-process.
  *
  * Middleware order, and why:
- *   demo page + /demo-api proxy (raw bodies, its own key) → access table (401/403 before any
- *   parsing) → JSON body (415/413/400) → routes → 404 → the one error mapping.
+ *   access log + request id (every response, errors too) → latency timing (/metrics) → CORS
+ *   (preflights answered before any key check) → demo page + /demo-api proxy (raw bodies, its
+ *   own key) → rate limit (429 before any work) → access table (401/403 before any parsing) →
+ *   JSON body (415/413/400) → routes → 404 → the one error mapping.
  *
  * @example
  * const service = await createService(config);
@@ -20,6 +22,10 @@ import { createDemoRouter } from './http/demo.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { buildOpenApi } from './http/openapi.js';
+import { accessLog } from './http/ops/access-log.js';
+import { createCors } from './http/ops/cors.js';
+import { createMetrics, type Metrics } from './http/ops/metrics.js';
+import { createRateLimit } from './http/ops/rate-limit.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
 import { catalogRoutes } from './http/routes/catalog.js';
 import { consentRoutes } from './http/routes/consent.js';
@@ -43,9 +49,10 @@ export interface AppOptions {
 }
 
 /** Every route of the API, as data; handlers close over `core` and only run per request. */
-export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, openapi: () => unknown = () => ({})): RouteSpec[] {
+export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, openapi: () => unknown = () => ({}), metrics?: Metrics): RouteSpec[] {
+  const exposition = metrics && (async () => ({ body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const specs = [
-    ...systemRoutes({ core, openapi }),
+    ...systemRoutes({ core, openapi, metrics: exposition }),
     ...mediaRoutes({ core }),
     ...catalogRoutes({ core }),
     ...userRoutes({ core }),
@@ -75,17 +82,22 @@ export function openApiDocument(config: Pick<Config, 'PUBLIC_BASE_URL'>): Record
 export function createApp(options: AppOptions): { app: Express; openapi: unknown } {
   const { config, core } = options;
   const log = options.log ?? silentLogger;
-  const specs = routeSpecs(core, options.landing, () => openapi);
+  const metrics = createMetrics(() => core.operations());
+  const specs = routeSpecs(core, options.landing, () => openapi, metrics);
   const openapi = buildOpenApi(specs, ACCESS, config.PUBLIC_BASE_URL);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: query schemas see flat strings
+  app.use(accessLog(log));
+  app.use(metrics.timing);
+  app.use(...createCors(config.CORS_ORIGINS));
   if (options.demo !== false) {
     const appKey = config.API_KEYS.find((k) => k.scope === 'app') ?? config.API_KEYS[0];
     if (appKey) app.use(createDemoRouter({ apiKey: appKey.key, bodyLimit: config.BODY_LIMIT }));
   }
-  app.use(createAuth(config.API_KEYS));
+  app.use(createRateLimit(config.RATE_LIMIT_PER_MINUTE, config.API_KEYS));
+  app.use(createAuth(config.API_KEYS, ACCESS, { metricsToken: config.METRICS_TOKEN }));
   app.use(jsonBody(config.BODY_LIMIT));
   app.use(mountRoutes(specs));
   app.use(notFound);

@@ -158,6 +158,9 @@ export const ConfigSchema = z.object({
     .describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
   CURRENCY_RATES: currencyRates.describe('Rate table for price filters: "CUR:rate" pairs, units per one unit of the first (base) currency. The default is illustrative, not market data.'),
   CURRENCY_RATES_DATE: z.iso.date({ error: 'expected a date like 2026-01-02' }).default('2026-01-01').describe('The date CURRENCY_RATES are from; shown in every price-filtered response.'),
+  CORS_ORIGINS: csv.describe('Comma-separated browser origins allowed to call the API (e.g. https://shop.example); "*" for any; empty: no CORS headers.'),
+  RATE_LIMIT_PER_MINUTE: int(1200, 0, 1_000_000).describe('Requests a minute per API key (and per client address without a key, on /v1 and /r/); 0 = no limit.'),
+  METRICS_TOKEN: z.string().min(16, { error: 'expected 16+ characters' }).optional().describe('A bearer token that may read GET /metrics without an admin key (for a scraper); unset: admin key only.'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
 });
 

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   FORBIDDEN: 'This API key lacks the scope this route needs.',
   TOKEN_INVALID: 'The redirect token is malformed or its signature does not verify.',
   TOKEN_EXPIRED: 'The redirect token has expired.',
+  RATE_LIMITED: 'Too many requests for this API key; retry later.',
   MODEL_UNAVAILABLE: 'The embedding model could not be loaded.',
   INDEX_UNAVAILABLE: 'The vector index could not be loaded or rebuilt.',
   STORE_UNAVAILABLE: 'The data store could not be opened.',

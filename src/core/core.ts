@@ -12,12 +12,13 @@ import { createCommands, type Commands } from './commands/index.js';
 import type { CoreDeps } from './deps.js';
 import { createEntityReads, type EntityReads } from './reads/entities.js';
 import { createFeedbackReads } from './reads/feedback.js';
+import { createOperationsRead } from './reads/operations.js';
 import { createRecommend, type RecommendOptions } from './reads/recommend.js';
 import { createSearch } from './reads/search.js';
 import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse } from './schemas.js';
 import { loadState, type CoreState } from './state.js';
 
-export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads> {
+export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads>, ReturnType<typeof createOperationsRead> {
   recommend(userId: string, query: RecommendQuery, options?: RecommendOptions): Promise<RecommendationResponse>;
   search(req: SearchRequest): Promise<SearchResponse>;
   similar(productId: string, limit: number, filters?: ProductFilters): Promise<SearchResponse>;
@@ -26,12 +27,14 @@ export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads
   readonly state: Readonly<CoreState>;
 }
 
-export async function createCore(deps: CoreDeps): Promise<Core> {
+export async function createCore(given: CoreDeps): Promise<Core> {
+  const deps: CoreDeps = { ...given, stats: given.stats ?? { embeddingCache: { hits: 0, misses: 0 } } };
   const state = await loadState(deps);
   const { search, similar } = createSearch(deps, state);
   return {
     ...createEntityReads(deps, state),
     ...createFeedbackReads(deps),
+    ...createOperationsRead(deps, state),
     recommend: createRecommend(deps, state),
     search,
     similar,

@@ -32,7 +32,7 @@ export interface CoreDeps {
   store: Store;
   media: MediaStore;
   productIndex: VectorIndex;
-  embedder: Pick<Embedder, 'modelId' | 'dimension' | 'embedTexts' | 'embedImages'>;
+  embedder: Pick<Embedder, 'modelId' | 'dimension' | 'embedTexts' | 'embedImages' | 'queueDepth'>;
   tagger: Tagger;
   policy: ConsentPolicy;
   settings: CoreSettings;
@@ -41,4 +41,11 @@ export interface CoreDeps {
   now: () => Date;
   /** Only for tests that must never touch the network. */
   fetchImage?: (url: URL) => Promise<Uint8Array>;
+  /** Counters for /metrics; `createCore` makes fresh ones when absent. */
+  stats?: CoreStats;
+}
+
+/** Embedding-cache lookups (each image or text of a write), for /metrics. */
+export interface CoreStats {
+  embeddingCache: { hits: number; misses: number };
 }

@@ -31,6 +31,9 @@ export class ResponseCache {
    * follow or a delete can land mid-request) is not stored: it may reflect the old state.
    */
   private generation = 0;
+  /** Lookups answered from the cache and not (for /metrics). */
+  hits = 0;
+  misses = 0;
 
   /**
    * @param ttlMs how long an entry may be served; 0 disables the cache.
@@ -55,11 +58,16 @@ export class ResponseCache {
   /** A copy of the cached response, or undefined when absent or older than the TTL. */
   get(userId: string, key: string, nowMs: number): RecommendationResponse | undefined {
     const entry = this.byUser.get(userId)?.get(key);
-    if (!entry) return undefined;
-    if (nowMs - entry.at >= this.ttlMs || nowMs < entry.at) {
-      this.byUser.get(userId)!.delete(key);
+    if (!entry) {
+      this.misses++;
       return undefined;
     }
+    if (nowMs - entry.at >= this.ttlMs || nowMs < entry.at) {
+      this.byUser.get(userId)!.delete(key);
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
     // Read paths never hand out what the cache holds: a caller editing its copy cannot poison it.
     return structuredClone(entry.response);
   }

@@ -12,7 +12,8 @@ import { Router, type RequestHandler } from 'express';
 import type { ApiKey, Scope } from '../config.js';
 import { AppError } from '../errors.js';
 
-export type Access = 'public' | Scope;
+/** 'metrics': the admin scope, or the METRICS_TOKEN setting (a scraper that holds no API key). */
+export type Access = 'public' | Scope | 'metrics';
 
 export interface AccessRule {
   method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -25,6 +26,7 @@ export interface AccessRule {
 export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/health', access: 'public' },
   { method: 'GET', path: '/openapi.json', access: 'public' },
+  { method: 'GET', path: '/metrics', access: 'metrics' },
   { method: 'GET', path: '/media/products/:id', access: 'public' },
   { method: 'GET', path: '/media/posts/:id', access: 'public' },
   { method: 'GET', path: '/r/:token', access: 'public' },
@@ -76,7 +78,8 @@ export function scopeOfKey(presented: string, keys: readonly ApiKey[]): Scope | 
   return found;
 }
 
-function presentedKey(headers: Record<string, string | string[] | undefined>): string | null {
+/** The API key a request presents (Bearer or x-api-key), unchecked; null when none. */
+export function presentedKey(headers: Record<string, string | string[] | undefined>): string | null {
   const auth = headers.authorization;
   if (typeof auth === 'string') {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
@@ -86,23 +89,29 @@ function presentedKey(headers: Record<string, string | string[] | undefined>): s
   return typeof x === 'string' && x.length > 0 ? x : null;
 }
 
+export interface AuthOptions {
+  /** METRICS_TOKEN: may read routes whose access is 'metrics'. */
+  metricsToken?: string;
+}
+
 /** Checks the presented key against `access`; sets `res.locals.scope`. */
-function check(access: Access, keys: readonly ApiKey[]): RequestHandler {
+function check(access: Access, keys: readonly ApiKey[], options: AuthOptions = {}): RequestHandler {
   return (req, res, next) => {
     if (access === 'public') return next();
     const key = presentedKey(req.headers);
+    if (access === 'metrics' && key && options.metricsToken && timingSafeEqual(digest(key), digest(options.metricsToken))) return next();
     if (!key) return next(new AppError('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>" or "x-api-key".'));
     const scope = scopeOfKey(key, keys);
     if (!scope) return next(new AppError('UNAUTHENTICATED', 'The API key is not valid.'));
-    if (access === 'admin' && scope !== 'admin') return next(new AppError('FORBIDDEN', `This route needs an API key with the "${access}" scope.`));
+    if ((access === 'admin' || access === 'metrics') && scope !== 'admin') return next(new AppError('FORBIDDEN', 'This route needs an API key with the "admin" scope.'));
     res.locals.scope = scope;
     next();
   };
 }
 
 /** First matching rule wins: later matches (and the /v1 fallback) are skipped. */
-function guard(access: Access, keys: readonly ApiKey[]): RequestHandler {
-  const inner = check(access, keys);
+function guard(access: Access, keys: readonly ApiKey[], options?: AuthOptions): RequestHandler {
+  const inner = check(access, keys, options);
   return (req, res, next) => {
     if (res.locals.accessChecked) return next();
     res.locals.accessChecked = true;
@@ -114,9 +123,9 @@ function guard(access: Access, keys: readonly ApiKey[]): RequestHandler {
  * The access middleware: Express's own router matches the table's patterns, the first match
  * decides; anything else under /v1 needs admin, anything else outside /v1 is public (404s, demo).
  */
-export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS): Router {
+export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS, options: AuthOptions = {}): Router {
   const router = Router();
-  for (const rule of rules) router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys));
+  for (const rule of rules) router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys, options));
   router.use('/v1', guard('admin', keys));
   return router;
 }

@@ -60,9 +60,11 @@ export function buildOpenApi(specs: readonly RouteDoc[], access: readonly Access
       security: security(spec.method, spec.path),
       parameters: parameters(spec),
       responses: {
-        [String(spec.status ?? (spec.response ? 200 : 204))]: spec.response
+        [String(spec.status ?? (spec.response || spec.produces ? 200 : 204))]: spec.response
           ? { description: 'OK', content: { 'application/json': { schema: schema(spec.response, 'output') } } }
-          : { description: spec.tag === 'media' ? 'Image bytes' : 'Done' },
+          : spec.produces
+            ? { description: spec.produces.description, content: { [spec.produces.type]: { schema: { type: 'string' } } } }
+            : { description: spec.tag === 'media' ? 'Image bytes' : 'Done' },
         ...errors,
       },
     };

@@ -30,6 +30,8 @@ export interface RouteSpec {
   response?: z.ZodType;
   /** Status for a successful response (default 200; 204 when the handler returns undefined). */
   status?: number;
+  /** For handlers that write a non-JSON body themselves (RAW): its media type, for the document. */
+  produces?: { type: string; description: string };
   /**
    * Returns the JSON body; `RAW` when the handler wrote the response itself (media). Declared with
    * `unknown` inputs; `route()` below types each handler by its own schemas.

@@ -112,7 +112,7 @@ export function feedbackCommands(deps: CoreDeps, state: CoreState) {
       const decisions = new Map<string, ConsentDecision | null>();
       const pending = new Map<string, Array<{ k: number; event: FeedbackEvent }>>();
       for (const [k, item] of records.entries()) {
-        const parsed = parseItem(FeedbackRecord, item, k);
+        const parsed = parseItem(FeedbackRecord, item, k, 'ignore');
         if (!parsed.ok) {
           results[k] = parsed.result;
           continue;

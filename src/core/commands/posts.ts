@@ -29,7 +29,7 @@ export function postCommands(deps: CoreDeps, state: CoreState) {
           if (given !== undefined && given !== creatorId) {
             return { ok: false, result: failResult(itemId(item, k), 'VALIDATION_FAILED', `items.${k}.creatorId: must be "${creatorId}", the creator in the path`) };
           }
-          return parseItem(Post, typeof item === 'object' && item !== null ? { ...item, creatorId } : item, k);
+          return parseItem(Post, typeof item === 'object' && item !== null ? { ...item, creatorId } : item, k, options.unknownFields);
         },
         text: (p) => p.caption,
         save: (rows) => store.upsertPosts(creatorId, rows, deps.embedder.modelId),

@@ -10,7 +10,7 @@
 import { Product } from '../../domain/index.js';
 import { AppError, type ErrorCode } from '../../errors.js';
 import { failResult, type ItemResult } from '../../ingest/item-result.js';
-import { itemId, parseItem, type Parsed } from '../../ingest/validate.js';
+import { itemId, parseItem, type Parsed, type UnknownFieldRule } from '../../ingest/validate.js';
 import type { CoreDeps } from '../deps.js';
 import { productRemoved, productsWritten, type CoreState } from '../state.js';
 import { writeEmbedded } from './embedded.js';
@@ -23,16 +23,18 @@ export interface WriteOptions {
   flush?: boolean;
   /** Base of world-relative image paths for this write (default WORLD_DIR). */
   worldDir?: string;
+  /** Fields the schema does not know: refused (default, the API's rule) or ignored (world files carry evaluation-only fields). */
+  unknownFields?: UnknownFieldRule;
 }
 
 export function productCommands(deps: CoreDeps, state: CoreState) {
   const { store, productIndex } = deps;
 
   /** Every item must name a known merchant and that merchant's network. */
-  async function merchantCheck(): Promise<(item: unknown, k: number) => Parsed<Product>> {
+  async function merchantCheck(unknown: UnknownFieldRule = 'refuse'): Promise<(item: unknown, k: number) => Parsed<Product>> {
     const merchants = new Map((await store.listMerchants()).map((m) => [m.id, m]));
     return (item, k) => {
-      const parsed = parseItem(Product, item, k);
+      const parsed = parseItem(Product, item, k, unknown);
       if (!parsed.ok) return parsed;
       const p = parsed.value;
       const m = merchants.get(p.merchant);
@@ -96,7 +98,7 @@ export function productCommands(deps: CoreDeps, state: CoreState) {
      * const results = await commands.upsertProducts(body.items); // [{ id: 'p1', ok: true }, { id: 'p2', ok: false, error }]
      */
     async upsertProducts(items: unknown[], options: WriteOptions = {}): Promise<ItemResult[]> {
-      const parse = await merchantCheck();
+      const parse = await merchantCheck(options.unknownFields);
       const { results, written } = await writeEmbedded(items, deps, {
         kind: 'product',
         parse,

@@ -126,7 +126,8 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
     async importShoppers(items: unknown[]): Promise<ItemResult[]> {
       const results: ItemResult[] = [];
       for (const [k, item] of items.entries()) {
-        const parsed = parseItem(ShopperRecord, item, k);
+        // The world format: users.json rows carry evaluation-only fields (heldOut), ignored here.
+        const parsed = parseItem(ShopperRecord, item, k, 'ignore');
         if (!parsed.ok) {
           results.push(parsed.result);
           continue;

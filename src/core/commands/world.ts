@@ -44,7 +44,8 @@ export function worldCommands(deps: CoreDeps, commands: Writes) {
      */
     async loadWorld(worldDir: string, onProgress?: (p: WorldProgress) => void): Promise<WorldSummary> {
       const files = await readWorldFiles(worldDir);
-      const write = { flush: false, worldDir };
+      // World files carry evaluation-only fields (attributes, items, heldOut): ignored, not refused.
+      const write = { flush: false, worldDir, unknownFields: 'ignore' as const };
       const summary = {} as WorldSummary;
       const run = async (stage: WorldStage, items: unknown[], load: (chunk: unknown[]) => Promise<ItemResult[]>) => {
         const s = (summary[stage] = { ok: 0, failed: [] as ItemResult[] });
@@ -59,8 +60,8 @@ export function worldCommands(deps: CoreDeps, commands: Writes) {
         if (s.failed.length > 0) deps.log.warn('world items rejected', { stage, failed: s.failed.length, first: s.failed[0] });
       };
 
-      await run('merchants', files.merchants, (chunk) => commands.upsertMerchants(chunk));
-      await run('creators', files.creators, (chunk) => commands.upsertCreators(chunk));
+      await run('merchants', files.merchants, (chunk) => commands.upsertMerchants(chunk, 'ignore'));
+      await run('creators', files.creators, (chunk) => commands.upsertCreators(chunk, 'ignore'));
       await run('posts', files.posts, async (chunk) => {
         // The API takes posts per creator; a world file mixes them, so group each chunk by owner.
         const byCreator = new Map<string, Array<{ item: unknown; k: number }>>();

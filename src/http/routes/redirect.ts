@@ -9,6 +9,11 @@ import type { Core } from '../../core/core.js';
 import { RAW, route, type RouteSpec } from '../route.js';
 
 const TokenParams = z.object({ token: z.string().min(1).max(1024) });
+/**
+ * Links travel through newsletters and chat apps that append their own parameters (utm_*, fbclid):
+ * the redirect declares every query parameter known and ignores it, so such a click still lands.
+ */
+const AnyQuery = z.record(z.string(), z.unknown()).describe('Ignored: parameters that mail and chat apps append to links.');
 
 export interface RedirectRouteDeps {
   core: Core;
@@ -23,7 +28,7 @@ export function redirectRoutes({ core, landing = (url) => url }: RedirectRouteDe
   return [
     route({
       method: 'get', path: '/r/:token', tag: 'affiliate', summary: 'Follow an affiliate link: 302 to the merchant (400 tampered, 410 expired)',
-      params: TokenParams, status: 302,
+      params: TokenParams, query: AnyQuery, status: 302,
       handle: async ({ params, req, res }) => {
         // HEAD is what link checkers and unfurlers send: answer it, but it is not a shopper's click.
         const { url } = await core.commands.followLink(params.token, { count: req.method !== 'HEAD' });
