@@ -22,6 +22,8 @@ import { createDemoRouter } from './http/demo.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { buildOpenApi } from './http/openapi.js';
+import * as coreSchemas from './core/schemas.js';
+import * as domain from './domain/index.js';
 import { accessLog } from './http/ops/access-log.js';
 import { createCors } from './http/ops/cors.js';
 import { createMetrics, type Metrics } from './http/ops/metrics.js';
@@ -47,6 +49,9 @@ export interface AppOptions {
   /** Mount the demo page at / (default true). */
   demo?: boolean;
 }
+
+/** The service's exported zod schemas by name: the OpenAPI components a typed client sees. */
+const SCHEMA_NAMES: Record<string, unknown> = { ...domain, ...coreSchemas };
 
 /** Every route of the API, as data; handlers close over `core` and only run per request. */
 export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, openapi: () => unknown = () => ({}), metrics?: Metrics): RouteSpec[] {
@@ -76,7 +81,7 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
  * `npm run api-types` generates the demo page's types from.
  */
 export function openApiDocument(config: Pick<Config, 'PUBLIC_BASE_URL'>): Record<string, unknown> {
-  return buildOpenApi(routeSpecs(new Proxy({}, { get: () => undefined }) as Core), ACCESS, config.PUBLIC_BASE_URL);
+  return buildOpenApi(routeSpecs(new Proxy({}, { get: () => undefined }) as Core), ACCESS, config.PUBLIC_BASE_URL, SCHEMA_NAMES);
 }
 
 export function createApp(options: AppOptions): { app: Express; openapi: unknown } {
@@ -84,7 +89,7 @@ export function createApp(options: AppOptions): { app: Express; openapi: unknown
   const log = options.log ?? silentLogger;
   const metrics = createMetrics(() => core.operations());
   const specs = routeSpecs(core, options.landing, () => openapi, metrics);
-  const openapi = buildOpenApi(specs, ACCESS, config.PUBLIC_BASE_URL);
+  const openapi = buildOpenApi(specs, ACCESS, config.PUBLIC_BASE_URL, SCHEMA_NAMES);
 
   const app = express();
   app.disable('x-powered-by');

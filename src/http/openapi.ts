@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
 import type { AccessRule } from './auth.js';
 import { HTTP_STATUS } from './errors.js';
+import { createComponents, operationId } from './openapi-components.js';
 import type { RouteSpec } from './route.js';
 
 type Json = Record<string, unknown>;
@@ -41,19 +42,27 @@ function parameters(spec: RouteDoc): Json[] {
 /** What the document needs of a route: everything but the handler (mounted routers supply these too). */
 export type RouteDoc = Omit<RouteSpec, 'handle'>;
 
-/** Builds the OpenAPI 3.1 document for the given routes and access table. */
-export function buildOpenApi(specs: readonly RouteDoc[], access: readonly AccessRule[], serverUrl?: string): Json {
+/**
+ * Builds the OpenAPI 3.1 document for the given routes and access table.
+ * @param names zod schemas by export name: bodies and responses become components of that name.
+ */
+export function buildOpenApi(specs: readonly RouteDoc[], access: readonly AccessRule[], serverUrl?: string, names: Record<string, unknown> = {}): Json {
+  const components = createComponents({ Error: ErrorResponse, ...names });
   const paths: Record<string, Record<string, Json>> = {};
   const accessOf = (method: string, path: string) => access.find((a) => a.method === method.toUpperCase() && a.path === path)?.access ?? 'admin';
   const security = (method: string, path: string) => {
     const a = accessOf(method, path);
     return a === 'public' ? [] : [{ bearer: [] }, { apiKey: [] }];
   };
+  const errorRef = components.ref({ schema: ErrorResponse, io: 'output', fallback: 'Error' });
   const errors = Object.fromEntries(
-    [...new Set(Object.values(HTTP_STATUS))].map((s) => [String(s), { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+    [...new Set(Object.values(HTTP_STATUS))].map((s) => [String(s), { description: 'Error', content: { 'application/json': { schema: errorRef } } }]),
   );
   for (const spec of specs) {
+    const id = operationId(spec.method, spec.path);
+    const title = id[0].toUpperCase() + id.slice(1);
     const op: Json = {
+      operationId: id,
       summary: spec.summary,
       tags: [spec.tag],
       'x-scope': accessOf(spec.method, spec.path),
@@ -61,7 +70,7 @@ export function buildOpenApi(specs: readonly RouteDoc[], access: readonly Access
       parameters: parameters(spec),
       responses: {
         [String(spec.status ?? (spec.response || spec.produces ? 200 : 204))]: spec.response
-          ? { description: 'OK', content: { 'application/json': { schema: schema(spec.response, 'output') } } }
+          ? { description: 'OK', content: { 'application/json': { schema: components.ref({ schema: spec.response, io: 'output', fallback: `${title}Response` }) } } }
           : spec.produces
             ? { description: spec.produces.description, content: { [spec.produces.type]: { schema: { type: 'string' } } } }
             : { description: spec.tag === 'media' ? 'Image bytes' : 'Done' },
@@ -69,7 +78,7 @@ export function buildOpenApi(specs: readonly RouteDoc[], access: readonly Access
       },
     };
     const body = spec.docBody ?? spec.body;
-    if (body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(body, 'input') } } };
+    if (body) op.requestBody = { required: true, content: { 'application/json': { schema: components.ref({ schema: body, io: 'input', fallback: `${title}Body` }) } } };
     (paths[openApiPath(spec.path)] ??= {})[spec.method] = op;
   }
   return {
@@ -78,7 +87,7 @@ export function buildOpenApi(specs: readonly RouteDoc[], access: readonly Access
     info: { title: 'Creator-style shopping recommender', version: '0.1.0', description: 'Recommends catalog products in the style of the creators a shopper follows, under consent rules, with disclosed affiliate links.' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
-      schemas: { Error: schema(ErrorResponse, 'output') },
+      schemas: components.schemas(),
     },
     paths,
   };
