@@ -3,10 +3,11 @@
  * `service.ts` does that). Tests build the service with a fake embedder and call this in-process.
  *
  * Middleware order, and why:
- *   access log + request id (every response, errors too) → latency timing (/metrics) → CORS
- *   (preflights answered before any key check) → demo page + /demo-api proxy (raw bodies, its
- *   own key) → rate limit (429 before any work) → access table (401/403 before any parsing) →
- *   JSON body (415/413/400) → routes → 404 → the one error mapping.
+ *   security headers (on every response, errors included) → access log + request id (every
+ *   response, errors too) → latency timing (/metrics) → CORS (preflights answered before any key
+ *   check) → demo page + /demo-api proxy when the demo is on (raw bodies, its own key) → rate
+ *   limit (429 before any work) → 405 for a known path with the wrong method → access table
+ *   (401/403 before any parsing) → JSON body (415/413/400) → routes → 404 → the one error mapping.
  *
  * @example
  * const service = await createService(config);
@@ -14,22 +15,26 @@
  * app.listen(config.PORT);
  */
 import express, { type Express } from 'express';
-import type { Config } from './config.js';
+import { demoEnabled, type Config } from './config.js';
 import type { Core } from './core/core.js';
 import { AppError } from './errors.js';
 import { ACCESS, createAuth } from './http/auth.js';
 import { createDemoRouter } from './http/demo.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
+import { methodNotAllowed } from './http/methods.js';
+import { securityHeaders } from './http/security-headers.js';
 import { buildOpenApi } from './http/openapi.js';
 import * as coreSchemas from './core/schemas.js';
 import * as domain from './domain/index.js';
+import * as httpSchemas from './http/schemas.js';
 import { accessLog } from './http/ops/access-log.js';
 import { createCors } from './http/ops/cors.js';
 import { createMetrics, type Metrics } from './http/ops/metrics.js';
 import { createRateLimit } from './http/ops/rate-limit.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
 import { catalogRoutes } from './http/routes/catalog.js';
+import { categoryRoutes } from './http/routes/categories.js';
 import { consentRoutes } from './http/routes/consent.js';
 import { discoverRoutes } from './http/routes/discover.js';
 import { feedbackRoutes } from './http/routes/feedback.js';
@@ -46,12 +51,12 @@ export interface AppOptions {
   log?: Logger;
   /** Rewrites the final redirect target (the demo sends clicks to its local merchant page). */
   landing?: (finalUrl: string) => string;
-  /** Mount the demo page at / (default true). */
+  /** Mount the demo page and its proxy at / (default: `demoEnabled(config)`, i.e. DEMO). */
   demo?: boolean;
 }
 
 /** The service's exported zod schemas by name: the OpenAPI components a typed client sees. */
-const SCHEMA_NAMES: Record<string, unknown> = { ...domain, ...coreSchemas };
+const SCHEMA_NAMES: Record<string, unknown> = { ...domain, ...coreSchemas, ...httpSchemas };
 
 /** Every route of the API, as data; handlers close over `core` and only run per request. */
 export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, openapi: () => unknown = () => ({}), metrics?: Metrics): RouteSpec[] {
@@ -59,6 +64,7 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
   const specs = [
     ...systemRoutes({ core, openapi, metrics: exposition }),
     ...mediaRoutes({ core }),
+    ...categoryRoutes({ core }),
     ...catalogRoutes({ core }),
     ...userRoutes({ core }),
     ...discoverRoutes({ core }),
@@ -67,11 +73,14 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
     ...redirectRoutes({ core, landing }),
     ...reportRoutes({ core }),
   ];
+  const operationIds = new Set<string>();
   for (const s of specs) {
     // Fail at start-up, not in production traffic, if a route was added without declaring its access.
     if (!ACCESS.some((a) => a.method === s.method.toUpperCase() && a.path === s.path)) {
       throw new AppError('CONFIG_INVALID', `${s.method.toUpperCase()} ${s.path} is missing from ACCESS in src/http/auth.ts`);
     }
+    if (operationIds.has(s.operationId)) throw new AppError('CONFIG_INVALID', `operationId "${s.operationId}" is used twice`);
+    operationIds.add(s.operationId);
   }
   return specs;
 }
@@ -94,14 +103,17 @@ export function createApp(options: AppOptions): { app: Express; openapi: unknown
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: query schemas see flat strings
+  app.use(securityHeaders);
   app.use(accessLog(log));
   app.use(metrics.timing);
   app.use(...createCors(config.CORS_ORIGINS));
-  if (options.demo !== false) {
+  if (options.demo ?? demoEnabled(config)) {
     const appKey = config.API_KEYS.find((k) => k.scope === 'app') ?? config.API_KEYS[0];
-    if (appKey) app.use(createDemoRouter({ apiKey: appKey.key, bodyLimit: config.BODY_LIMIT }));
+    const isDemoPersona = async (id: string) => (await core.getShopper(id).catch(() => undefined))?.demo === true;
+    if (appKey) app.use(createDemoRouter({ apiKey: appKey.key, isDemoPersona, bodyLimit: config.BODY_LIMIT }));
   }
   app.use(createRateLimit(config.RATE_LIMIT_PER_MINUTE, config.API_KEYS));
+  app.use(methodNotAllowed(ACCESS));
   app.use(createAuth(config.API_KEYS, ACCESS, { metricsToken: config.METRICS_TOKEN }));
   app.use(jsonBody(config.BODY_LIMIT));
   app.use(mountRoutes(specs));

@@ -11,7 +11,7 @@
  */
 import { join, resolve } from 'node:path';
 import { createTagger } from './affiliate/tagger.js';
-import type { Config } from './config.js';
+import { linkKeys, type Config } from './config.js';
 import { policyFromConfig } from './consent/policy.js';
 import { createCore, type Core, type CoreDeps, type CoreSettings } from './core/core.js';
 import type { Embedder } from './embed/types.js';
@@ -57,6 +57,9 @@ export function coreSettings(config: Config): CoreSettings {
     textWeight: config.TEXT_WEIGHT,
     embedBatch: config.EMBED_BATCH,
     rates: { ...config.CURRENCY_RATES, date: config.CURRENCY_RATES_DATE },
+    clickDedupeWindowS: config.CLICK_DEDUPE_WINDOW_S,
+    imageFetchTimeoutMs: config.IMAGE_FETCH_TIMEOUT_MS,
+    imageMaxBytes: config.IMAGE_MAX_BYTES,
     // A cached list re-serves signed links: never for more than half their life.
     responseCacheTtlS: Math.min(config.RECOMMEND_CACHE_TTL_S, Math.floor(config.TOKEN_TTL / 2)),
   };
@@ -99,7 +102,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       log,
     });
     const media = fileMediaStore(join(config.DATA_DIR, 'media'));
-    const tagger = createTagger({ merchants: await store.listMerchants(), secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
+    const tagger = createTagger({ merchants: await store.listMerchants(), keys: linkKeys(config), tokenTtlSeconds: config.TOKEN_TTL });
     const deps: CoreDeps = {
       store, media, productIndex, embedder, tagger, log,
       policy: policyFromConfig(config),

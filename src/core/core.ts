@@ -13,15 +13,19 @@ import type { CoreDeps } from './deps.js';
 import { createEntityReads, type EntityReads } from './reads/entities.js';
 import { createFeedbackReads } from './reads/feedback.js';
 import { createOperationsRead } from './reads/operations.js';
+import { createExport } from './reads/export.js';
 import { createRecommend, type RecommendOptions } from './reads/recommend.js';
 import { createSearch } from './reads/search.js';
-import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse } from './schemas.js';
+import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse, ShopperExport } from './schemas.js';
 import { loadState, type CoreState } from './state.js';
 
 export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads>, ReturnType<typeof createOperationsRead> {
   recommend(userId: string, query: RecommendQuery, options?: RecommendOptions): Promise<RecommendationResponse>;
   search(req: SearchRequest): Promise<SearchResponse>;
-  similar(productId: string, limit: number, filters?: ProductFilters): Promise<SearchResponse>;
+  /** `userId`: apply that shopper's consent decision (health items, link pseudonym), as recommend does. */
+  similar(productId: string, limit: number, filters?: ProductFilters, userId?: string): Promise<SearchResponse>;
+  /** Everything held about one shopper (GDPR Art. 15/20). */
+  exportShopper(userId: string): Promise<ShopperExport>;
   readonly commands: Commands;
   /** The in-memory state, for tests and the evaluation to inspect (never to write). */
   readonly state: Readonly<CoreState>;
@@ -30,6 +34,8 @@ export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads
 export async function createCore(given: CoreDeps): Promise<Core> {
   const deps: CoreDeps = { ...given, stats: given.stats ?? { embeddingCache: { hits: 0, misses: 0 } } };
   const state = await loadState(deps);
+  const commands = createCommands(deps, state);
+  await commands.seedCategories(); // first start only: a store without a taxonomy gets the default one
   const { search, similar } = createSearch(deps, state);
   return {
     ...createEntityReads(deps, state),
@@ -38,7 +44,8 @@ export async function createCore(given: CoreDeps): Promise<Core> {
     recommend: createRecommend(deps, state),
     search,
     similar,
-    commands: createCommands(deps, state),
+    exportShopper: createExport(deps, state),
+    commands,
     state,
   };
 }

@@ -26,6 +26,11 @@ export interface CoreSettings {
   embedBatch: number;
   /** CURRENCY_RATES / CURRENCY_RATES_DATE: what price filters convert with. */
   rates: CurrencyRates;
+  /** A link token counts at most one click per window of this many seconds; 0: every click counts. */
+  clickDedupeWindowS: number;
+  /** Remote image fetches: total time allowed and the largest body read (the download is aborted past it). */
+  imageFetchTimeoutMs: number;
+  imageMaxBytes: number;
 }
 
 export interface CoreDeps {

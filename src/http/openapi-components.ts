@@ -4,7 +4,7 @@
  *
  * Every request body and JSON response becomes a component: named after the zod schema's export
  * (`names`, e.g. every schema exported by `src/core/schemas.ts` and `src/domain/`), else after
- * its operation (`getV1UsersIdConsents` → `GetV1UsersIdConsentsResponse`). Named schemas nested
+ * its operation (`listShoppers` → `ListShoppersResponse`). Named schemas nested
  * inside others become `$ref`s too (zod 4's registry export does that). A schema reads differently
  * as input (defaults optional) and as output (defaults filled in), so the input side gets an
  * `...Input` component only where the two differ. Components no operation reaches are left out.
@@ -110,10 +110,4 @@ export function createComponents(names: Record<string, unknown>): Components {
       return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
     },
   };
-}
-
-/** `get /v1/users/:id/consents` → `getV1UsersIdConsents` (stable, unique per method and path). */
-export function operationId(method: string, path: string): string {
-  const words = path.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  return method.toLowerCase() + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 }

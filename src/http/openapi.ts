@@ -3,11 +3,12 @@
  * (zod 4's `z.toJSONSchema`), so the document cannot drift from the code.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from '../errors.js';
-import type { AccessRule } from './auth.js';
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import type { Access, AccessRule } from './auth.js';
 import { HTTP_STATUS } from './errors.js';
-import { createComponents, operationId } from './openapi-components.js';
+import { createComponents } from './openapi-components.js';
 import type { RouteSpec } from './route.js';
+import { BulkResult } from './schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -23,6 +24,50 @@ const ErrorResponse = z.object({
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
 });
+
+/** A bulk write in which no item was accepted (422): the error plus every item's result. */
+const BatchRejected = ErrorResponse.extend(BulkResult.shape);
+
+/**
+ * The error codes a route can answer with: those its shape implies (400 on every route: unknown
+ * query fields are refused everywhere; the body's
+ * 413/415, keys → 401, admin → 403, path ids → 404, always 500) plus the ones it declares.
+ */
+function errorCodes(spec: RouteDoc, access: Access): ErrorCode[] {
+  const codes = new Set<ErrorCode>(spec.errors ?? []);
+  // Every route validates: even one without a query schema refuses unknown query fields by name (400).
+  codes.add('VALIDATION_FAILED');
+  if (spec.body) for (const c of ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
+  if (access !== 'public') codes.add('UNAUTHENTICATED');
+  if (access === 'admin' || access === 'metrics') codes.add('FORBIDDEN');
+  // The rate limit counts keyed requests and everything under /v1 and /r/ (src/http/ops/rate-limit.ts).
+  if (access !== 'public' || spec.path.startsWith('/r/')) codes.add('RATE_LIMITED');
+  if (spec.params) codes.add('NOT_FOUND');
+  codes.add('INTERNAL');
+  return [...codes];
+}
+
+/** One response per status, naming the codes it stands for; `ref` gives the named error component. */
+function errorResponses(codes: ErrorCode[], ref: (name: 'Error' | 'BatchRejected') => Json): Record<string, Json> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const c of codes) byStatus.set(HTTP_STATUS[c], [...(byStatus.get(HTTP_STATUS[c]) ?? []), c]);
+  return Object.fromEntries(
+    [...byStatus].sort(([a], [b]) => a - b).map(([status, cs]) => [
+      String(status),
+      { description: cs.join(', '), content: { 'application/json': { schema: ref(cs.includes('BATCH_REJECTED') ? 'BatchRejected' : 'Error') } } },
+    ]),
+  );
+}
+
+/** The documented success: the JSON response, a response the handler writes itself, or 204. */
+function success(spec: RouteDoc, ref: (response: z.ZodType) => Json): Record<string, Json> {
+  if (spec.raw) {
+    const content = spec.raw.contentTypes ? Object.fromEntries(spec.raw.contentTypes.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])) : undefined;
+    return { [String(spec.raw.status)]: { description: spec.raw.description, ...(content ? { content } : {}) } };
+  }
+  if (spec.response) return { [String(spec.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: ref(spec.response) } } } };
+  return { [String(spec.status ?? 204)]: { description: 'Done' } };
+}
 
 /** Express "/v1/users/:id" → OpenAPI "/v1/users/{id}". */
 const openApiPath = (p: string) => p.replace(/:([A-Za-z_]\w*)/g, '{$1}');
@@ -47,34 +92,27 @@ export type RouteDoc = Omit<RouteSpec, 'handle'>;
  * @param names zod schemas by export name: bodies and responses become components of that name.
  */
 export function buildOpenApi(specs: readonly RouteDoc[], access: readonly AccessRule[], serverUrl?: string, names: Record<string, unknown> = {}): Json {
-  const components = createComponents({ Error: ErrorResponse, ...names });
+  const components = createComponents({ Error: ErrorResponse, BatchRejected, ...names });
+  const errorRef = { Error: components.ref({ schema: ErrorResponse, io: 'output', fallback: 'Error' }), BatchRejected: components.ref({ schema: BatchRejected, io: 'output', fallback: 'BatchRejected' }) };
   const paths: Record<string, Record<string, Json>> = {};
   const accessOf = (method: string, path: string) => access.find((a) => a.method === method.toUpperCase() && a.path === path)?.access ?? 'admin';
   const security = (method: string, path: string) => {
     const a = accessOf(method, path);
     return a === 'public' ? [] : [{ bearer: [] }, { apiKey: [] }];
   };
-  const errorRef = components.ref({ schema: ErrorResponse, io: 'output', fallback: 'Error' });
-  const errors = Object.fromEntries(
-    [...new Set(Object.values(HTTP_STATUS))].map((s) => [String(s), { description: 'Error', content: { 'application/json': { schema: errorRef } } }]),
-  );
   for (const spec of specs) {
-    const id = operationId(spec.method, spec.path);
-    const title = id[0].toUpperCase() + id.slice(1);
+    // Components without an export name are named after the operation: listShoppers → ListShoppersResponse.
+    const title = spec.operationId[0]!.toUpperCase() + spec.operationId.slice(1);
     const op: Json = {
-      operationId: id,
+      operationId: spec.operationId,
       summary: spec.summary,
       tags: [spec.tag],
       'x-scope': accessOf(spec.method, spec.path),
       security: security(spec.method, spec.path),
       parameters: parameters(spec),
       responses: {
-        [String(spec.status ?? (spec.response || spec.produces ? 200 : 204))]: spec.response
-          ? { description: 'OK', content: { 'application/json': { schema: components.ref({ schema: spec.response, io: 'output', fallback: `${title}Response` }) } } }
-          : spec.produces
-            ? { description: spec.produces.description, content: { [spec.produces.type]: { schema: { type: 'string' } } } }
-            : { description: spec.tag === 'media' ? 'Image bytes' : 'Done' },
-        ...errors,
+        ...success(spec, (response) => components.ref({ schema: response, io: 'output', fallback: `${title}Response` })),
+        ...errorResponses(errorCodes(spec, accessOf(spec.method, spec.path)), (name) => errorRef[name]),
       },
     };
     const body = spec.docBody ?? spec.body;

@@ -8,6 +8,9 @@
 
 import { z } from 'zod';
 
+/** Deeper than any schema of the API nests. */
+const MAX_DEPTH = 32;
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
 /**
@@ -15,6 +18,9 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  * @example unknownFields({ limt: 5, filters: { colr: 'red' } }, { filters: {} }) // ['limt', 'filters.colr']
  */
 export function unknownFields(input: unknown, output: unknown, at: string[] = []): string[] {
+  // The same value came out (z.unknown(), a passthrough): nothing in it was dropped. Hostile
+  // nesting stops at MAX_DEPTH instead of growing the stack (a deep body must be a 400, never a 500).
+  if (input === output || at.length >= MAX_DEPTH) return [];
   if (Array.isArray(input) && Array.isArray(output) && input.length === output.length) {
     return input.flatMap((v, i) => unknownFields(v, output[i], [...at, String(i)]));
   }

@@ -25,7 +25,7 @@ export interface CandidateRules {
   filters?: ProductFilters;
   /** Ids never to return (already clicked, asked to exclude, bought, the query product itself, ...). */
   excludeIds?: ReadonlySet<string>;
-  /** Special-category (health) products pass only when this is true. */
+  /** Health & wellness products (by the category taxonomy) pass only when this is true. */
   allowSensitive: boolean;
   /** Needed when a price filter is given. */
   rates?: CurrencyRates;
@@ -35,7 +35,7 @@ const lowerSet = (values?: string[]) => (values && values.length > 0 ? new Set(v
 
 /**
  * A predicate that is false for ids missing from the catalog (deleted products never come back,
- * even if an index still holds a stale vector), sensitive products unless allowed, excluded ids,
+ * even if an index still holds a stale vector), health products (per the taxonomy, now) unless allowed, excluded ids,
  * and products outside the filters.
  */
 export function productPredicate(catalog: ProductCatalog, rules: CandidateRules): (id: string) => boolean {
@@ -49,7 +49,7 @@ export function productPredicate(catalog: ProductCatalog, rules: CandidateRules)
   return (id) => {
     const p = catalog.get(id);
     if (!p) return false;
-    if (p.sensitive && !rules.allowSensitive) return false;
+    if (!rules.allowSensitive && catalog.taxonomy.productIsHealth(p)) return false;
     if (rules.excludeIds?.has(id)) return false;
     if (category && !category.has(p.category.toLowerCase())) return false;
     if (brand && !brand.has(p.brand.toLowerCase())) return false;

@@ -163,7 +163,7 @@ describe('one rule for unknown query and body fields, on every route', () => {
     const search = await request(t.app).post('/v1/search').set(APP).send({ text: 'red', filters: { categroy: 'dress' } }).expect(400);
     expect(search.body.error.details).toEqual([{ path: 'filters.categroy', message: 'unknown field "categroy"' }]);
     const item = { id: 'p1', title: 'x', description: '', brand: 'b', category: 'dress', price: 1, currency: 'EUR', merchant: 'm-test', url: 'https://x.example/p1', network: 'utm', image: t.image('images/products/p1.png'), colr: 'red' };
-    const bulk = await request(t.app).put('/v1/products').set(ADMIN).send({ items: [item] }).expect(200);
+    const bulk = await request(t.app).put('/v1/products').set(ADMIN).send({ items: [item] }).expect(422); // no item accepted: BATCH_REJECTED
     expect(bulk.body.results[0]).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'items.0.colr: unknown field "colr"' } });
   });
 

@@ -31,14 +31,14 @@ export function feedbackCommands(deps: CoreDeps, state: CoreState) {
     return state.decide(user, await store.listConsents(userId), deps.now());
   }
 
-  /** Whether the target exists and is sensitive; undefined when it does not exist. */
+  /** Whether the target exists and is health data (by the category taxonomy, now); undefined when it does not exist. */
   async function target(e: { productId?: string; postId?: string }): Promise<{ sensitive: boolean } | undefined> {
     if (e.productId !== undefined) {
       const p = state.catalog.get(e.productId);
-      return p ? { sensitive: !!p.sensitive } : undefined;
+      return p ? { sensitive: state.catalog.isHealth(e.productId) } : undefined;
     }
     const post = await store.getPost(e.postId!);
-    return post ? { sensitive: !!post.sensitive } : undefined;
+    return post ? { sensitive: state.taxonomy.postIsHealth(post) } : undefined;
   }
 
   async function judge(e: FeedbackEvent, decision: ConsentDecision): Promise<Verdict> {

@@ -10,10 +10,12 @@
 import { Product } from '../../domain/index.js';
 import { AppError, type ErrorCode } from '../../errors.js';
 import { failResult, type ItemResult } from '../../ingest/item-result.js';
+import { rasterFormatOf } from '../../ingest/raster.js';
 import { itemId, parseItem, type Parsed, type UnknownFieldRule } from '../../ingest/validate.js';
 import type { CoreDeps } from '../deps.js';
 import { productRemoved, productsWritten, type CoreState } from '../state.js';
 import { writeEmbedded } from './embedded.js';
+import { productCategoryProblem, storedProduct } from './taxonomy-rules.js';
 
 /** The text half of a product's vector. */
 export const productText = (p: Pick<Product, 'title' | 'description'>) => `${p.title}. ${p.description}`;
@@ -30,7 +32,7 @@ export interface WriteOptions {
 export function productCommands(deps: CoreDeps, state: CoreState) {
   const { store, productIndex } = deps;
 
-  /** Every item must name a known merchant and that merchant's network. */
+  /** Every item must name a known merchant and that merchant's network, and a category of the taxonomy. */
   async function merchantCheck(unknown: UnknownFieldRule = 'refuse'): Promise<(item: unknown, k: number) => Parsed<Product>> {
     const merchants = new Map((await store.listMerchants()).map((m) => [m.id, m]));
     return (item, k) => {
@@ -41,7 +43,9 @@ export function productCommands(deps: CoreDeps, state: CoreState) {
       const refuse = (message: string) => ({ ok: false as const, result: failResult(itemId(item, k), 'VALIDATION_FAILED', message) });
       if (!m) return refuse(`items.${k}.merchant: no merchant "${p.merchant}"; PUT /v1/merchants first (known: ${[...merchants.keys()].slice(0, 20).join(', ') || 'none'})`);
       if (m.network !== p.network) return refuse(`items.${k}.network: merchant "${m.id}" is on the "${m.network}" network, not "${p.network}"`);
-      return parsed;
+      const problem = productCategoryProblem(state.taxonomy, p, k);
+      if (problem) return refuse(problem);
+      return { ok: true, value: storedProduct(p) };
     };
   }
 
@@ -49,7 +53,9 @@ export function productCommands(deps: CoreDeps, state: CoreState) {
   async function storedImage(p: Product) {
     const media = await deps.media.get('product', p.id);
     if (!media) throw new AppError('IMAGE_UNREADABLE', `Product "${p.id}" has no stored image: send "image" again.`);
-    return { bytes: Buffer.from(media.bytes), contentType: media.contentType };
+    // Stored media were re-encoded by the image gate (JPEG or PNG): its magic bytes say which.
+    const bytes = Buffer.from(media.bytes);
+    return { bytes, contentType: rasterFormatOf(bytes) === 'png' ? ('image/png' as const) : ('image/jpeg' as const) };
   }
 
   return {

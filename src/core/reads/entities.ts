@@ -12,7 +12,7 @@ import { productPredicate } from '../../retrieve/filters.js';
 import type { ClickGroupBy, EntityKind, MediaFile } from '../../store/types.js';
 import type { CoreDeps } from '../deps.js';
 import { decodeCursor, pageOf, type Page } from '../cursor.js';
-import { postImageUrl, productView } from '../present.js';
+import { postImageUrl, productView, shopperSummary, shopperView } from '../present.js';
 import { priceFilterInfo } from '../price-filter.js';
 import type { ClickReport, CreatorView, Health, PageQuery, ProductDetail, ProductList, ProductListQuery, ShopperView } from '../schemas.js';
 import type { CoreState } from '../state.js';
@@ -37,8 +37,11 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
     async getProduct(id: string): Promise<ProductDetail> {
       const p = state.catalog.get(id);
       if (!p) throw notFound('product', id);
-      return { ...productView(p), description: p.description, url: p.url };
+      return { ...productView(p), description: p.description, url: p.url, health: state.catalog.isHealth(id) };
     },
+
+    /** The category taxonomy as it applies now. */
+    listCategories: () => state.taxonomy.list(),
 
     listMerchants: () => store.listMerchants(),
 
@@ -85,16 +88,17 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
     },
 
     /** Shoppers by id, a page at a time. @throws VALIDATION_FAILED for a cursor of another list */
-    async listShoppers(page: PageQuery): Promise<Page<Shopper>> {
+    async listShoppers(page: PageQuery) {
       const after = page.cursor ? decodeCursor('users', page.cursor, IdPosition) : undefined;
-      return pageOf('users', await store.listUsers({ after, limit: page.limit + 1 }), page.limit, (u) => u.id);
+      const found = pageOf('users', await store.listUsers({ after, limit: page.limit + 1 }), page.limit, (u) => u.id);
+      return { ...found, items: found.items.map(shopperSummary) };
     },
 
     /** A shopper and the creators they follow. @throws AppError NOT_FOUND */
     async getShopper(id: string): Promise<ShopperView> {
       const user = await store.getUser(id);
       if (!user) throw notFound('shopper', id);
-      return { ...user, follows: await store.getFollows(id) };
+      return shopperView(user, await store.getFollows(id));
     },
 
     /** Choices, the decision applied and the full history. @throws AppError NOT_FOUND */

@@ -13,14 +13,9 @@
  * Steering by the caller: `exclude` joins the filter step's excluded ids; `groupBy`/`groupCap`
  * is an admission rule of the selection step (`capPerGroup`, given to MMR or `takeAdmitted`).
  */
-import { isCreditable, type Credit } from '../../affiliate/tagger.js';
-import type { ConsentDecision } from '../../consent/decide.js';
-import type { Creator } from '../../domain/index.js';
+import { consentAge } from '../../consent/decide.js';
 import { AppError } from '../../errors.js';
-import { profileKey } from '../../profile/cache.js';
-import { feedbackSignals, type FeedbackSignals } from '../../profile/feedback.js';
-import { withHistoryInterest } from '../../profile/history.js';
-import { buildProfile, eligibleCreators, type Profile } from '../../profile/profile.js';
+import type { FeedbackSignals } from '../../profile/feedback.js';
 import { mostSimilarPost } from '../../rank/inspired.js';
 import { capPerGroup, takeAdmitted } from '../../rank/group-cap.js';
 import { mmrRerank } from '../../rank/mmr.js';
@@ -35,6 +30,7 @@ import { responseKey } from '../response-cache.js';
 import { DEFAULT_GROUP_CAP, type RecommendationItem, type RecommendationResponse, type RecommendQuery } from '../schemas.js';
 import type { CoreState } from '../state.js';
 import { popularList } from './popular.js';
+import { createProfiles, NO_SOURCES } from './shopper-profile.js';
 
 /** Ablation switches for the offline evaluation; the API always uses the defaults. */
 export interface RecommendOptions {
@@ -44,41 +40,9 @@ export interface RecommendOptions {
   mmr?: boolean;
 }
 
-const NO_SOURCES =
-  'You do not follow any creator whose posts may be used for recommendations yet, so you are seeing popular picks that do not use your data.';
-
 export function createRecommend(deps: CoreDeps, state: CoreState) {
   const { profiles: cache, responses, vectors: productVectors, catalog } = state;
-
-  async function profileFor(
-    follows: string[], userId: string, decision: ConsentDecision, signals: FeedbackSignals, mode: 'multi' | 'single', at: Date, epoch: number,
-  ): Promise<Profile> {
-    const byId = new Map((await deps.store.getCreators(follows)).map((c) => [c.id, c]));
-    const creators = follows.map((id) => byId.get(id)).filter((c): c is Creator => !!c);
-    const sources = eligibleCreators(creators);
-    const key = profileKey(sources.map((c) => c.id), decision.health, mode);
-    const hit = cache.get(userId, key);
-    if (hit) return hit;
-    const posts = await deps.store.listPosts(sources.map((c) => c.id));
-    const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
-    const fromPosts = buildProfile(
-      { creators: sources, posts, vectors, allowHealth: decision.health, now: at, savedPosts: signals.savedPosts, hiddenPosts: signals.hiddenPosts },
-      { halfLifeDays: deps.settings.halfLifeDays, mode },
-    );
-    const profile = withHistoryInterest(fromPosts, await historyItems(signals, decision));
-    cache.set(userId, key, profile, epoch);
-    return profile;
-  }
-
-  /** The products of the history interest with their vectors; health items only with health consent. */
-  async function historyItems(signals: FeedbackSignals, decision: ConsentDecision) {
-    const usable = signals.history.filter((h) => {
-      const p = catalog.get(h.productId);
-      return p !== undefined && (!p.sensitive || decision.health);
-    });
-    const found = await productVectors.getMany(usable.map((h) => h.productId));
-    return usable.flatMap((h, i) => (found[i] ? [{ vector: found[i]!, weight: h.weight }] : []));
-  }
+  const { profileFor, creditsFor, feedbackSignalsOf } = createProfiles(deps, state);
 
   /** Vectors of what the shopper marked "not interested" (products and posts that still exist). */
   async function negativeVectors(signals: FeedbackSignals): Promise<Float32Array[]> {
@@ -87,18 +51,6 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const fromProducts = (await productVectors.getMany([...products])).filter((v): v is Float32Array => !!v);
     const fromPosts = posts.size ? [...(await deps.store.getVectors('post', [...posts], deps.embedder.modelId)).values()] : [];
     return [...fromProducts, ...fromPosts];
-  }
-
-  /** Who each profile creator's picks may credit: only creators with both opt-ins, by their opaque code. */
-  async function creditsFor(profile: Profile): Promise<Map<string, Credit>> {
-    const creditable = [...new Map(profile.posts.map((p) => [p.creator.id, p.creator])).values()].filter((c) => isCreditable(c));
-    const codes = await deps.store.creatorCodes(creditable.map((c) => c.id));
-    const credits = new Map<string, Credit>();
-    for (const c of creditable) {
-      const code = codes.get(c.id);
-      if (code) credits.set(c.id, { code, handle: c.handle });
-    }
-    return credits;
   }
 
   /**
@@ -120,16 +72,18 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const ref = decision.clickTracking ? ((await deps.store.linkRefOf(userId)) ?? null) : null;
     const clicked = ref ? await deps.store.clickedProducts(ref) : new Set<string>();
     // Feedback events are profiling data: read (and stored) only under personalization.
-    const signals = feedbackSignals(decision.personalization ? await deps.store.listFeedback(userId) : [], at, deps.settings.halfLifeDays);
+    const signals = await feedbackSignalsOf(userId, decision, at);
     const excludeIds = new Set([...clicked, ...signals.leaveOut, ...(query.exclude ?? [])]);
     const priceFilter = priceFilterInfo(query, deps.settings.rates, 'query.currency');
     const accept = productPredicate(catalog, { filters: query, excludeIds, allowSensitive: decision.health, rates: deps.settings.rates });
     const { personalization, clickTracking, health, minor, applied } = decision;
     const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity, priceFilter };
     const cap = query.groupBy ? { by: query.groupBy, cap: query.groupCap ?? DEFAULT_GROUP_CAP } : undefined;
+    const because = minor ? 'minor' : personalization ? 'no-sources' : 'not-granted';
     const describe = (personalized: boolean) =>
       describeParameters({
-        personalized, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays,
+        personalized, because, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays,
+        minorAge: minor ? consentAge(user.region, deps.policy) : undefined,
         excluded: (query.exclude?.length ?? 0) > 0, group: cap,
       });
 

@@ -1,7 +1,11 @@
 /**
- * search ("shop the look") and similar products. Neither uses personal data, so both are the same
- * for every caller; health & wellness products are left out because an anonymous caller's age and
- * consent are unknown (privacy by default).
+ * search ("shop the look") and similar products. Neither profiles anyone: the order is the same for
+ * everyone who asks the same thing. What a shopper's consent changes is what may be shown and
+ * linked, so a caller may name the shopper (`userId`) and their decision then applies exactly as
+ * for recommendations: health & wellness items (by the category taxonomy) only for an adult with
+ * health consent, their link pseudonym only with click tracking, minors never either. Without a
+ * shopper, privacy by default: no health items, no reference in links. Every list says so in
+ * `parameters` (DSA Art. 27) and, when health items were left out, in `reason`.
  *
  * A search query is built from any of: `text`, weighted `terms` (the weighted sum of their
  * vectors, negative weights steering away), an `image`, and `positive` / `negative` example
@@ -11,6 +15,7 @@
 import { weightedCentroid } from '../../embed/vectors.js';
 import { AppError } from '../../errors.js';
 import { loadImage } from '../../ingest/image-source.js';
+import { describeSearchParameters, type SearchAudience } from '../../rank/parameters.js';
 import { productPredicate } from '../../retrieve/filters.js';
 import { averageVectorQuery, bestScore } from '../../retrieve/steer.js';
 import type { CoreDeps } from '../deps.js';
@@ -18,22 +23,43 @@ import { productView, round4 } from '../present.js';
 import { priceFilterInfo } from '../price-filter.js';
 import type { ExampleRef, PriceFilterInfo, ProductFilters, SearchRequest, SearchResponse } from '../schemas.js';
 import type { CoreState } from '../state.js';
+import { consentSummary, shopperContext, type ShopperContext } from './shopper-context.js';
 
 /** Text, terms and image count equally in a combined query ("this photo, but in red"). */
 const PART_WEIGHT = 1;
 /** best_score re-scores this many nearest neighbours of each positive (at least). */
 const BEST_SCORE_POOL = 50;
 
+/** Why health items are not in a list, as the shopper (or the app showing it) should read it; null when they may appear. */
+function healthReason(ctx: ShopperContext | null): string | null {
+  if (!ctx) return 'Health & wellness items are left out because this list is not tied to a shopper who allowed them.';
+  if (ctx.decision.minor) return `Health & wellness items are never shown to an account that may belong to someone under ${ctx.consentAge}.`;
+  if (!ctx.decision.health) return 'Health & wellness items are left out because you have not allowed them (they need personalisation and health consent).';
+  return null;
+}
+
+function audienceOf(ctx: ShopperContext | null): SearchAudience {
+  if (!ctx) return { kind: 'anonymous' };
+  const d = ctx.decision;
+  return { kind: 'shopper', minor: d.minor, minorAge: ctx.consentAge, health: d.health, clickTracking: d.clickTracking };
+}
+
 export function createSearch(deps: CoreDeps, state: CoreState) {
   const { catalog, vectors } = state;
 
-  function respond(hits: Array<{ id: string; score: number }>, priceFilter: PriceFilterInfo): SearchResponse {
-    const at = deps.now();
+  const contextFor = (userId: string | undefined, at: Date) => (userId === undefined ? null : shopperContext(deps, state, userId, at));
+
+  function respond(what: 'search' | 'similar', ctx: ShopperContext | null, hits: Array<{ id: string; score: number }>, at: Date, priceFilter: PriceFilterInfo): SearchResponse {
+    const userRef = ctx?.ref ?? null;
     return {
+      userId: ctx?.user.id ?? null,
+      consent: ctx ? consentSummary(ctx.decision) : null,
+      reason: healthReason(ctx),
       priceFilter,
+      parameters: describeSearchParameters(what, audienceOf(ctx)),
       items: hits.map((h, i) => {
         const product = catalog.get(h.id)!;
-        return { rank: i + 1, score: round4(h.score), product: productView(product), ...deps.tagger.tag({ product, credit: null, userRef: null, now: at }) };
+        return { rank: i + 1, score: round4(h.score), product: productView(product), ...deps.tagger.tag({ product, credit: null, userRef, now: at }) };
       }),
     };
   }
@@ -65,10 +91,10 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
 
   /**
    * Vectors of example products (in the catalog) and posts (stored, of a creator who allows their
-   * posts as a style source, and not about health: an anonymous search cannot have health consent).
+   * posts as a style source, and about health only for a named shopper with health consent).
    * @throws AppError VALIDATION_FAILED naming the example that cannot be used.
    */
-  async function exampleVectors(refs: readonly ExampleRef[] | undefined, field: 'positive' | 'negative'): Promise<Float32Array[]> {
+  async function exampleVectors(refs: readonly ExampleRef[] | undefined, field: 'positive' | 'negative', allowHealth: boolean): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     for (const [k, ref] of (refs ?? []).entries()) {
       const refuse = (message: string) => new AppError('VALIDATION_FAILED', `${field}.${k}: ${message}`, [{ path: `${field}.${k}`, message }]);
@@ -82,7 +108,7 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
       const creator = post && (await deps.store.getCreator(post.creatorId));
       if (!post || !creator) throw refuse(`no post with id "${ref.postId}"`);
       if (!creator.optIns.styleSource) throw refuse(`the creator of post "${post.id}" does not allow their posts to be used as a style source`);
-      if (post.sensitive) throw refuse(`post "${post.id}" is about health & wellness and cannot steer an anonymous search`);
+      if (!allowHealth && state.taxonomy.postIsHealth(post)) throw refuse(`post "${post.id}" is about health & wellness and can steer a search only for a shopper who allowed health items`);
       const v = (await deps.store.getVectors('post', [post.id], deps.embedder.modelId)).get(post.id);
       if (!v) throw refuse(`post "${post.id}" has no vector`);
       out.push(v);
@@ -90,16 +116,22 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     return out;
   }
 
-  /** Products closest to the query and the positive examples, away from the negative ones, within the filters. */
+  /**
+   * Products closest to the query and the positive examples, away from the negative ones, within the filters.
+   * @throws AppError NOT_FOUND when `userId` names no shopper.
+   */
   async function search(req: SearchRequest): Promise<SearchResponse> {
+    const at = deps.now();
+    const ctx = await contextFor(req.userId, at); // before the (costly) embedding: an unknown shopper is a 404 at once
+    const allowHealth = ctx?.decision.health ?? false;
     const priceFilter = priceFilterInfo(req.filters, deps.settings.rates, 'filters.currency');
     const q = await queryVector(req);
-    const positives = [...(q ? [q] : []), ...(await exampleVectors(req.positive, 'positive'))];
-    const negatives = await exampleVectors(req.negative, 'negative');
+    const positives = [...(q ? [q] : []), ...(await exampleVectors(req.positive, 'positive', allowHealth))];
+    const negatives = await exampleVectors(req.negative, 'negative', allowHealth);
     const examples = new Set([...(req.positive ?? []), ...(req.negative ?? [])].flatMap((r) => (r.productId !== undefined ? [r.productId] : [])));
-    const accept = productPredicate(catalog, { filters: req.filters, excludeIds: examples, allowSensitive: false, rates: deps.settings.rates });
+    const accept = productPredicate(catalog, { filters: req.filters, excludeIds: examples, allowSensitive: allowHealth, rates: deps.settings.rates });
     if ((req.strategy ?? 'average_vector') === 'average_vector' || negatives.length === 0 && positives.length === 1) {
-      return respond(deps.productIndex.search(averageVectorQuery(positives, negatives), req.limit, accept), priceFilter);
+      return respond('search', ctx, deps.productIndex.search(averageVectorQuery(positives, negatives), req.limit, accept), at, priceFilter);
     }
     // best_score: re-score the nearest neighbours of every positive against all examples.
     const pool = new Set<string>();
@@ -108,20 +140,23 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     const found = await vectors.getMany(ids);
     const scored = ids.flatMap((id, i) => (found[i] ? [{ id, score: bestScore(found[i]!, positives, negatives) }] : []));
     scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    return respond(scored.slice(0, req.limit), priceFilter);
+    return respond('search', ctx, scored.slice(0, req.limit), at, priceFilter);
   }
 
   /**
-   * Products that look and read like `productId` (itself excluded).
-   * @throws AppError NOT_FOUND for an unknown product.
+   * Products that look and read like `productId` (itself excluded). Looking at a health product
+   * does not unlock health items: only the named shopper's health consent does.
+   * @throws AppError NOT_FOUND for an unknown product or shopper.
    */
-  async function similar(productId: string, limit: number, filters?: ProductFilters): Promise<SearchResponse> {
+  async function similar(productId: string, limit: number, filters?: ProductFilters, userId?: string): Promise<SearchResponse> {
+    const at = deps.now();
     const product = catalog.get(productId);
     const vector = product && (await vectors.getMany([productId]))[0];
     if (!product || !vector) throw new AppError('NOT_FOUND', `No product with id "${productId}".`);
+    const ctx = await contextFor(userId, at);
     const priceFilter = priceFilterInfo(filters, deps.settings.rates, 'query.currency');
-    const accept = productPredicate(catalog, { filters, excludeIds: new Set([productId]), allowSensitive: !!product.sensitive, rates: deps.settings.rates });
-    return respond(deps.productIndex.search(vector, limit, accept), priceFilter);
+    const accept = productPredicate(catalog, { filters, excludeIds: new Set([productId]), allowSensitive: ctx?.decision.health ?? false, rates: deps.settings.rates });
+    return respond('similar', ctx, deps.productIndex.search(vector, limit, accept), at, priceFilter);
   }
 
   return { search, similar };

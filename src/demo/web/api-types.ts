@@ -28,7 +28,7 @@ export interface paths {
             cookie?: never;
         };
         /** This document, generated from the zod schemas */
-        get: operations["getOpenapiJson"];
+        get: operations["getOpenApi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -62,7 +62,7 @@ export interface paths {
             cookie?: never;
         };
         /** The image of a product */
-        get: operations["getMediaProductsId"];
+        get: operations["getProductImage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -79,8 +79,26 @@ export interface paths {
             cookie?: never;
         };
         /** The image of a post */
-        get: operations["getMediaPostsId"];
+        get: operations["getPostImage"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The category taxonomy, with its health categories marked */
+        get: operations["listCategories"];
+        /** Bulk upsert categories; `sensitive: "health"` marks a health category, which applies at once to every product and post in it; per-item results */
+        put: operations["upsertCategories"];
         post?: never;
         delete?: never;
         options?: never;
@@ -96,9 +114,9 @@ export interface paths {
             cookie?: never;
         };
         /** List merchants with their programmes */
-        get: operations["getV1Merchants"];
+        get: operations["listMerchants"];
         /** Bulk upsert merchants and their affiliate programmes; per-item results */
-        put: operations["putV1Merchants"];
+        put: operations["upsertMerchants"];
         post?: never;
         delete?: never;
         options?: never;
@@ -114,9 +132,9 @@ export interface paths {
             cookie?: never;
         };
         /** List the catalog by id, with the same filters as recommendations (paged) */
-        get: operations["getV1Products"];
+        get: operations["listProducts"];
         /** Bulk upsert products (up to 1,000); embeds and indexes them; per-item results */
-        put: operations["putV1Products"];
+        put: operations["upsertProducts"];
         post?: never;
         delete?: never;
         options?: never;
@@ -132,15 +150,15 @@ export interface paths {
             cookie?: never;
         };
         /** One product */
-        get: operations["getV1ProductsId"];
+        get: operations["getProduct"];
         put?: never;
         post?: never;
         /** Remove a product (store, index and image) */
-        delete: operations["deleteV1ProductsId"];
+        delete: operations["removeProduct"];
         options?: never;
         head?: never;
         /** Change some fields of a product; re-embeds only when the image or the text changed */
-        patch: operations["patchV1ProductsId"];
+        patch: operations["patchProduct"];
         trace?: never;
     };
     "/v1/products/{id}/similar": {
@@ -150,8 +168,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Products that look and read like this one */
-        get: operations["getV1ProductsIdSimilar"];
+        /** Products that look and read like this one; `userId` applies that shopper's consent decision */
+        get: operations["similarProducts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -168,9 +186,9 @@ export interface paths {
             cookie?: never;
         };
         /** List creators by id (paged) */
-        get: operations["getV1Creators"];
+        get: operations["listCreators"];
         /** Bulk upsert creators (handle, opt-ins); per-item results */
-        put: operations["putV1Creators"];
+        put: operations["upsertCreators"];
         post?: never;
         delete?: never;
         options?: never;
@@ -186,11 +204,11 @@ export interface paths {
             cookie?: never;
         };
         /** A creator with their recent posts */
-        get: operations["getV1CreatorsId"];
+        get: operations["getCreator"];
         put?: never;
         post?: never;
         /** Remove a creator with their posts and images (and from every profile) */
-        delete: operations["deleteV1CreatorsId"];
+        delete: operations["removeCreator"];
         options?: never;
         head?: never;
         patch?: never;
@@ -204,9 +222,9 @@ export interface paths {
             cookie?: never;
         };
         /** A creator's posts, newest first (paged) */
-        get: operations["getV1CreatorsIdPosts"];
+        get: operations["listCreatorPosts"];
         /** Bulk upsert a creator's posts (image, caption, postedAt, engagement); per-item results */
-        put: operations["putV1CreatorsIdPosts"];
+        put: operations["upsertPosts"];
         post?: never;
         delete?: never;
         options?: never;
@@ -225,7 +243,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Remove one post and its image (and from every profile) */
-        delete: operations["deleteV1CreatorsIdPostsPostId"];
+        delete: operations["removePost"];
         options?: never;
         head?: never;
         patch?: never;
@@ -239,7 +257,7 @@ export interface paths {
             cookie?: never;
         };
         /** List shoppers by id (paged) */
-        get: operations["getV1Users"];
+        get: operations["listShoppers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -256,12 +274,12 @@ export interface paths {
             cookie?: never;
         };
         /** A shopper and the creators they follow */
-        get: operations["getV1UsersId"];
+        get: operations["getShopper"];
         /** Create or update a shopper (region and age band drive the consent rules) */
-        put: operations["putV1UsersId"];
+        put: operations["upsertShopper"];
         post?: never;
         /** Erase a shopper (keeps only a pseudonymised proof of consent events) */
-        delete: operations["deleteV1UsersId"];
+        delete: operations["eraseShopper"];
         options?: never;
         head?: never;
         patch?: never;
@@ -276,7 +294,7 @@ export interface paths {
         };
         get?: never;
         /** Replace the set of creators a shopper follows */
-        put: operations["putV1UsersIdFollows"];
+        put: operations["setFollows"];
         post?: never;
         delete?: never;
         options?: never;
@@ -293,10 +311,10 @@ export interface paths {
         };
         get?: never;
         /** Follow one more creator (idempotent) */
-        put: operations["putV1UsersIdFollowsCreatorId"];
+        put: operations["addFollow"];
         post?: never;
         /** Stop following one creator */
-        delete: operations["deleteV1UsersIdFollowsCreatorId"];
+        delete: operations["removeFollow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -310,7 +328,7 @@ export interface paths {
             cookie?: never;
         };
         /** Products in the style of the creators a shopper follows, each with the post that inspired it (consent-aware) */
-        get: operations["getV1UsersIdRecommendations"];
+        get: operations["recommend"];
         put?: never;
         post?: never;
         delete?: never;
@@ -328,8 +346,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Shop the look: text, image, or both ("this photo, but in red") */
-        post: operations["postV1Search"];
+        /** Shop the look: text, image, or both ("this photo, but in red"); `userId` applies that shopper's consent decision */
+        post: operations["search"];
         delete?: never;
         options?: never;
         head?: never;
@@ -344,9 +362,26 @@ export interface paths {
             cookie?: never;
         };
         /** A shopper's consent choices, the decision applied, and the full history */
-        get: operations["getV1UsersIdConsents"];
+        get: operations["getConsents"];
         /** Grant or withdraw purposes (append-only; effective on the next request) */
-        put: operations["putV1UsersIdConsents"];
+        put: operations["appendConsents"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything held about a shopper as one JSON document (GDPR Art. 15 access, Art. 20 portability) */
+        get: operations["exportShopper"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -368,7 +403,7 @@ export interface paths {
         options?: never;
         head?: never;
         /** Change a creator's styleSource / affiliate opt-ins (effective at once) */
-        patch: operations["patchV1CreatorsIdOptIns"];
+        patch: operations["setCreatorOptIns"];
         trace?: never;
     };
     "/v1/users/{id}/events": {
@@ -379,10 +414,10 @@ export interface paths {
             cookie?: never;
         };
         /** A shopper's recorded feedback events, oldest first (paged) */
-        get: operations["getV1UsersIdEvents"];
+        get: operations["listFeedback"];
         put?: never;
         /** Record what a shopper viewed, clicked, saved, added to the cart, bought, hid or was not interested in (kept only with personalization consent) */
-        post: operations["postV1UsersIdEvents"];
+        post: operations["recordFeedback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -396,8 +431,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow an affiliate link: 302 to the merchant (400 tampered, 410 expired) */
-        get: operations["getRToken"];
+        /** Follow an affiliate link: 302 to the merchant (400 tampered, 410 expired or its key retired) */
+        get: operations["followLink"];
         put?: never;
         post?: never;
         delete?: never;
@@ -414,7 +449,7 @@ export interface paths {
             cookie?: never;
         };
         /** Affiliate clicks grouped by creator code, product or network */
-        get: operations["getV1ReportsClicks"];
+        get: operations["clickReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -431,6 +466,56 @@ export interface components {
         AffiliateNetwork: "amazon" | "impact" | "rakuten" | "cj" | "utm";
         /** @enum {string} */
         AgeBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
+        BatchRejected: {
+            error: {
+                /** @enum {string} */
+                code: "INVALID_JSON" | "VALIDATION_FAILED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "IMAGE_UNREADABLE" | "IMAGE_HOST_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "RATE_LIMITED" | "TOKEN_RETIRED" | "METHOD_NOT_ALLOWED" | "BATCH_REJECTED" | "MODEL_UNAVAILABLE" | "INDEX_UNAVAILABLE" | "STORE_UNAVAILABLE" | "CONFIG_INVALID" | "INTERNAL";
+                message: string;
+                details?: {
+                    path: string;
+                    message: string;
+                }[];
+            };
+            ok: number;
+            failed: number;
+            results: ({
+                id: string;
+                /** @constant */
+                ok: true;
+            } | {
+                id: string;
+                /** @constant */
+                ok: false;
+                error: {
+                    code: string;
+                    message: string;
+                };
+            })[];
+        };
+        BulkResult: {
+            ok: number;
+            failed: number;
+            results: ({
+                id: string;
+                /** @constant */
+                ok: true;
+            } | {
+                id: string;
+                /** @constant */
+                ok: false;
+                error: {
+                    code: string;
+                    message: string;
+                };
+            })[];
+        };
+        Category: {
+            id: components["schemas"]["CategoryId"];
+            group?: string;
+            /** @constant */
+            sensitive?: "health";
+        };
+        CategoryId: string;
         /** @enum {string} */
         ClickGroupBy: "creator" | "product" | "network";
         ClickReport: {
@@ -444,6 +529,16 @@ export interface components {
                 clicks: number;
             }[];
             next: components["schemas"]["nextCursor"];
+        };
+        ConsentChangeBody: {
+            events: {
+                purpose: components["schemas"]["ConsentPurpose"];
+                granted: boolean;
+                /** @description Where the choice was made; defaults to the policy's source ("api"). */
+                source?: string;
+                /** @description Privacy-policy version shown; defaults to POLICY_VERSION. */
+                policyVersion?: string;
+            }[];
         };
         ConsentEvent: {
             purpose: components["schemas"]["ConsentPurpose"];
@@ -516,7 +611,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "INVALID_JSON" | "VALIDATION_FAILED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "IMAGE_UNREADABLE" | "IMAGE_HOST_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "RATE_LIMITED" | "MODEL_UNAVAILABLE" | "INDEX_UNAVAILABLE" | "STORE_UNAVAILABLE" | "CONFIG_INVALID" | "INTERNAL";
+                code: "INVALID_JSON" | "VALIDATION_FAILED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "IMAGE_UNREADABLE" | "IMAGE_HOST_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "RATE_LIMITED" | "TOKEN_RETIRED" | "METHOD_NOT_ALLOWED" | "BATCH_REJECTED" | "MODEL_UNAVAILABLE" | "INDEX_UNAVAILABLE" | "STORE_UNAVAILABLE" | "CONFIG_INVALID" | "INTERNAL";
                 message: string;
                 details?: {
                     path: string;
@@ -578,10 +673,10 @@ export interface components {
             /** @description Server time the event was recorded. */
             at: string;
         };
-        GetV1MerchantsResponse: {
-            items: components["schemas"]["Merchant"][];
+        FollowsBody: {
+            creatorIds: components["schemas"]["Id"][];
         };
-        GetV1UsersIdConsentsResponse: {
+        GetConsentsResponse: {
             userId: string;
             region: string;
             ageBand: components["schemas"]["AgeBand"];
@@ -605,6 +700,20 @@ export interface components {
             /** @description Every event ever recorded for this shopper, oldest first. */
             history: components["schemas"]["ConsentEvent"][];
         };
+        GetOpenApiResponse: {
+            openapi: string;
+            info: {
+                title: string;
+                version: string;
+            } & {
+                [key: string]: unknown;
+            };
+            paths: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -622,8 +731,10 @@ export interface components {
                 users: number;
             };
         };
-        /** @description An id of 1-200 characters. */
+        /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
         Id: string;
+        /** @description A path relative to the world folder or an http(s) URL on ALLOWED_IMAGE_HOSTS (at most 2048 characters), or a data: URL; it must decode as a JPEG, PNG, WebP or GIF image. */
+        ImageRef: string;
         InspiredBy: {
             creatorId: string;
             handle: string;
@@ -633,6 +744,12 @@ export interface components {
             caption: string;
             /** @description Cosine similarity between the product and this post. */
             similarity: number;
+        };
+        ListCategoriesResponse: {
+            items: components["schemas"]["Category"][];
+        };
+        ListMerchantsResponse: {
+            items: components["schemas"]["Merchant"][];
         };
         Merchant: {
             id: components["schemas"]["Id"];
@@ -652,25 +769,9 @@ export interface components {
         };
         /** @description Pass as `cursor` to get the next page; null on the last page. */
         nextCursor: string | null;
-        PatchV1CreatorsIdOptInsBody: {
+        OptInPatchBody: {
             styleSource?: boolean;
             affiliate?: boolean;
-        };
-        PatchV1ProductsIdBody: {
-            title?: string;
-            description?: string;
-            brand?: string;
-            category?: string;
-            colour?: string;
-            /** @constant */
-            sensitive?: "health";
-            price?: number;
-            currency?: string;
-            merchant?: components["schemas"]["Id"];
-            /** Format: uri */
-            url?: string;
-            network?: components["schemas"]["AffiliateNetwork"];
-            image?: string;
         };
         PostList: {
             items: components["schemas"]["PostView"][];
@@ -705,7 +806,7 @@ export interface components {
             /** Format: uri */
             url: string;
             network: components["schemas"]["AffiliateNetwork"];
-            image: string;
+            image: components["schemas"]["ImageRef"];
         };
         ProductDetail: {
             id: string;
@@ -721,6 +822,8 @@ export interface components {
             imageUrl: string;
             description: string;
             url: string;
+            /** @description A health & wellness item: its category is a health category of the taxonomy. */
+            health: boolean;
         };
         ProductFilters: {
             /** @description Only these categories, e.g. "dress,skirt". */
@@ -743,6 +846,22 @@ export interface components {
             next: components["schemas"]["nextCursor"];
             priceFilter: components["schemas"]["PriceFilterInfo"];
         };
+        ProductPatchBody: {
+            title?: string;
+            description?: string;
+            brand?: string;
+            category?: string;
+            colour?: string;
+            /** @constant */
+            sensitive?: "health";
+            price?: number;
+            currency?: string;
+            merchant?: components["schemas"]["Id"];
+            /** Format: uri */
+            url?: string;
+            network?: components["schemas"]["AffiliateNetwork"];
+            image?: components["schemas"]["ImageRef"];
+        };
         ProductView: {
             id: string;
             title: string;
@@ -755,63 +874,6 @@ export interface components {
             colour?: string;
             /** @description Served by GET /media/products/:id. */
             imageUrl: string;
-        };
-        PutV1CreatorsBody: {
-            items: components["schemas"]["CreatorInput"][];
-        };
-        PutV1CreatorsIdPostsBody: {
-            items: {
-                id: components["schemas"]["Id"];
-                image: string;
-                caption: string;
-                /** Format: date-time */
-                postedAt: string;
-                engagement: components["schemas"]["EngagementInput"];
-                /** @constant */
-                sensitive?: "health";
-                creatorId?: string;
-            }[];
-        };
-        PutV1MerchantsBody: {
-            items: components["schemas"]["MerchantInput"][];
-        };
-        PutV1MerchantsResponse: {
-            ok: number;
-            failed: number;
-            results: ({
-                id: string;
-                /** @constant */
-                ok: true;
-            } | {
-                id: string;
-                /** @constant */
-                ok: false;
-                error: {
-                    code: string;
-                    message: string;
-                };
-            })[];
-        };
-        PutV1ProductsBody: {
-            items: components["schemas"]["Product"][];
-        };
-        PutV1UsersIdBody: {
-            displayName?: string;
-            region: string;
-            ageBand: components["schemas"]["AgeBand"];
-        };
-        PutV1UsersIdConsentsBody: {
-            events: {
-                purpose: components["schemas"]["ConsentPurpose"];
-                granted: boolean;
-                /** @description Where the choice was made; defaults to the policy's source ("api"). */
-                source?: string;
-                /** @description Privacy-policy version shown; defaults to POLICY_VERSION. */
-                policyVersion?: string;
-            }[];
-        };
-        PutV1UsersIdFollowsBody: {
-            creatorIds: components["schemas"]["Id"][];
         };
         RecommendationItem: {
             rank: number;
@@ -834,6 +896,8 @@ export interface components {
             priceFilter: components["schemas"]["PriceFilterInfo"];
             items: components["schemas"]["RecommendationItem"][];
         };
+        /** @description A country code: ISO 3166-1 alpha-2 (any case), or the EU's EL / UK (stored as GR / GB), e.g. "DE". */
+        Region: string;
         SearchItem: {
             rank: number;
             /** @description Cosine similarity to the closest interest, lowered for look-alikes of items marked "not interested" (popularity share when not personalised). */
@@ -850,8 +914,7 @@ export interface components {
             terms?: {
                 [key: string]: number;
             };
-            /** @description A data: URL, a path relative to the world folder, or an http(s) URL on ALLOWED_IMAGE_HOSTS. */
-            image?: string;
+            image?: components["schemas"]["ImageRef"];
             /** @description More like these products or posts. */
             positive?: components["schemas"]["ExampleRef"][];
             /** @description Less like these products or posts. */
@@ -867,10 +930,99 @@ export interface components {
              */
             limit: number;
             filters?: components["schemas"]["ProductFilters"];
+            /** @description A shopper whose consent decision applies (health items only with their health consent, their link pseudonym only with click tracking; minors never). Without it, health items are left out and links carry no reference. */
+            userId?: components["schemas"]["Id"];
         };
         SearchResponse: {
+            /** @description The shopper whose consent decision was applied; null when none was named. */
+            userId: string | null;
+            /** @description The decision applied for that shopper (null without one: nobody's data or choices are used). */
+            consent: components["schemas"]["ConsentSummary"] | null;
+            /** @description Why health & wellness items are left out of this list; null when they may appear. */
+            reason: string | null;
+            /** @description Plain-language main ranking parameters (EU DSA Art. 27). */
+            parameters: string;
             priceFilter: components["schemas"]["PriceFilterInfo"];
             items: components["schemas"]["SearchItem"][];
+        };
+        ShopperExport: {
+            /** @constant */
+            format: "creator-style-recommender/shopper-export";
+            /** @constant */
+            version: 1;
+            /** @description When this export was made (ISO-8601 UTC). */
+            exportedAt: string;
+            /** @description The profile as stored. */
+            shopper: components["schemas"]["ShopperSummary"];
+            /** @description The creators the shopper follows, in their order, with whether each allows use as a style source and affiliate credit. */
+            follows: {
+                creatorId: string;
+                handle: string;
+                displayName: string;
+                optIns: components["schemas"]["CreatorOptIns"];
+            }[];
+            /** @description The full consent ledger (every event, with its source and policy version), the choices it adds up to, and the decision the service applies today. */
+            consent: {
+                current: {
+                    personalization: boolean;
+                    clickTracking: boolean;
+                    health: boolean;
+                };
+                minor: boolean;
+                decision: {
+                    personalization: boolean;
+                    clickTracking: boolean;
+                    health: boolean;
+                    minor: boolean;
+                    applied: components["schemas"]["ConsentPurpose"][];
+                    /** @description A sentence the UI can show when personalization is off. */
+                    reason: string | null;
+                };
+                history: components["schemas"]["ConsentEvent"][];
+            };
+            /** @description The random pseudonym the shopper's links and clicks are linked under when click tracking applies (never their id); null if none. */
+            linkPseudonym: string | null;
+            /** @description Every affiliate click linked to the shopper (through their link pseudonym), oldest first. */
+            clicks: {
+                /** Format: date-time */
+                at: string;
+                productId: string;
+                merchant: string;
+                network: components["schemas"]["AffiliateNetwork"];
+                creatorCode: string | null;
+            }[];
+            /** @description The creators and posts that shape the shopper's recommendations today, with their weights (recency x engagement). */
+            profile: {
+                /** @description Whether the service builds a taste profile of the shopper today. */
+                personalized: boolean;
+                /** @description Why not, when it does not. */
+                reason: string | null;
+                creators: {
+                    creatorId: string;
+                    handle: string;
+                    posts: number;
+                    weight: number;
+                }[];
+                posts: {
+                    postId: string;
+                    creatorId: string;
+                    caption: string;
+                    postedAt: string;
+                    health: boolean;
+                    weight: number;
+                }[];
+            };
+            /** @description Every feedback event the shopper sent that is kept (only under personalization), oldest first, with the server time it was recorded. */
+            feedback: components["schemas"]["FeedbackView"][];
+            /** @description What the data is used for, who receives any of it, how long it is kept and where it came from (Art. 15(1)). */
+            processing: {
+                purposes: {
+                    [key: string]: string;
+                };
+                recipients: string;
+                retention: string;
+                source: string;
+            };
         };
         ShopperList: {
             items: components["schemas"]["ShopperSummary"][];
@@ -881,13 +1033,48 @@ export interface components {
             displayName: string;
             region: string;
             ageBand: components["schemas"]["AgeBand"];
+            /** @description A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API. */
+            demo: boolean;
         };
         ShopperView: {
             id: string;
             displayName: string;
             region: string;
             ageBand: components["schemas"]["AgeBand"];
+            /** @description A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API. */
+            demo: boolean;
             follows: string[];
+        };
+        UpsertCategoriesBody: {
+            items: components["schemas"]["Category"][];
+        };
+        UpsertCreatorsBody: {
+            items: components["schemas"]["CreatorInput"][];
+        };
+        UpsertMerchantsBody: {
+            items: components["schemas"]["MerchantInput"][];
+        };
+        UpsertPostsBody: {
+            items: {
+                id: components["schemas"]["Id"];
+                image: components["schemas"]["ImageRef"];
+                caption: string;
+                /** Format: date-time */
+                postedAt: string;
+                engagement: components["schemas"]["EngagementInput"];
+                categories?: string[];
+                /** @constant */
+                sensitive?: "health";
+                creatorId?: string;
+            }[];
+        };
+        UpsertProductsBody: {
+            items: components["schemas"]["Product"][];
+        };
+        UserBody: {
+            displayName?: string;
+            region: components["schemas"]["Region"];
+            ageBand: components["schemas"]["AgeBand"];
         };
     };
     responses: never;
@@ -916,7 +1103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -925,80 +1112,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1008,7 +1123,7 @@ export interface operations {
             };
         };
     };
-    getOpenapiJson: {
+    getOpenApi: {
         parameters: {
             query?: never;
             header?: never;
@@ -1017,14 +1132,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done */
-            204: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["GetOpenApiResponse"];
+                };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1033,80 +1150,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1134,7 +1179,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1143,7 +1188,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1152,7 +1197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1161,43 +1206,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1206,17 +1215,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1226,26 +1226,29 @@ export interface operations {
             };
         };
     };
-    getMediaProductsId: {
+    getProductImage: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Image bytes */
-            204: {
+            /** @description The image, as re-encoded by the service when it was written */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1254,25 +1257,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1281,53 +1266,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1337,26 +1277,29 @@ export interface operations {
             };
         };
     };
-    getMediaPostsId: {
+    getPostImage: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Image bytes */
-            204: {
+            /** @description The image, as re-encoded by the service when it was written */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1365,25 +1308,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1392,53 +1317,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1448,7 +1328,7 @@ export interface operations {
             };
         };
     };
-    getV1Merchants: {
+    listCategories: {
         parameters: {
             query?: never;
             header?: never;
@@ -1463,10 +1343,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GetV1MerchantsResponse"];
+                    "application/json": components["schemas"]["ListCategoriesResponse"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1475,7 +1355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1484,52 +1364,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1538,17 +1373,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1558,7 +1384,7 @@ export interface operations {
             };
         };
     };
-    putV1Merchants: {
+    upsertCategories: {
         parameters: {
             query?: never;
             header?: never;
@@ -1567,7 +1393,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutV1MerchantsBody"];
+                "application/json": components["schemas"]["UpsertCategoriesBody"];
             };
         };
         responses: {
@@ -1577,10 +1403,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PutV1MerchantsResponse"];
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1589,7 +1415,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1598,7 +1424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1607,25 +1433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1634,7 +1442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1643,7 +1451,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description BATCH_REJECTED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1652,17 +1469,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1672,7 +1480,168 @@ export interface operations {
             };
         };
     };
-    getV1Products: {
+    listMerchants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMerchantsResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upsertMerchants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpsertMerchantsBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BATCH_REJECTED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProducts: {
         parameters: {
             query?: {
                 /** @description Items per page (1-1000). */
@@ -1709,7 +1678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductList"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1718,7 +1687,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1727,52 +1696,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1781,17 +1705,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1801,7 +1716,7 @@ export interface operations {
             };
         };
     };
-    putV1Products: {
+    upsertProducts: {
         parameters: {
             query?: never;
             header?: never;
@@ -1810,7 +1725,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutV1ProductsBody"];
+                "application/json": components["schemas"]["UpsertProductsBody"];
             };
         };
         responses: {
@@ -1820,10 +1735,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PutV1MerchantsResponse"];
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1832,7 +1747,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1841,7 +1756,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1850,25 +1765,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1877,7 +1774,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1886,7 +1783,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description BATCH_REJECTED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1895,17 +1801,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1915,12 +1812,12 @@ export interface operations {
             };
         };
     };
-    getV1ProductsId: {
+    getProduct: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -1936,7 +1833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1945,7 +1842,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1954,16 +1851,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1972,34 +1860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2008,17 +1869,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2028,12 +1880,12 @@ export interface operations {
             };
         };
     };
-    deleteV1ProductsId: {
+    removeProduct: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -2047,7 +1899,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2056,7 +1908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2065,7 +1917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2074,7 +1926,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2083,34 +1935,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2119,17 +1944,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2139,19 +1955,19 @@ export interface operations {
             };
         };
     };
-    patchV1ProductsId: {
+    patchProduct: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PatchV1ProductsIdBody"];
+                "application/json": components["schemas"]["ProductPatchBody"];
             };
         };
         responses: {
@@ -2164,7 +1980,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDetail"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2173,7 +1989,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2182,7 +1998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2191,7 +2007,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2200,16 +2016,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2218,7 +2025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2227,7 +2034,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2236,17 +2043,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2256,11 +2054,13 @@ export interface operations {
             };
         };
     };
-    getV1ProductsIdSimilar: {
+    similarProducts: {
         parameters: {
             query?: {
                 /** @description How many items (1-100). */
                 limit?: number;
+                /** @description A shopper whose consent decision applies (health items only with their health consent, their link pseudonym only with click tracking; minors never). Without it, health items are left out and links carry no reference. */
+                userId?: string;
                 /** @description Only these categories, e.g. "dress,skirt". */
                 category?: string | string[];
                 /** @description Only these brands, e.g. "Saltline,Blocklab". */
@@ -2278,7 +2078,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -2294,7 +2094,7 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResponse"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2303,7 +2103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2312,16 +2112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2330,34 +2121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2366,17 +2130,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2386,7 +2141,7 @@ export interface operations {
             };
         };
     };
-    getV1Creators: {
+    listCreators: {
         parameters: {
             query?: {
                 /** @description Items per page (1-1000). */
@@ -2409,7 +2164,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatorList"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2418,7 +2173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2427,52 +2182,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2481,17 +2191,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2501,7 +2202,7 @@ export interface operations {
             };
         };
     };
-    putV1Creators: {
+    upsertCreators: {
         parameters: {
             query?: never;
             header?: never;
@@ -2510,7 +2211,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutV1CreatorsBody"];
+                "application/json": components["schemas"]["UpsertCreatorsBody"];
             };
         };
         responses: {
@@ -2520,10 +2221,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PutV1MerchantsResponse"];
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2532,7 +2233,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2541,7 +2242,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2550,25 +2251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2577,7 +2260,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2586,7 +2269,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description BATCH_REJECTED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2595,17 +2287,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2615,12 +2298,12 @@ export interface operations {
             };
         };
     };
-    getV1CreatorsId: {
+    getCreator: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -2636,7 +2319,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatorView"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2645,7 +2328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2654,16 +2337,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2672,34 +2346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2708,17 +2355,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2728,12 +2366,12 @@ export interface operations {
             };
         };
     };
-    deleteV1CreatorsId: {
+    removeCreator: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -2747,7 +2385,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2756,7 +2394,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2765,7 +2403,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2774,7 +2412,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2783,34 +2421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2819,17 +2430,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2839,7 +2441,7 @@ export interface operations {
             };
         };
     };
-    getV1CreatorsIdPosts: {
+    listCreatorPosts: {
         parameters: {
             query?: {
                 /** @description Items per page (1-1000). */
@@ -2849,7 +2451,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -2865,7 +2467,7 @@ export interface operations {
                     "application/json": components["schemas"]["PostList"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2874,7 +2476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2883,16 +2485,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2901,34 +2494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2937,17 +2503,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2957,19 +2514,19 @@ export interface operations {
             };
         };
     };
-    putV1CreatorsIdPosts: {
+    upsertPosts: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutV1CreatorsIdPostsBody"];
+                "application/json": components["schemas"]["UpsertPostsBody"];
             };
         };
         responses: {
@@ -2979,10 +2536,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PutV1MerchantsResponse"];
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2991,7 +2548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3000,7 +2557,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3009,7 +2566,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3018,16 +2575,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3036,7 +2584,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3045,7 +2593,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description BATCH_REJECTED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3054,17 +2611,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3074,14 +2622,14 @@ export interface operations {
             };
         };
     };
-    deleteV1CreatorsIdPostsPostId: {
+    removePost: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 postId: string;
             };
             cookie?: never;
@@ -3095,7 +2643,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3104,7 +2652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3113,7 +2661,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3122,7 +2670,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3131,34 +2679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3167,17 +2688,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3187,7 +2699,7 @@ export interface operations {
             };
         };
     };
-    getV1Users: {
+    listShoppers: {
         parameters: {
             query?: {
                 /** @description Items per page (1-1000). */
@@ -3210,7 +2722,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShopperList"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3219,7 +2731,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3228,52 +2740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3282,17 +2749,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3302,12 +2760,12 @@ export interface operations {
             };
         };
     };
-    getV1UsersId: {
+    getShopper: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -3323,7 +2781,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShopperView"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3332,7 +2790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3341,16 +2799,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3359,34 +2808,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3395,17 +2817,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3415,19 +2828,19 @@ export interface operations {
             };
         };
     };
-    putV1UsersId: {
+    upsertShopper: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutV1UsersIdBody"];
+                "application/json": components["schemas"]["UserBody"];
             };
         };
         responses: {
@@ -3440,7 +2853,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShopperView"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3449,7 +2862,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3458,16 +2871,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3476,16 +2880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3494,7 +2889,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3503,7 +2898,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3512,17 +2907,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3532,12 +2918,12 @@ export interface operations {
             };
         };
     };
-    deleteV1UsersId: {
+    eraseShopper: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -3553,7 +2939,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErasureView"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3562,7 +2948,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3571,7 +2957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3580,7 +2966,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3589,34 +2975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3625,17 +2984,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3645,19 +2995,19 @@ export interface operations {
             };
         };
     };
-    putV1UsersIdFollows: {
+    setFollows: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutV1UsersIdFollowsBody"];
+                "application/json": components["schemas"]["FollowsBody"];
             };
         };
         responses: {
@@ -3670,7 +3020,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShopperView"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3679,7 +3029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3688,16 +3038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3706,16 +3047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3724,7 +3056,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3733,7 +3065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3742,17 +3074,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3762,14 +3085,14 @@ export interface operations {
             };
         };
     };
-    putV1UsersIdFollowsCreatorId: {
+    addFollow: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 creatorId: string;
             };
             cookie?: never;
@@ -3785,7 +3108,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShopperView"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3794,7 +3117,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3803,16 +3126,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3821,34 +3135,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3857,17 +3144,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3877,14 +3155,14 @@ export interface operations {
             };
         };
     };
-    deleteV1UsersIdFollowsCreatorId: {
+    removeFollow: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 creatorId: string;
             };
             cookie?: never;
@@ -3900,7 +3178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShopperView"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3909,7 +3187,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3918,16 +3196,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3936,34 +3205,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3972,17 +3214,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3992,7 +3225,7 @@ export interface operations {
             };
         };
     };
-    getV1UsersIdRecommendations: {
+    recommend: {
         parameters: {
             query?: {
                 /** @description How many items (1-100). */
@@ -4022,7 +3255,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -4038,7 +3271,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecommendationResponse"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4047,7 +3280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4056,16 +3289,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4074,34 +3298,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4110,17 +3307,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4130,7 +3318,7 @@ export interface operations {
             };
         };
     };
-    postV1Search: {
+    search: {
         parameters: {
             query?: never;
             header?: never;
@@ -4152,7 +3340,7 @@ export interface operations {
                     "application/json": components["schemas"]["SearchResponse"];
                 };
             };
-            /** @description Error */
+            /** @description IMAGE_UNREADABLE, IMAGE_HOST_NOT_ALLOWED, VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4161,7 +3349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4170,34 +3358,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4206,7 +3367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4215,7 +3376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4224,7 +3385,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4233,7 +3394,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description MODEL_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4244,12 +3405,12 @@ export interface operations {
             };
         };
     };
-    getV1UsersIdConsents: {
+    getConsents: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -4262,10 +3423,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GetV1UsersIdConsentsResponse"];
+                    "application/json": components["schemas"]["GetConsentsResponse"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4274,7 +3435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4283,16 +3444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4301,34 +3453,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4337,17 +3462,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4357,19 +3473,19 @@ export interface operations {
             };
         };
     };
-    putV1UsersIdConsents: {
+    appendConsents: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PutV1UsersIdConsentsBody"];
+                "application/json": components["schemas"]["ConsentChangeBody"];
             };
         };
         responses: {
@@ -4379,10 +3495,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GetV1UsersIdConsentsResponse"];
+                    "application/json": components["schemas"]["GetConsentsResponse"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4391,7 +3507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4400,16 +3516,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4418,16 +3525,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4436,7 +3534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4445,7 +3543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4454,17 +3552,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4474,19 +3563,87 @@ export interface operations {
             };
         };
     };
-    patchV1CreatorsIdOptIns: {
+    exportShopper: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopperExport"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setCreatorOptIns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PatchV1CreatorsIdOptInsBody"];
+                "application/json": components["schemas"]["OptInPatchBody"];
             };
         };
         responses: {
@@ -4499,7 +3656,7 @@ export interface operations {
                     "application/json": components["schemas"]["Creator"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4508,7 +3665,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4517,7 +3674,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4526,7 +3683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4535,16 +3692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4553,7 +3701,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4562,7 +3710,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4571,17 +3719,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4591,7 +3730,7 @@ export interface operations {
             };
         };
     };
-    getV1UsersIdEvents: {
+    listFeedback: {
         parameters: {
             query?: {
                 /** @description Items per page (1-1000). */
@@ -4601,7 +3740,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -4617,7 +3756,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackList"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4626,7 +3765,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4635,16 +3774,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4653,34 +3783,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4689,17 +3792,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4709,12 +3803,12 @@ export interface operations {
             };
         };
     };
-    postV1UsersIdEvents: {
+    recordFeedback: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description An id of 1-200 characters. */
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
             };
             cookie?: never;
@@ -4734,7 +3828,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackResult"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED, INVALID_JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4743,7 +3837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4752,16 +3846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4770,16 +3855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4788,7 +3864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4797,7 +3873,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4806,17 +3882,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4826,7 +3893,7 @@ export interface operations {
             };
         };
     };
-    getRToken: {
+    followLink: {
         parameters: {
             query?: never;
             header?: never;
@@ -4837,14 +3904,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Done */
+            /** @description Redirect to the merchant: Location is the tagged URL built by the server */
             302: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
+            /** @description TOKEN_INVALID, VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4853,25 +3920,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description NOT_FOUND */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4880,7 +3929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description TOKEN_EXPIRED, TOKEN_RETIRED */
             410: {
                 headers: {
                     [name: string]: unknown;
@@ -4889,25 +3938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4916,17 +3947,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4936,7 +3958,7 @@ export interface operations {
             };
         };
     };
-    getV1ReportsClicks: {
+    clickReport: {
         parameters: {
             query: {
                 groupBy: "creator" | "product" | "network";
@@ -4962,7 +3984,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClickReport"];
                 };
             };
-            /** @description Error */
+            /** @description VALIDATION_FAILED */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4971,7 +3993,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description UNAUTHENTICATED */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4980,7 +4002,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4989,43 +4011,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
+            /** @description RATE_LIMITED */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5034,17 +4020,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
