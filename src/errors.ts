@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   INDEX_UNAVAILABLE: 'The vector index could not be loaded or rebuilt.',
   STORE_UNAVAILABLE: 'The data store could not be opened.',
   CONFIG_INVALID: 'The configuration (environment variables) is invalid.',
+  DATA_DIR_IN_USE: 'The data folder is held by another running process (the server or an ingest).',
   INTERNAL: 'Something went wrong on our side.',
 } as const;
 

@@ -29,6 +29,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INDEX_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
   CONFIG_INVALID: 500,
+  DATA_DIR_IN_USE: 503,
   INTERNAL: 500,
 };
 
