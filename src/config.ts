@@ -11,6 +11,7 @@
  * app.listen(config.PORT, config.HOST);
  */
 import { z } from 'zod';
+import { CRASH_STEPS, type CrashStep } from './crash-points.js';
 import { normaliseRegion, unknownRegionMessage } from './domain/regions.js';
 import { AppError } from './errors.js';
 
@@ -210,6 +211,19 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(1200, 0, 1_000_000).describe('Requests a minute per API key (and per client address without a key, on /v1 and /r/); 0 = no limit.'),
   METRICS_TOKEN: z.string().min(16, { error: 'expected 16+ characters' }).optional().describe('A bearer token that may read GET /metrics without an admin key (for a scraper); unset: admin key only.'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
+  TEST_CRASH_AT: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return undefined;
+      const m = /^([a-z-]+)(?::(\d+))?$/.exec(s.trim());
+      if (!m || !(CRASH_STEPS as readonly string[]).includes(m[1]!) || m[2] === '0') {
+        ctx.addIssue({ code: 'custom', message: `expected "step" or "step:n" (n >= 1), step one of ${CRASH_STEPS.join(', ')}` });
+        return z.NEVER;
+      }
+      return { step: m[1] as CrashStep, nth: Number(m[2] ?? 1) };
+    })
+    .describe('TEST ONLY (crash test): the process SIGKILLs itself the nth time a write reaches this step. Unset (the default): off.'),
 }).superRefine((c, ctx) => {
   if (c.LINK_SECRET !== undefined && c.LINK_SECRETS !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['LINK_SECRETS'], message: `set LINK_SECRETS or LINK_SECRET, not both (LINK_SECRET=s is LINK_SECRETS=${LEGACY_KID}:s)` });

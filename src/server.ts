@@ -1,9 +1,10 @@
 /**
  * Starts the service: parse config → build the service (src/service.ts: model in worker threads,
  * SQLite store, product index rebuilt from stored vectors if missing, corrupt or from another
- * model, core) → on an empty DATA_DIR, load WORLD_DIR (fixtures/) through the write commands so a
- * fresh clone serves real recommendations → createApp → listen. SIGINT/SIGTERM stop accepting,
- * flush the index, close the database and stop the workers.
+ * model, core; a damaged or replaced store refuses to start) → on a fresh install (DATA_DIR had no
+ * store.db), load WORLD_DIR (fixtures/) through the write commands so a fresh clone serves real
+ * recommendations, and finish that load on the next start if it was interrupted → createApp →
+ * listen. SIGINT/SIGTERM stop accepting, flush the index, close the database and stop the workers.
  *
  * `startServer(env)` is exported for tests and scripts that need a real listening server
  * (e2e, load benchmarks); `npm start` runs it on `process.env`.
@@ -35,12 +36,21 @@ export interface StartOptions {
   embedder?: Embedder;
 }
 
-/** On an empty data folder, load the world so a fresh clone has something to recommend. */
-async function loadWorldIfEmpty(service: Service): Promise<void> {
-  const { core, log, config } = service;
-  const counts = await core.health().then((h) => h.counts);
-  if (counts.products + counts.creators + counts.users > 0) return;
-  log.info('empty DATA_DIR: loading the world first', { worldDir: config.WORLD_DIR });
+/** Meta key: "started" while the first world load runs, "done" after it. */
+const WORLD_LOAD = 'world_load';
+
+/**
+ * On a fresh install, load the world so a fresh clone has something to recommend. Only then: a
+ * store that exists is never "empty" enough to be filled with fixtures (see src/store/data-dir.ts),
+ * except that a first load a crash interrupted is finished (its writes are idempotent upserts).
+ */
+async function loadWorldOnFirstStart(service: Service): Promise<void> {
+  const { core, log, config, store } = service;
+  const marker = await store.getMeta(WORLD_LOAD);
+  if (!service.freshInstall && marker !== 'started') return;
+  if (marker === 'started') log.warn('the first world load was interrupted: loading it again', { worldDir: config.WORLD_DIR });
+  else log.info('fresh DATA_DIR: loading the world first', { worldDir: config.WORLD_DIR });
+  await store.setMeta(WORLD_LOAD, 'started');
   const t1 = Date.now();
   let lastLogged = 0;
   const summary = await core.commands.loadWorld(config.WORLD_DIR, (p) => {
@@ -52,6 +62,7 @@ async function loadWorldIfEmpty(service: Service): Promise<void> {
   for (const [stage, s] of Object.entries(summary)) {
     if (s.failed.length) log.warn('items not loaded', { stage, failed: s.failed.length, first: s.failed.slice(0, 3) });
   }
+  await store.setMeta(WORLD_LOAD, 'done');
   log.info('world loaded', { ...(await core.health()).counts, ms: Date.now() - t1 });
 }
 
@@ -79,7 +90,7 @@ export async function startServer(
   log.info('settings', describeSettings(config, service.embedder));
   let server: Server;
   try {
-    await loadWorldIfEmpty(service);
+    await loadWorldOnFirstStart(service);
     const { app } = createApp({ config, core: service.core, log, landing: config.DEMO_MERCHANT_REDIRECT ? demoMerchantPath : undefined });
     server = app.listen(config.PORT, config.HOST);
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

@@ -14,13 +14,15 @@ import { createTagger } from './affiliate/tagger.js';
 import { linkKeys, type Config } from './config.js';
 import { policyFromConfig } from './consent/policy.js';
 import { createCore, type Core, type CoreDeps, type CoreSettings } from './core/core.js';
+import { serialWrites } from './core/deps.js';
+import { crashPoint } from './crash-points.js';
 import type { Embedder } from './embed/types.js';
 import { createWorkerEmbedder } from './embed/worker-pool.js';
 import { HnswVectorIndex } from './index/hnsw-index.js';
 import type { VectorIndex } from './index/types.js';
 import { createLogger, type Logger } from './log.js';
 import { fileMediaStore } from './store/media-files.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { checkNotEmptied, openDataDirStore, storeDamage } from './store/data-dir.js';
 import type { MediaStore, Store } from './store/types.js';
 
 export interface ServiceOverrides {
@@ -43,6 +45,8 @@ export interface Service {
   media: MediaStore;
   /** What the core was built from: the evaluation builds its modality variants from these. */
   deps: CoreDeps;
+  /** This start created the store (DATA_DIR had no store.db): the server loads WORLD_DIR only then. */
+  freshInstall: boolean;
   /** Flushes the index, closes the store and (unless it was given) stops the embedder. */
   close(): Promise<void>;
 }
@@ -79,29 +83,40 @@ export function describeSettings(config: Config, embedder: Pick<Embedder, 'model
 
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
-  const t0 = Date.now();
-  const embedder =
-    overrides.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
-  log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: Date.now() - t0 });
-  let store: Store | undefined;
+  // The data folder first: a store that must not be used stops start-up before the model loads.
+  let t = performance.now();
+  const { store, fresh } = openDataDirStore(config.DATA_DIR);
+  let embedder: Embedder | undefined;
   try {
-    store = openSqliteStore({ path: join(config.DATA_DIR, 'store.db') });
-    const s = store;
-    // Rebuilt from the store's vectors when its files are missing, corrupt, from another model or
-    // dimension, or hold fewer vectors than the store (writes lost before a flush).
+    if (!fresh) await checkNotEmptied(store, config.DATA_DIR);
+    const storeMs = lap();
+    embedder = overrides.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
+    log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: lap() });
+    const { modelId } = embedder;
+    const crash = crashPoint(config.TEST_CRASH_AT);
+    let serving = false; // the index's flush crash point counts writes only, not start-up's own flush
+    // Before anything is served: finish or undo media writes a crash interrupted, drop orphans.
+    const media = fileMediaStore(join(config.DATA_DIR, 'media'));
+    const recovered = await media.recover({ product: await store.mediaVersions('product'), post: await store.mediaVersions('post') });
+    if (recovered.promoted + recovered.discarded + recovered.orphans > 0) log.warn('media recovered after an interrupted write', { ...recovered });
+    const mediaMs = lap();
+    // Rebuilt from the store's vectors when its files are missing, damaged (checksums), from
+    // another model or dimension; otherwise reconciled with the store's vector checksums.
     const productIndex = await HnswVectorIndex.open({
       dir: join(config.DATA_DIR, 'index'),
       name: 'products',
-      modelId: embedder.modelId,
+      modelId,
       dimension: embedder.dimension,
-      rebuild: () => s.allVectors('product', embedder.modelId),
-      expectedCount: () => s.countVectors('product', embedder.modelId),
+      rebuild: () => store.allVectors('product', modelId),
+      reconcile: { checksums: () => store.vectorChecksums('product', modelId), vectors: (ids) => store.getVectors('product', ids, modelId) },
       m: config.HNSW_M,
       efConstruction: config.HNSW_EF_CONSTRUCTION,
       efSearch: config.HNSW_EF_SEARCH,
       log,
+      crashPoint: (step) => serving && crash(step),
     });
-    const media = fileMediaStore(join(config.DATA_DIR, 'media'));
+    serving = true;
+    log.info('start-up checks', { storeMs, mediaMs, indexMs: lap() });
     const tagger = createTagger({ merchants: await store.listMerchants(), keys: linkKeys(config), tokenTtlSeconds: config.TOKEN_TTL });
     const deps: CoreDeps = {
       store, media, productIndex, embedder, tagger, log,
@@ -109,21 +124,30 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       settings: coreSettings(config),
       now: overrides.now ?? (() => new Date()),
       fetchImage: overrides.fetchImage,
+      writes: serialWrites(),
+      crashPoint: crash,
     };
     const core = await createCore(deps);
+    const running = embedder;
     let closed: Promise<void> | undefined;
     return {
-      config, log, core, embedder, store, productIndex, media, deps,
+      config, log, core, embedder, store, productIndex, media, deps, freshInstall: fresh,
       close: () =>
         (closed ??= (async () => {
           await productIndex.flush();
-          await s.close();
-          if (!overrides.embedder) await embedder.close();
+          await store.close();
+          if (!overrides.embedder) await running.close();
         })()),
     };
   } catch (err) {
-    await store?.close();
-    if (!overrides.embedder) await embedder.close();
-    throw err;
+    await store.close();
+    if (!overrides.embedder) await embedder?.close();
+    throw storeDamage(err, config.DATA_DIR) ?? err;
+  }
+
+  function lap(): number {
+    const ms = Math.round(performance.now() - t);
+    t = performance.now();
+    return ms;
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Tagger } from '../affiliate/tagger.js';
 import type { ConsentPolicy } from '../consent/policy.js';
+import type { CrashPoint } from '../crash-points.js';
 import type { Embedder } from '../embed/types.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Logger } from '../log.js';
@@ -46,6 +47,13 @@ export interface CoreDeps {
   now: () => Date;
   /** Only for tests that must never touch the network. */
   fetchImage?: (url: URL) => Promise<Uint8Array>;
+  /**
+   * Runs a batch's commit → media promotion → publication one batch at a time (`serialWrites()`),
+   * so concurrent writes of one id become current in the order the store committed them.
+   */
+  writes: <T>(task: () => Promise<T>) => Promise<T>;
+  /** TEST ONLY (TEST_CRASH_AT): where the crash test kills the process; a no-op otherwise. */
+  crashPoint?: CrashPoint;
   /** Counters for /metrics; `createCore` makes fresh ones when absent. */
   stats?: CoreStats;
 }
@@ -53,4 +61,14 @@ export interface CoreDeps {
 /** Embedding-cache lookups (each image or text of a write), for /metrics. */
 export interface CoreStats {
   embeddingCache: { hits: number; misses: number };
+}
+
+/** One-at-a-time execution in call order; a failed task does not block the next. */
+export function serialWrites(): CoreDeps['writes'] {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const run = tail.then(task);
+    tail = run.catch(() => {});
+    return run;
+  };
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Creator, Merchant, Post, Product } from '../domain/index.js';
+import { vectorChecksum } from '../embed/vectors.js';
 import { AppError } from '../errors.js';
 import type { EntityKind, Store, WithVector } from './types.js';
 import { toBlob } from './vector-blob.js';
@@ -15,7 +16,7 @@ type CatalogOps = Pick<
   | 'upsertMerchants' | 'listMerchants' | 'productNetworks'
   | 'upsertProducts' | 'getProduct' | 'getProducts' | 'listProducts' | 'deleteProduct'
   | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode'
-  | 'upsertPosts' | 'getPost' | 'listPosts' | 'listCreatorPosts' | 'deletePost'
+  | 'upsertPosts' | 'getPost' | 'listPosts' | 'listCreatorPosts' | 'deletePost' | 'mediaVersions'
 >;
 
 const parse = <T>(row: { data: string } | undefined): T | undefined => (row ? (JSON.parse(row.data) as T) : undefined);
@@ -32,13 +33,13 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
       "SELECT json_extract(data, '$.network') AS network, COUNT(*) AS n FROM products WHERE merchant = ? GROUP BY network",
     ),
     upsertProduct: db.prepare(
-      `INSERT INTO products (id, category, merchant, price, data) VALUES (@id, @category, @merchant, @price, @data)
+      `INSERT INTO products (id, category, merchant, price, data, media_version) VALUES (@id, @category, @merchant, @price, @data, @media)
        ON CONFLICT(id) DO UPDATE SET category = excluded.category, merchant = excluded.merchant,
-         price = excluded.price, data = excluded.data`,
+         price = excluded.price, data = excluded.data, media_version = excluded.media_version`,
     ),
     setVector: db.prepare(
-      `INSERT INTO entity_vectors (kind, id, model_id, vector) VALUES (?, ?, ?, ?)
-       ON CONFLICT(kind, model_id, id) DO UPDATE SET vector = excluded.vector`,
+      `INSERT INTO entity_vectors (kind, id, model_id, vector, checksum) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(kind, model_id, id) DO UPDATE SET vector = excluded.vector, checksum = excluded.checksum`,
     ),
     getProduct: db.prepare<[string], { data: string }>('SELECT data FROM products WHERE id = ?'),
     listProducts: db.prepare<[], { data: string }>('SELECT data FROM products ORDER BY id'),
@@ -68,19 +69,24 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
       'SELECT id, data FROM products WHERE id IN (SELECT value FROM json_each(?))',
     ),
     upsertPost: db.prepare(
-      `INSERT INTO posts (id, creator_id, posted_at, data) VALUES (?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET creator_id = excluded.creator_id, posted_at = excluded.posted_at, data = excluded.data`,
+      `INSERT INTO posts (id, creator_id, posted_at, data, media_version) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET creator_id = excluded.creator_id, posted_at = excluded.posted_at, data = excluded.data,
+         media_version = excluded.media_version`,
     ),
     deletePost: db.prepare('DELETE FROM posts WHERE id = ? AND creator_id = ?'),
+    productMedia: db.prepare<[], { id: string; v: string | null }>('SELECT id, media_version AS v FROM products'),
+    postMedia: db.prepare<[], { id: string; v: string | null }>('SELECT id, media_version AS v FROM posts'),
   };
+  const setVector = (kind: EntityKind, id: string, modelId: string, vector: Float32Array) =>
+    s.setVector.run(kind, id, modelId, toBlob(vector), vectorChecksum(vector));
 
   const upsertMerchants = db.transaction((merchants: Merchant[]) => {
     for (const m of merchants) s.upsertMerchant.run(m.id, m.network, JSON.stringify(m));
   });
   const upsertProducts = db.transaction((items: WithVector<Product>[], modelId: string) => {
-    for (const { entity: p, vector } of items) {
-      s.upsertProduct.run({ id: p.id, category: p.category, merchant: p.merchant, price: p.price, data: JSON.stringify(p) });
-      s.setVector.run('product', p.id, modelId, toBlob(vector));
+    for (const { entity: p, vector, mediaVersion } of items) {
+      s.upsertProduct.run({ id: p.id, category: p.category, merchant: p.merchant, price: p.price, data: JSON.stringify(p), media: mediaVersion ?? null });
+      setVector('product', p.id, modelId, vector);
     }
   });
   const deleteProduct = db.transaction((id: string) => {
@@ -96,10 +102,10 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
   });
   const upsertPosts = db.transaction((creatorId: string, items: WithVector<Post>[], modelId: string) => {
     if (!s.getCreator.get(creatorId)) throw new AppError('NOT_FOUND', `No creator with id "${creatorId}".`);
-    for (const { entity: p, vector } of items) {
+    for (const { entity: p, vector, mediaVersion } of items) {
       const post = { ...p, creatorId }; // the path decides the owner, not the body
-      s.upsertPost.run(p.id, creatorId, new Date(p.postedAt).toISOString(), JSON.stringify(post));
-      s.setVector.run('post', p.id, modelId, toBlob(vector));
+      s.upsertPost.run(p.id, creatorId, new Date(p.postedAt).toISOString(), JSON.stringify(post), mediaVersion ?? null);
+      setVector('post', p.id, modelId, vector);
     }
   });
   const deletePost = db.transaction((creatorId: string, postId: string) => {
@@ -175,6 +181,10 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     },
     async deletePost(creatorId, postId) {
       return deletePost(creatorId, postId);
+    },
+    async mediaVersions(kind) {
+      const rows = (kind === 'product' ? s.productMedia : s.postMedia).all();
+      return new Map(rows.map((r) => [r.id, r.v]));
     },
   };
 }

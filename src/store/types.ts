@@ -42,10 +42,18 @@ export interface StoreCounts {
 export interface WithVector<T> {
   entity: T;
   vector: Float32Array;
+  /**
+   * The version (`MediaStore.stage`) of the image committed with the entity, kept in the same
+   * transaction: after a crash, start-up promotes a staged image only if the store holds its version.
+   */
+  mediaVersion?: string;
 }
 
 export interface Store {
   counts(): Promise<StoreCounts>;
+  /** Small service-level markers (e.g. whether the first world load finished); undefined when unset. */
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
 
   /** Inserts or replaces each category whole (the category taxonomy; `sensitive` marks health). */
   upsertCategories(categories: Category[]): Promise<void>;
@@ -89,6 +97,8 @@ export interface Store {
   listCreatorPosts(creatorId: string, page: { after?: { postedAt: string; id: string }; limit: number }): Promise<Post[]>;
   /** Removes one post of a creator and its vectors. */
   deletePost(creatorId: string, postId: string): Promise<boolean>;
+  /** Every product or post id with the media version it was committed with (null: written before versions were kept). */
+  mediaVersions(kind: EntityKind): Promise<Map<string, string | null>>;
 
   /**
    * Inserts or updates; a new shopper gets a fresh random link pseudonym. `demo` is stored when
@@ -159,6 +169,11 @@ export interface Store {
   countVectors(kind: EntityKind, modelId: string): Promise<number>;
   /** All vectors of a kind under a model: used to rebuild the index. */
   allVectors(kind: EntityKind, modelId: string): Promise<Array<{ id: string; vector: Float32Array }>>;
+  /**
+   * id → `vectorChecksum` (src/embed/vectors.ts) of every vector of a kind under a model, computed
+   * when the vector is written: start-up compares it with the index's to find entries to rewrite.
+   */
+  vectorChecksums(kind: EntityKind, modelId: string): Promise<Map<string, number>>;
 
   close(): Promise<void>;
 }
@@ -169,16 +184,50 @@ export interface MediaFile {
   contentType: string;
 }
 
+/** A written but not yet current image (`MediaStore.stage`). */
+export interface StagedMedia {
+  kind: EntityKind;
+  id: string;
+  /** SHA-256 (hex) of the bytes: what the store commits as the entity's media version. */
+  version: string;
+  /** Unique per write, so concurrent writes of the same image never share a file. */
+  token: string;
+}
+
+/** What `MediaStore.recover` did at start-up (images, not counting their type files). */
+export interface MediaRecovery {
+  /** Staged images whose version the store had committed: moved into place. */
+  promoted: number;
+  /** Staged or temporary images of writes that never committed: deleted. */
+  discarded: number;
+  /** Images of entities the store no longer holds: deleted. */
+  orphans: number;
+}
+
 /**
  * Image bytes of products and posts, served at /media/*. The embedded default keeps files under
  * DATA_DIR/media (`media-files.ts`); a scale-out deployment points every replica at one shared
  * folder or swaps in an object store behind the same port.
+ *
+ * Writes are two-phase so an entity and its image change together even across a crash: `stage`
+ * the new bytes (readers still get the old ones), commit the entity with the returned version in
+ * the store, then `promote`.
  */
 export interface MediaStore {
-  /** Writes atomically (readers see the old bytes or the new, never half); a no-op when unchanged. */
-  put(kind: EntityKind, id: string, media: MediaFile): Promise<void>;
+  /** Writes the bytes beside the current ones (readers still see the old bytes); the handle names their version. */
+  stage(kind: EntityKind, id: string, media: MediaFile): Promise<StagedMedia>;
+  /** Makes a staged image current, atomically for readers. */
+  promote(staged: StagedMedia): Promise<void>;
+  /** Drops a staged image whose store write failed. */
+  discard(staged: StagedMedia): Promise<void>;
   /** Undefined when missing, and when the stored bytes are not a raster image (never served). */
   get(kind: EntityKind, id: string): Promise<MediaFile | undefined>;
   /** Removes the bytes; no error when there were none. */
   remove(kind: EntityKind, id: string): Promise<void>;
+  /**
+   * Start-up, before anything is served: promotes staged images whose version the store committed,
+   * deletes the other staged and temporary files, and deletes images of entities that are gone.
+   * `entities` is every stored id per kind with its committed version (`Store.mediaVersions`).
+   */
+  recover(entities: Record<EntityKind, Map<string, string | null>>): Promise<MediaRecovery>;
 }

@@ -1,8 +1,9 @@
 /**
  * Post writes: a creator's posts are embedded like products (image + caption) but not indexed;
  * they shape the profiles of the creator's followers, which are dropped after every change.
- * Upsert order: image → embedding → media → store (post + vector) → caches. Remove order: store
- * (post + vector) → caches → media; /media/posts/:id serves only posts that exist.
+ * Upsert order: image → embedding → media staged → store (post + vector + media version) → media
+ * promoted → caches. Remove order: store (post + vector) → caches → media; /media/posts/:id serves
+ * only posts that exist.
  */
 import { Post } from '../../domain/index.js';
 import { AppError } from '../../errors.js';
@@ -38,8 +39,8 @@ export function postCommands(deps: CoreDeps, state: CoreState) {
         },
         text: (p) => p.caption,
         save: (rows) => store.upsertPosts(creatorId, rows, deps.embedder.modelId),
+        publish: async () => creatorChanged(state, creatorId),
       }, options.worldDir);
-      creatorChanged(state, creatorId);
       return results;
     },
 

@@ -2,9 +2,11 @@
  * Product writes. The only code paths that add, change or remove a product: store, vector, index,
  * media and every in-memory structure, in an order that is safe against a concurrent read.
  *
- * Upsert order: image → embedding → media → store (product + vector, one transaction) → index →
- * catalog/vectors/caches. A product becomes visible to reads only at the last step (every read
- * checks the catalog), so no request ever sees it half-written.
+ * Upsert order: image → embedding → media staged → store (product + vector + media version, one
+ * transaction) → media promoted → index → index flushed → catalog/vectors/caches. A product becomes
+ * visible to reads only at the last step (every read checks the catalog), so no request ever sees
+ * it half-written; after a crash, start-up makes the media and the index agree with the store
+ * (src/service.ts), so no restart does either.
  * Remove order: catalog/caches (invisible at once) → index → store → media.
  */
 import { Product } from '../../domain/index.js';
@@ -31,6 +33,7 @@ export interface WriteOptions {
 
 export function productCommands(deps: CoreDeps, state: CoreState) {
   const { store, productIndex } = deps;
+  const crash = deps.crashPoint ?? (() => {});
 
   /** Every item must name a known merchant and that merchant's network, and a category of the taxonomy. */
   async function merchantCheck(unknown: UnknownFieldRule = 'refuse'): Promise<(item: unknown, k: number) => Parsed<Product>> {
@@ -80,8 +83,13 @@ export function productCommands(deps: CoreDeps, state: CoreState) {
       if (!imageChanged && productText(checked.value) === productText(current)) {
         const [vector] = await state.vectors.getMany([id]);
         if (!vector) throw new AppError('INDEX_UNAVAILABLE', `Product "${id}" has no stored vector.`);
-        await store.upsertProducts([{ entity: checked.value, vector }], deps.embedder.modelId);
-        productsWritten(state, [{ product: checked.value, vector }]);
+        // The image is unchanged: keep its committed media version (two-phase media, crash checks).
+        // In the one-at-a-time write order, like every other write of the product.
+        await deps.writes(async () => {
+          const mediaVersion = (await store.mediaVersions('product')).get(id) ?? undefined;
+          await store.upsertProducts([{ entity: checked.value, vector, mediaVersion }], deps.embedder.modelId);
+          productsWritten(state, [{ product: checked.value, vector }]);
+        });
         return checked.value;
       }
       const { results, written } = await writeEmbedded([checked.value], deps, {
@@ -90,12 +98,15 @@ export function productCommands(deps: CoreDeps, state: CoreState) {
         text: productText,
         save: (rows) => store.upsertProducts(rows, deps.embedder.modelId),
         load: imageChanged ? undefined : storedImage,
+        // The same publication as an upsert, inside the same one-at-a-time write order.
+        publish: async (rows) => {
+          for (const w of rows) productIndex.upsert(w.entity.id, w.vector);
+          await productIndex.flush();
+          productsWritten(state, rows.map((w) => ({ product: w.entity, vector: w.vector })));
+        },
       });
       const [result] = results;
       if (!result?.ok) throw new AppError((result?.error.code ?? 'INTERNAL') as ErrorCode, result?.error.message ?? 'The product could not be written.');
-      for (const w of written) productIndex.upsert(w.entity.id, w.vector);
-      await productIndex.flush();
-      productsWritten(state, written.map((w) => ({ product: w.entity, vector: w.vector })));
       return written[0]!.entity;
     },
 
@@ -105,25 +116,32 @@ export function productCommands(deps: CoreDeps, state: CoreState) {
      */
     async upsertProducts(items: unknown[], options: WriteOptions = {}): Promise<ItemResult[]> {
       const parse = await merchantCheck(options.unknownFields);
-      const { results, written } = await writeEmbedded(items, deps, {
+      const { results } = await writeEmbedded(items, deps, {
         kind: 'product',
         parse,
         text: productText,
         save: (rows) => store.upsertProducts(rows, deps.embedder.modelId),
+        publish: async (rows) => {
+          for (const w of rows) productIndex.upsert(w.entity.id, w.vector);
+          crash('index-updated');
+          if (options.flush !== false) await productIndex.flush();
+          crash('index-flushed');
+          productsWritten(state, rows.map((w) => ({ product: w.entity, vector: w.vector })));
+        },
       }, options.worldDir);
-      for (const w of written) productIndex.upsert(w.entity.id, w.vector);
-      if (written.length > 0 && options.flush !== false) await productIndex.flush();
-      productsWritten(state, written.map((w) => ({ product: w.entity, vector: w.vector })));
       return results;
     },
 
     /** @throws AppError NOT_FOUND when there is no such product. */
     async removeProduct(id: string): Promise<void> {
       if (!state.catalog.has(id) && !(await store.getProduct(id))) throw new AppError('NOT_FOUND', `No product with id "${id}".`);
-      productRemoved(state, id);
-      productIndex.remove(id);
-      await store.deleteProduct(id);
-      await deps.media.remove('product', id);
+      // In the same order as upserts, so a removal never interleaves with a publication of the id.
+      await deps.writes(async () => {
+        productRemoved(state, id);
+        productIndex.remove(id);
+        await store.deleteProduct(id);
+        await deps.media.remove('product', id);
+      });
     },
   };
 }
