@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only index,embed,ingest,api,calibration] [--report-only]`
+ * `npm run bench [-- --only index,embed,ingest,api,calibration,clip] [--report-only]`
  *
  * Runs each benchmark script in its own process (so one's heap and threads never skew the next),
  * then writes BENCHMARKS.md: the machine, the targets with measured values and verdicts, and each
@@ -17,6 +17,7 @@ const BENCHES = [
   { name: 'ingest', script: 'bench/ingest.ts', title: 'Ingest of 10k products' },
   { name: 'api', script: 'bench/api.ts', title: 'API under load (100k products)' },
   { name: 'calibration', script: 'bench/calibrate-vectors.ts', title: 'Are the synthetic index vectors realistic?' },
+  { name: 'clip', script: 'bench/clip.ts', title: 'A real CLIP (ViT-B/32 shapes): float32 vs INT8 (MODEL_QUANTIZED)' },
 ] as const;
 
 const args = parseArgs(process.argv.slice(2));

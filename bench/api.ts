@@ -18,8 +18,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createCore } from '../src/core/core.js';
-import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
-import { createService, describeSettings } from '../src/service.js';
+import { createConfiguredEmbedder, createService, describeSettings } from '../src/service.js';
 import type { Product } from '../tools/world/schema.js';
 import { openBigCatalog } from './lib/big-catalog.js';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
   // --fake-embedder: a dry run of the script itself (no model needed); its numbers mean nothing.
   const embedder = args.has('fake-embedder')
     ? (await import('../test/helpers/fake-embedder.js')).createFakeEmbedder({ dimension: 512 })
-    : await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+    : await createConfiguredEmbedder(config);
   // The service's own configuration unless a flag overrides the HNSW build settings.
   const benchConfig = { ...config, HNSW_M: optional('m') ?? config.HNSW_M, HNSW_EF_CONSTRUCTION: optional('efc') ?? config.HNSW_EF_CONSTRUCTION };
   const big = await openBigCatalog({ size, config: benchConfig, embedder, modelFingerprint: modelFingerprint(config.MODELS_DIR, config.MODEL_ID), log: console.log });

@@ -45,6 +45,13 @@ const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
     .default(def);
 };
 
+/** "true"/"false" (or 1/0) → boolean. */
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
 /** The development keys: with these (and only these) the demo page is on by default (`DEMO=auto`). */
 export const DEV_API_KEYS = 'admin:dev-admin-key,app:dev-app-key';
 
@@ -172,6 +179,8 @@ export const ConfigSchema = z.object({
   WORLD_DIR: z.string().min(1).default('./fixtures').describe('World loaded on an empty DATA_DIR; base of world-relative image paths.'),
   MODELS_DIR: z.string().min(1).default('./models').describe('Folder holding Transformers.js model folders.'),
   MODEL_ID: z.string().min(1).default('style-clip-mini').describe('Model folder name inside MODELS_DIR.'),
+  // One definition for every process that loads the model (server, ingest, eval, bench, workers).
+  MODEL_QUANTIZED: bool(false).describe('true: load onnx/*_quantized.onnx (dynamic INT8) instead of the float towers; vectors are stored under "<MODEL_ID>:q8", apart from the float ones.'),
   EMBED_THREADS: int(1, 1, 64).describe('Worker threads running the model.'),
   EMBED_BATCH: int(32, 1, 256).describe('Images or texts per embedder call when writing products and posts.'),
   IMAGE_WEIGHT: number(0.7).pipe(z.number().min(0)).describe('Weight of the image vector in fused product/post vectors.'),
@@ -200,11 +209,7 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false', 'auto'], { error: 'expected true, false or auto' })
     .default('auto')
     .describe('The demo page and its /demo-api proxy: auto = on only while API_KEYS are the dev keys.'),
-  DEMO_MERCHANT_REDIRECT: z
-    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
-    .default('false')
-    .transform((v) => v === 'true' || v === '1')
-    .describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
+  DEMO_MERCHANT_REDIRECT: bool(false).describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
   CURRENCY_RATES: currencyRates.describe('Rate table for price filters: "CUR:rate" pairs, units per one unit of the first (base) currency. The default is illustrative, not market data.'),
   CURRENCY_RATES_DATE: z.iso.date({ error: 'expected a date like 2026-01-02' }).default('2026-01-01').describe('The date CURRENCY_RATES are from; shown in every price-filtered response.'),
   CORS_ORIGINS: csv.describe('Comma-separated browser origins allowed to call the API (e.g. https://shop.example); "*" for any; empty: no CORS headers.'),

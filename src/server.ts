@@ -36,6 +36,21 @@ export interface StartOptions {
   embedder?: Embedder;
 }
 
+/**
+ * Another MODEL_ID (or MODEL_QUANTIZED) on a used DATA_DIR: vectors are kept per model id and the
+ * index was just rebuilt from this model's only, so products written under the other model are not
+ * searchable or recommendable until they are written again. Say so, and how to fix it.
+ */
+async function warnIfNotEmbedded(service: Service): Promise<void> {
+  const { index, counts, model } = await service.core.health();
+  if (index.products < counts.products) {
+    service.log.warn('products without a vector under this model', {
+      model: model.id, products: counts.products, withVector: index.products,
+      fix: 'stop the server and run `npm run ingest -- <world dir>` with the same MODEL_ID/MODEL_QUANTIZED, or PUT the products again',
+    });
+  }
+}
+
 /** Meta key: "started" while the first world load runs, "done" after it. */
 const WORLD_LOAD = 'world_load';
 
@@ -47,7 +62,7 @@ const WORLD_LOAD = 'world_load';
 async function loadWorldOnFirstStart(service: Service): Promise<void> {
   const { core, log, config, store } = service;
   const marker = await store.getMeta(WORLD_LOAD);
-  if (!service.freshInstall && marker !== 'started') return;
+  if (!service.freshInstall && marker !== 'started') return warnIfNotEmbedded(service);
   if (marker === 'started') log.warn('the first world load was interrupted: loading it again', { worldDir: config.WORLD_DIR });
   else log.info('fresh DATA_DIR: loading the world first', { worldDir: config.WORLD_DIR });
   await store.setMeta(WORLD_LOAD, 'started');

@@ -81,6 +81,15 @@ export function describeSettings(config: Config, embedder: Pick<Embedder, 'model
   };
 }
 
+/**
+ * The configured model (MODELS_DIR, MODEL_ID, MODEL_QUANTIZED) in EMBED_THREADS worker threads:
+ * what createService starts, and what the evaluation and benchmarks start when they hold the
+ * embedder themselves. `threads` overrides EMBED_THREADS (the ingest benchmark varies it).
+ */
+export function createConfiguredEmbedder(config: Config, threads = config.EMBED_THREADS): Promise<Embedder> {
+  return createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, quantized: config.MODEL_QUANTIZED, threads });
+}
+
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   // The data folder first: a store that must not be used stops start-up before the model loads.
@@ -90,7 +99,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   try {
     if (!fresh) await checkNotEmptied(store, config.DATA_DIR);
     const storeMs = lap();
-    embedder = overrides.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
+    embedder = overrides.embedder ?? (await createConfiguredEmbedder(config));
     log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: lap() });
     const { modelId } = embedder;
     const crash = crashPoint(config.TEST_CRASH_AT);
