@@ -74,7 +74,8 @@ async function listen(core: Core, config: ReturnType<typeof loadConfig>) {
 async function main(): Promise<void> {
   const machine = machineInfo();
   console.log(machineLine(machine));
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  // No rate limit: the load scenarios send thousands of requests a second with one key.
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' });
   const worldDir = config.WORLD_DIR;
   // --fake-embedder: a dry run of the script itself (no model needed); its numbers mean nothing.
   const model: Embedder = args.has('fake-embedder')

@@ -101,6 +101,32 @@ const ageOverrides = z
     return out;
   });
 
+/**
+ * "EUR:1,USD:1.08,GBP:0.85" → units of each currency per one unit of the first (the base, which
+ * must be 1). The default is an illustrative table, not market data: set your own with its date.
+ */
+const currencyRates = z
+  .string()
+  .default('EUR:1,USD:1.08,GBP:0.85')
+  .transform((s, ctx) => {
+    const out: Record<string, number> = {};
+    const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const entry of entries) {
+      const m = /^([A-Za-z]{3}):(\d+(?:\.\d+)?)$/.exec(entry);
+      const rate = m ? Number(m[2]) : NaN;
+      if (!m || !(rate > 0)) {
+        ctx.addIssue({ code: 'custom', message: 'expected "CUR:rate" pairs (ISO 4217 codes, positive rates), the first being the base at 1, e.g. "EUR:1,USD:1.08"' });
+        return z.NEVER;
+      }
+      out[m[1]!.toUpperCase()] = rate;
+    }
+    const first = Object.keys(out)[0];
+    if (!first || out[first] !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'the first currency is the base and must have rate 1, e.g. "EUR:1,USD:1.08"' });
+      return z.NEVER;
+    }
+    return { base: first, perBase: out };
+  });
 /** A key that signs /r/ links, named by the id every token carries. */
 export interface LinkKey {
   kid: string;
@@ -186,6 +212,11 @@ export const ConfigSchema = z.object({
     .default('auto')
     .describe('The demo page and its /demo-api proxy: auto = on only while API_KEYS are the dev keys.'),
   DEMO_MERCHANT_REDIRECT: bool(false).describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
+  CURRENCY_RATES: currencyRates.describe('Rate table for price filters: "CUR:rate" pairs, units per one unit of the first (base) currency. The default is illustrative, not market data.'),
+  CURRENCY_RATES_DATE: z.iso.date({ error: 'expected a date like 2026-01-02' }).default('2026-01-01').describe('The date CURRENCY_RATES are from; shown in every price-filtered response.'),
+  CORS_ORIGINS: csv.describe('Comma-separated browser origins allowed to call the API (e.g. https://shop.example); "*" for any; empty: no CORS headers.'),
+  RATE_LIMIT_PER_MINUTE: int(1200, 0, 1_000_000).describe('Requests a minute per API key (and per client address without a key, on /v1 and /r/); 0 = no limit.'),
+  METRICS_TOKEN: z.string().min(16, { error: 'expected 16+ characters' }).optional().describe('A bearer token that may read GET /metrics without an admin key (for a scraper); unset: admin key only.'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
   TEST_CRASH_AT: z
     .string()

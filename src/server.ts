@@ -17,6 +17,7 @@ import { createApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { demoMerchantPath } from './demo/merchant-page.js';
 import type { Embedder } from './embed/types.js';
+import { holdDataDir } from './ingest/data-lock.js';
 import { createLogger, type Logger } from './log.js';
 import { createService, describeSettings, type Service } from './service.js';
 
@@ -92,7 +93,15 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.LOG_LEVEL);
-  const service = await createService(config, { embedder: options.embedder, log });
+  // Held until close: `npm run ingest` refuses to write this DATA_DIR behind a running server's back.
+  const lock = holdDataDir(config.DATA_DIR, 'server');
+  let service: Awaited<ReturnType<typeof createService>>;
+  try {
+    service = await createService(config, { embedder: options.embedder, log });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   log.info('settings', describeSettings(config, service.embedder));
   let server: Server;
   try {
@@ -112,11 +121,13 @@ export async function startServer(
           server.closeIdleConnections();
         });
         await service.close();
+        lock.release();
         log.info('stopped cleanly');
       })());
     return { app, service, config, url, close };
   } catch (err) {
     await service.close();
+    lock.release();
     throw err;
   }
 }

@@ -63,6 +63,7 @@ export function coreSettings(config: Config): CoreSettings {
     candidateDepth: config.RECOMMEND_CANDIDATE_DEPTH,
     queryCacheSize: config.QUERY_CACHE_SIZE,
     embedThreads: config.EMBED_THREADS,
+    rates: { ...config.CURRENCY_RATES, date: config.CURRENCY_RATES_DATE },
     clickDedupeWindowS: config.CLICK_DEDUPE_WINDOW_S,
     imageFetchTimeoutMs: config.IMAGE_FETCH_TIMEOUT_MS,
     imageMaxBytes: config.IMAGE_MAX_BYTES,

@@ -11,13 +11,15 @@
 import { createCommands, type Commands } from './commands/index.js';
 import type { CoreDeps } from './deps.js';
 import { createEntityReads, type EntityReads } from './reads/entities.js';
+import { createFeedbackReads } from './reads/feedback.js';
+import { createOperationsRead } from './reads/operations.js';
 import { createExport } from './reads/export.js';
 import { createRecommend, type RecommendOptions } from './reads/recommend.js';
 import { createSearch } from './reads/search.js';
 import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse, ShopperExport } from './schemas.js';
 import { loadState, type CoreState } from './state.js';
 
-export interface Core extends EntityReads {
+export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads>, ReturnType<typeof createOperationsRead> {
   recommend(userId: string, query: RecommendQuery, options?: RecommendOptions): Promise<RecommendationResponse>;
   search(req: SearchRequest): Promise<SearchResponse>;
   /** `userId`: apply that shopper's consent decision (health items, link pseudonym), as recommend does. */
@@ -29,13 +31,16 @@ export interface Core extends EntityReads {
   readonly state: Readonly<CoreState>;
 }
 
-export async function createCore(deps: CoreDeps): Promise<Core> {
+export async function createCore(given: CoreDeps): Promise<Core> {
+  const deps: CoreDeps = { ...given, stats: given.stats ?? { embeddingCache: { hits: 0, misses: 0 } } };
   const state = await loadState(deps);
   const commands = createCommands(deps, state);
   await commands.seedCategories(); // first start only: a store without a taxonomy gets the default one
   const { search, similar } = createSearch(deps, state);
   return {
     ...createEntityReads(deps, state),
+    ...createFeedbackReads(deps),
+    ...createOperationsRead(deps, state),
     recommend: createRecommend(deps, state),
     search,
     similar,

@@ -8,6 +8,7 @@ import type { CrashPoint } from '../crash-points.js';
 import type { Embedder } from '../embed/types.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Logger } from '../log.js';
+import type { CurrencyRates } from '../retrieve/currency.js';
 import type { MediaStore, Store } from '../store/types.js';
 
 export interface CoreSettings {
@@ -30,6 +31,8 @@ export interface CoreSettings {
   queryCacheSize: number;
   /** Model worker threads (EMBED_THREADS): how many query batches may be in flight at once. */
   embedThreads: number;
+  /** CURRENCY_RATES / CURRENCY_RATES_DATE: what price filters convert with. */
+  rates: CurrencyRates;
   /** A link token counts at most one click per window of this many seconds; 0: every click counts. */
   clickDedupeWindowS: number;
   /** Remote image fetches: total time allowed and the largest body read (the download is aborted past it). */
@@ -41,7 +44,7 @@ export interface CoreDeps {
   store: Store;
   media: MediaStore;
   productIndex: VectorIndex;
-  embedder: Pick<Embedder, 'modelId' | 'dimension' | 'embedTexts' | 'embedImages'>;
+  embedder: Pick<Embedder, 'modelId' | 'dimension' | 'embedTexts' | 'embedImages' | 'queueDepth'>;
   tagger: Tagger;
   policy: ConsentPolicy;
   settings: CoreSettings;
@@ -57,6 +60,13 @@ export interface CoreDeps {
   writes: <T>(task: () => Promise<T>) => Promise<T>;
   /** TEST ONLY (TEST_CRASH_AT): where the crash test kills the process; a no-op otherwise. */
   crashPoint?: CrashPoint;
+  /** Counters for /metrics; `createCore` makes fresh ones when absent. */
+  stats?: CoreStats;
+}
+
+/** Embedding-cache lookups (each image or text of a write), for /metrics. */
+export interface CoreStats {
+  embeddingCache: { hits: number; misses: number };
 }
 
 /** One-at-a-time execution in call order; a failed task does not block the next. */

@@ -118,6 +118,7 @@ export async function createWorkerEmbedder(options: WorkerEmbedderOptions): Prom
     dimension,
     embedTexts: (texts: string[]) => run(texts, (part) => ({ op: 'texts', texts: part })),
     embedImages: (images: ImageInput[]) => run(images, (part) => ({ op: 'images', images: part })),
+    queueDepth: () => workers.reduce((n, w) => n + w.pending.size, 0),
     async close() {
       closed = true;
       await Promise.all(workers.map((w) => w.worker.terminate()));

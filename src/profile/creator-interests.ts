@@ -10,6 +10,7 @@
  * never decides consent, it only holds what a decision allowed.
  */
 import type { Creator, Post } from '../domain/index.js';
+import { SAVED_POST_BOOST } from './feedback.js';
 import { buildProfile, centroidOf, type Interest, type Profile, type ProfileInput, type ProfilePost, type ProfileSettings } from './profile.js';
 
 export interface CreatorPart {
@@ -28,6 +29,25 @@ export function creatorPart(
 ): CreatorPart {
   const p = buildProfile({ creators: [input.creator], posts: input.posts, vectors: input.vectors, allowHealth: input.allowHealth, taxonomy: input.taxonomy, now: input.now }, { ...settings, mode: 'multi' });
   return { creator: input.creator, interest: p.interests[0] ?? null, posts: p.posts, code: input.code };
+}
+
+/**
+ * One shopper's copy of a shared part when they saved or hid any of its posts (feedback events):
+ * saved posts weigh SAVED_POST_BOOST times as much, hidden ones are left out (so never cited),
+ * exactly as `buildProfile` does with `savedPosts`/`hiddenPosts`. The shared part itself is
+ * returned untouched otherwise, so its candidate lists stay shared.
+ */
+export function personalisePart(
+  part: CreatorPart,
+  feedback: { savedPosts: ReadonlySet<string>; hiddenPosts: ReadonlySet<string> },
+): CreatorPart {
+  const { savedPosts, hiddenPosts } = feedback;
+  if (!part.posts.some((p) => savedPosts.has(p.post.id) || hiddenPosts.has(p.post.id))) return part;
+  const posts = part.posts
+    .filter((p) => !hiddenPosts.has(p.post.id))
+    .map((p) => (savedPosts.has(p.post.id) ? { ...p, weight: p.weight * SAVED_POST_BOOST } : p));
+  const interest: Interest | null = posts.length === 0 ? null : { creator: part.creator, centroid: centroidOf(posts), weight: posts.reduce((s, p) => s + p.weight, 0) };
+  return { ...part, posts, interest };
 }
 
 /**

@@ -11,6 +11,7 @@
 import type { CategoryTaxonomy, Creator, Post } from '../domain/index.js';
 import { weightedCentroid } from '../embed/vectors.js';
 import type { CreatorPart } from './creator-interests.js';
+import { SAVED_POST_BOOST } from './feedback.js';
 
 /** A post that may be used in this profile, with its vector and its weight. */
 export interface ProfilePost {
@@ -21,8 +22,10 @@ export interface ProfilePost {
 }
 
 export interface Interest {
-  /** The creator this interest stands for; null for the single-centroid ablation. */
+  /** The creator this interest stands for; null for the single-centroid ablation and the history interest. */
   creator: Creator | null;
+  /** 'history': built from the shopper's own feedback events (src/profile/history.ts), not from posts. */
+  source?: 'history';
   centroid: Float32Array;
   /** Sum of its posts' weights. */
   weight: number;
@@ -53,6 +56,10 @@ export interface ProfileInput {
   /** Decides which posts are health (a post showing a health category), read at build time. */
   taxonomy: Pick<CategoryTaxonomy, 'postIsHealth'>;
   now: Date;
+  /** Posts the shopper saved: they weigh SAVED_POST_BOOST times as much (feedback events). */
+  savedPosts?: ReadonlySet<string>;
+  /** Posts the shopper hid: never in the profile, so never cited either (feedback events). */
+  hiddenPosts?: ReadonlySet<string>;
 }
 
 const DAY_MS = 86_400_000;
@@ -82,7 +89,9 @@ export function buildProfile(input: ProfileInput, settings: ProfileSettings): Pr
     const vector = input.vectors.get(post.id);
     if (!creator || !vector) continue;
     if (!input.allowHealth && input.taxonomy.postIsHealth(post)) continue;
-    posts.push({ post, creator, vector, weight: postWeight(post, input.now, settings.halfLifeDays) });
+    if (input.hiddenPosts?.has(post.id)) continue;
+    const boost = input.savedPosts?.has(post.id) ? SAVED_POST_BOOST : 1;
+    posts.push({ post, creator, vector, weight: boost * postWeight(post, input.now, settings.halfLifeDays) });
   }
   const creatorIds = new Set(posts.map((p) => p.creator.id));
   if (posts.length === 0) return { interests: [], posts, creatorIds };

@@ -25,6 +25,8 @@ export interface MmrOptions<T extends MmrCandidate = MmrCandidate> {
   duplicateAbove?: number;
   /** dot(a.vector, b.vector), possibly remembered (retrieve/pair-similarities.ts); must return exactly that. */
   similarity?: (a: T, b: T) => number;
+  /** A rule a candidate must pass against what is already picked (e.g. a per-group cap). */
+  admit?: (candidate: T, picked: readonly T[]) => boolean;
 }
 
 /** Picks up to k candidates in MMR order. Deterministic: ties go to the earlier candidate. */
@@ -63,6 +65,10 @@ export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrO
   let first = -1;
   let firstScore = -Infinity;
   for (let i = 0; i < n; i++) {
+    if (options.admit && !options.admit(candidates[i]!, picked)) {
+      alive[i] = 0;
+      continue;
+    }
     const s = scoreOf(i, 0);
     if (s > firstScore) {
       firstScore = s;
@@ -78,7 +84,13 @@ export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrO
     let best = -1;
     let bestBound = -Infinity;
     for (let i = 0; i < n; i++) {
-      if (alive[i] && bound[i]! > bestBound) {
+      if (!alive[i]) continue;
+      // A group that is full stays full: the candidate is out for good.
+      if (options.admit && !options.admit(candidates[i]!, picked)) {
+        alive[i] = 0;
+        continue;
+      }
+      if (bound[i]! > bestBound) {
         bestBound = bound[i]!;
         best = i;
       }

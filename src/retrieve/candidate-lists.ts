@@ -18,10 +18,23 @@
  * shopper has is the profile's business.
  */
 import type { Interest } from '../profile/profile.js';
-import type { CandidateRules } from './filters.js';
 import type { ProductTable } from './product-table.js';
 import { passes, scoreRow, topRows, UNRESTRICTED, type Restriction, type ScanResult } from './scan.js';
 import type { Scanner } from './scanner.js';
+
+/**
+ * What the lists can apply themselves, from the table's columns: one category, one merchant, a
+ * price range in the products' own currency, health, and excluded ids. Richer filters (several
+ * values, brand, colour, converted prices) come as `accept`: a walk that finds too few entries
+ * passing it builds deeper, then answers from an exact inline scan (`MAX_ATTEMPTS`).
+ */
+export interface ListRules {
+  filters?: { category?: string; merchant?: string; minPrice?: number; maxPrice?: number };
+  excludeIds?: ReadonlySet<string>;
+  allowSensitive: boolean;
+  /** A predicate beyond the table's columns, applied to every walked entry (exact; see the class doc). */
+  accept?: (id: string) => boolean;
+}
 
 /** A retrieved product: its table row is valid for the duration of the synchronous callback. */
 export interface RowCandidate {
@@ -80,7 +93,7 @@ export class CandidateLists {
    * interests keeps its best relevance), best first; ties keep interest order, then list order.
    * `use` runs synchronously on them: the rows are only valid inside it.
    */
-  async withCandidates<T>(interests: Interest[], perInterest: number, rules: CandidateRules, use: (candidates: RowCandidate[]) => T): Promise<T> {
+  async withCandidates<T>(interests: Interest[], perInterest: number, rules: ListRules, use: (candidates: RowCandidate[]) => T): Promise<T> {
     const excluded = rules.excludeIds ?? new Set<string>();
     const codes = this.table.codesOf(rules.filters ?? {});
     const f = rules.filters ?? {};
@@ -90,7 +103,9 @@ export class CandidateLists {
     };
     // A category or merchant no product has: nothing can pass, and there is nothing to keep a list of.
     if (codes.category === -2 || codes.merchant === -2) return use([]);
-    const accept = (row: number) => passes(this.table, row, restriction) && (excluded.size === 0 || !excluded.has(this.table.idAt(row)));
+    const extra = rules.accept;
+    const accept = (row: number) =>
+      passes(this.table, row, restriction) && (excluded.size === 0 || !excluded.has(this.table.idAt(row))) && (!extra || extra(this.table.idAt(row)));
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const builds: Promise<void>[] = [];
       const perList: Array<Array<{ row: number; score: number }>> = [];

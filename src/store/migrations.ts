@@ -170,6 +170,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE posts ADD COLUMN media_version TEXT;
     `,
   },
+  // Versions 3-5 belong to parallel work (issue 14 and 16); this one was assigned 6 so the numbers
+  // never collide when the branches meet.
+  {
+    version: 6,
+    description:
+      "Shoppers' feedback events (view, click, save, add_to_cart, purchase, hide, not_interested on a product or a post): profiling data, so they go with the shopper (ON DELETE CASCADE) and the core deletes them when personalization is withdrawn",
+    sql: `
+      CREATE TABLE feedback_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        product_id TEXT,
+        post_id TEXT,
+        at TEXT NOT NULL,
+        CHECK ((product_id IS NULL) <> (post_id IS NULL))
+      );
+      CREATE INDEX feedback_by_user ON feedback_events(user_id, seq);
+    `,
+  },
 ];
 
 /** Brings `db` up to the latest version; returns the version it ended at. */

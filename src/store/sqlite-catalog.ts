@@ -16,7 +16,7 @@ type CatalogOps = Pick<
   | 'upsertMerchants' | 'listMerchants' | 'productNetworks'
   | 'upsertProducts' | 'getProduct' | 'getProducts' | 'listProducts' | 'deleteProduct'
   | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode'
-  | 'upsertPosts' | 'getPost' | 'listPosts' | 'deletePost' | 'mediaVersions'
+  | 'upsertPosts' | 'getPost' | 'listPosts' | 'listCreatorPosts' | 'deletePost' | 'mediaVersions'
 >;
 
 const parse = <T>(row: { data: string } | undefined): T | undefined => (row ? (JSON.parse(row.data) as T) : undefined);
@@ -50,6 +50,7 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     getCreator: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE id = ?'),
     getCreators: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id'),
     listCreators: db.prepare<[], { data: string }>('SELECT data FROM creators ORDER BY id'),
+    pageCreators: db.prepare<[string, number], { data: string }>('SELECT data FROM creators WHERE id > ? ORDER BY id LIMIT ?'),
     deleteCreator: db.prepare('DELETE FROM creators WHERE id = ?'),
     creatorCodes: db.prepare<[string], { id: string; code: string }>('SELECT id, code FROM creators WHERE id IN (SELECT value FROM json_each(?))'),
     creatorByCode: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE code = ?'),
@@ -58,6 +59,11 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     // json_each binds a whole id list as one parameter, so one prepared statement serves any length.
     listPosts: db.prepare<[string], { data: string }>(
       `SELECT data FROM posts WHERE creator_id IN (SELECT value FROM json_each(?)) ORDER BY posted_at DESC, id`,
+    ),
+    // Keyset over (posted_at DESC, id ASC): rows strictly after the last one of the previous page.
+    pageCreatorPosts: db.prepare<{ creatorId: string; postedAt: string; id: string; limit: number }, { data: string }>(
+      `SELECT data FROM posts WHERE creator_id = @creatorId AND (posted_at < @postedAt OR (posted_at = @postedAt AND id > @id))
+       ORDER BY posted_at DESC, id LIMIT @limit`,
     ),
     getProducts: db.prepare<[string], { id: string; data: string }>(
       'SELECT id, data FROM products WHERE id IN (SELECT value FROM json_each(?))',
@@ -144,8 +150,9 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
       if (ids.length === 0) return [];
       return s.getCreators.all(JSON.stringify(ids)).map((r) => JSON.parse(r.data) as Creator);
     },
-    async listCreators() {
-      return s.listCreators.all().map((r) => JSON.parse(r.data) as Creator);
+    async listCreators(page) {
+      const rows = page ? s.pageCreators.all(page.after ?? '', page.limit) : s.listCreators.all();
+      return rows.map((r) => JSON.parse(r.data) as Creator);
     },
     async deleteCreator(id) {
       return deleteCreator(id);
@@ -166,6 +173,11 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     async listPosts(creatorIds) {
       if (creatorIds.length === 0) return [];
       return s.listPosts.all(JSON.stringify(creatorIds)).map((r) => JSON.parse(r.data) as Post);
+    },
+    async listCreatorPosts(creatorId, page) {
+      // Stored times are normalised ISO strings; '\uffff' sorts after any of them (first page).
+      const after = page.after ? { postedAt: new Date(page.after.postedAt).toISOString(), id: page.after.id } : { postedAt: '\uffff', id: '' };
+      return s.pageCreatorPosts.all({ creatorId, ...after, limit: page.limit }).map((r) => JSON.parse(r.data) as Post);
     },
     async deletePost(creatorId, postId) {
       return deletePost(creatorId, postId);

@@ -16,6 +16,7 @@ import { migrate } from './migrations.js';
 import { sqliteCatalog } from './sqlite-catalog.js';
 import { sqliteCategories } from './sqlite-categories.js';
 import { sqliteClicks } from './sqlite-clicks.js';
+import { sqliteFeedback } from './sqlite-feedback.js';
 import { sqlitePeople } from './sqlite-people.js';
 import { sqliteVectors } from './sqlite-vectors.js';
 import type { Store } from './types.js';
@@ -79,6 +80,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...sqliteCategories(db),
     ...sqlitePeople(db, salt),
     ...sqliteClicks(db),
+    ...sqliteFeedback(db),
     ...sqliteVectors(db),
     async counts() {
       return { ...counts.get()! };

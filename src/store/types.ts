@@ -7,7 +7,7 @@
  * These are primitives, not commands: the core's write commands (src/core/commands/) are the only
  * callers that write, and they keep the index, the media and every cache in step.
  */
-import type { Category, Click, ConsentEvent, Creator, Merchant, Post, Product, Shopper } from '../domain/index.js';
+import type { Category, Click, ConsentEvent, Creator, FeedbackEvent, Merchant, Post, Product, Shopper, StoredFeedback } from '../domain/index.js';
 
 export type EntityKind = 'product' | 'post';
 
@@ -24,6 +24,12 @@ export interface ConsentProof {
 }
 
 export type ClickGroupBy = 'creator' | 'product' | 'network';
+
+/** Keyset paging by id: entities whose id sorts after `after` (exclusive), at most `limit`. */
+export interface IdPage {
+  after?: string;
+  limit: number;
+}
 
 export interface StoreCounts {
   products: number;
@@ -71,7 +77,8 @@ export interface Store {
   upsertCreators(creators: Creator[]): Promise<void>;
   getCreator(id: string): Promise<Creator | undefined>;
   getCreators(ids: string[]): Promise<Creator[]>;
-  listCreators(): Promise<Creator[]>;
+  /** Creators by id; with `page`: at most `limit` with an id greater than `after` (keyset paging). */
+  listCreators(page?: IdPage): Promise<Creator[]>;
   /** Removes the creator, their posts and post vectors and every follow of them; their link code dies with them. */
   deleteCreator(id: string): Promise<boolean>;
   /** The opaque codes creators are credited under in links and click reports. */
@@ -83,6 +90,11 @@ export interface Store {
   upsertPosts(creatorId: string, items: WithVector<Post>[], modelId: string): Promise<void>;
   getPost(id: string): Promise<Post | undefined>;
   listPosts(creatorIds: string[]): Promise<Post[]>;
+  /**
+   * One creator's posts newest first (postedAt descending, then id ascending), at most `limit`
+   * after the position `after` (the postedAt and id of the last post of the previous page).
+   */
+  listCreatorPosts(creatorId: string, page: { after?: { postedAt: string; id: string }; limit: number }): Promise<Post[]>;
   /** Removes one post of a creator and its vectors. */
   deletePost(creatorId: string, postId: string): Promise<boolean>;
   /** Every product or post id with the media version it was committed with (null: written before versions were kept). */
@@ -95,11 +107,19 @@ export interface Store {
    */
   upsertUser(user: Shopper): Promise<void>;
   getUser(id: string): Promise<Shopper | undefined>;
-  listUsers(): Promise<Shopper[]>;
+  /** Shoppers by id; with `page`: at most `limit` with an id greater than `after` (keyset paging). */
+  listUsers(page?: IdPage): Promise<Shopper[]>;
   setFollows(userId: string, creatorIds: string[]): Promise<void>;
+  /**
+   * Adds one follow at the end of the shopper's list; false when it was already there.
+   * @throws AppError NOT_FOUND for an unknown shopper or creator.
+   */
+  addFollow(userId: string, creatorId: string): Promise<boolean>;
+  /** Removes one follow; false when the shopper did not follow that creator. */
+  removeFollow(userId: string, creatorId: string): Promise<boolean>;
   getFollows(userId: string): Promise<string[]>;
   /**
-   * Erasure (GDPR Art. 17): follows, profile data, the link pseudonym and the user link of clicks go;
+   * Erasure (GDPR Art. 17): follows, feedback events, profile data, the link pseudonym and the user link of clicks go;
    * consent proof stays. When it resolves, nothing erased may be readable in the backend's files
    * either (SQLite: secure_delete zeroes freed content and a TRUNCATE checkpoint empties the WAL;
    * a server database must do the equivalent, e.g. VACUUM of the touched tables).
@@ -116,6 +136,18 @@ export interface Store {
   /** Minimal proofs left by erasures, oldest first (for audits). */
   listConsentProofs(): Promise<ConsentProof[]>;
 
+  /**
+   * Feedback events of a shopper, appended in order with fresh increasing ids (returned in input
+   * order). @throws AppError NOT_FOUND when the shopper does not exist. Erasure removes them.
+   */
+  appendFeedback(userId: string, events: FeedbackEvent[]): Promise<StoredFeedback[]>;
+  /**
+   * A shopper's events, oldest first; `after` (an id this method returned) and `limit` page
+   * through them. Without a page: every event (what an export of the shopper's data reads).
+   */
+  listFeedback(userId: string, page?: { after?: string; limit?: number }): Promise<StoredFeedback[]>;
+  /** Deletes these events of the shopper (all of theirs when `ids` is omitted); returns how many went. */
+  deleteFeedback(userId: string, ids?: string[]): Promise<number>;
   /**
    * Records a click. With a `dedupeKey`, a click whose key was already recorded is not recorded
    * again (atomically: a unique key, `INSERT ... ON CONFLICT DO NOTHING`); returns whether it was.

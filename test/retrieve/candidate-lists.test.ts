@@ -7,8 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Product } from '../../src/domain/index.js';
 import { dot, normalise } from '../../src/embed/vectors.js';
 import type { Interest } from '../../src/profile/profile.js';
-import { CandidateLists, type RowCandidate } from '../../src/retrieve/candidate-lists.js';
-import type { CandidateRules } from '../../src/retrieve/filters.js';
+import { CandidateLists, type RowCandidate, type ListRules } from '../../src/retrieve/candidate-lists.js';
 import { ProductTable } from '../../src/retrieve/product-table.js';
 import { Scanner } from '../../src/retrieve/scanner.js';
 
@@ -58,7 +57,7 @@ class World {
     return { creator: { id: creator, handle: creator, displayName: creator, optIns: { styleSource: true, affiliate: true } }, centroid: this.vector(), weight: 1 };
   }
   /** Exact per-interest filtered top k (score desc, id asc), merged as the old retrieval merged. */
-  brute(interests: Interest[], k: number, rules: CandidateRules) {
+  brute(interests: Interest[], k: number, rules: ListRules) {
     const f = rules.filters ?? {};
     const pass = ({ product: p }: Row) =>
       (!p.sensitive || rules.allowSensitive) && !rules.excludeIds?.has(p.id) &&
@@ -72,12 +71,12 @@ class World {
     }
     return [...best].map(([id, relevance]) => ({ id, relevance })).sort((a, b) => b.relevance - a.relevance);
   }
-  async got(interests: Interest[], k: number, rules: CandidateRules) {
+  async got(interests: Interest[], k: number, rules: ListRules) {
     return this.lists.withCandidates(interests, k, rules, (cs: RowCandidate[]) => cs.map(({ id, relevance }) => ({ id, relevance })));
   }
 }
 
-const RULES: CandidateRules[] = [
+const RULES: ListRules[] = [
   { allowSensitive: true },
   { allowSensitive: false },
   { allowSensitive: false, filters: { category: 'hat' } },

@@ -69,7 +69,7 @@ async function reference(index: VectorIndex, userId: string, query: RecommendQue
   if (!decision.personalization) return null;
   const ref = decision.clickTracking ? ((await store.linkRefOf(userId)) ?? null) : null;
   const clicked = ref ? await store.clickedProducts(ref) : new Set<string>();
-  const accept = productPredicate(catalog, { filters: query, excludeIds: clicked, allowSensitive: decision.health });
+  const accept = productPredicate(catalog, { filters: query, excludeIds: clicked, allowSensitive: decision.health, rates: deps.settings.rates });
   const follows = await store.getFollows(userId);
   const byId = new Map((await store.getCreators(follows)).map((c) => [c.id, c]));
   const sources = eligibleCreators(follows.map((id) => byId.get(id)!).filter(Boolean));

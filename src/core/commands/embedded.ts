@@ -27,6 +27,8 @@ export interface EmbeddedPlan<T extends { id: string; image: string }> {
   text: (entity: T) => string;
   /** The one store transaction: entities, their vectors and media versions, all or nothing. */
   save: (items: WithVector<T>[]) => Promise<void>;
+  /** Where an entity's image bytes come from (default: its `image` field, under the image rules). */
+  load?: (entity: T) => Promise<ImageBytes>;
   /** Makes committed items visible (index, in-memory state, caches); runs in commit order. */
   publish: (items: WithVector<T>[]) => Promise<void>;
 }
@@ -55,7 +57,7 @@ export async function writeEmbedded<T extends { id: string; image: string }>(
   }
   // Images are decoded and re-encoded a few at a time (sharp runs on the libuv pool), in input order.
   const loaded = await mapLimit(parsed, IMAGE_CONCURRENCY, ({ entity }) =>
-    loadImage(entity.image, rules).then((media) => ({ media }), (error: unknown) => ({ error })),
+    (plan.load ? plan.load(entity) : loadImage(entity.image, rules)).then((media) => ({ media }), (error: unknown) => ({ error })),
   );
   parsed.forEach(({ k, entity }, i) => {
     const l = loaded[i]!;

@@ -7,6 +7,7 @@ import type { CoreState } from '../state.js';
 import { categoryCommands } from './categories.js';
 import { clickCommands } from './clicks.js';
 import { creatorCommands } from './creators.js';
+import { feedbackCommands } from './feedback.js';
 import { merchantCommands } from './merchants.js';
 import { postCommands } from './posts.js';
 import { productCommands } from './products.js';
@@ -22,6 +23,7 @@ export function createCommands(deps: CoreDeps, state: CoreState) {
     ...postCommands(deps, state),
     ...shopperCommands(deps, state),
     ...clickCommands(deps, state),
+    ...feedbackCommands(deps, state),
   };
   return { ...base, ...worldCommands(deps, base) };
 }

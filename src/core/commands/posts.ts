@@ -31,7 +31,7 @@ export function postCommands(deps: CoreDeps, state: CoreState) {
           if (given !== undefined && given !== creatorId) {
             return { ok: false, result: failResult(itemId(item, k), 'VALIDATION_FAILED', `items.${k}.creatorId: must be "${creatorId}", the creator in the path`) };
           }
-          const parsed = parseItem(Post, typeof item === 'object' && item !== null ? { ...item, creatorId } : item, k);
+          const parsed = parseItem(Post, typeof item === 'object' && item !== null ? { ...item, creatorId } : item, k, options.unknownFields);
           if (!parsed.ok) return parsed;
           const problem = postCategoryProblem(state.taxonomy, parsed.value, k);
           if (problem) return { ok: false, result: failResult(parsed.value.id, 'VALIDATION_FAILED', problem) };

@@ -6,14 +6,19 @@
  *
  * A profile is assembled from per-creator parts (one eligible creator's interest, usable posts and
  * link code, per health variant), each built once and shared by every follower of that creator
- * (`state.creators`; dropped by `creatorChanged` and `categoriesChanged`).
+ * (`state.creators`; dropped by `creatorChanged` and `categoriesChanged`). The shopper's feedback
+ * events shape it too: a part holding posts the shopper saved or hid is copied for them with
+ * saved posts weighing more and hidden posts left out (`personalisePart`), and a recency-weighted
+ * history interest joins the creator interests (`feedbackSignalsOf`).
  */
 import type { Credit } from '../../affiliate/tagger.js';
 import { isCreditable } from '../../affiliate/tagger.js';
 import type { ConsentDecision } from '../../consent/decide.js';
 import type { Creator } from '../../domain/index.js';
 import { profileKey } from '../../profile/cache.js';
-import { assembleProfile, creatorPart, type CreatorPart } from '../../profile/creator-interests.js';
+import { assembleProfile, creatorPart, personalisePart, type CreatorPart } from '../../profile/creator-interests.js';
+import { feedbackSignals, type FeedbackSignals } from '../../profile/feedback.js';
+import { withHistoryInterest } from '../../profile/history.js';
 import { eligibleCreators, type Profile } from '../../profile/profile.js';
 import type { CoreDeps } from '../deps.js';
 import type { CoreState } from '../state.js';
@@ -42,9 +47,14 @@ export function createProfiles(deps: CoreDeps, state: CoreState) {
     return part;
   }
 
-  /** The profile from `follows` under `decision`; `epoch` is the cache epoch taken before any read. */
+  /** The shopper's feedback signals: events are profiling data, read only under personalization. */
+  async function feedbackSignalsOf(userId: string, decision: ConsentDecision, at: Date): Promise<FeedbackSignals> {
+    return feedbackSignals(decision.personalization ? await deps.store.listFeedback(userId) : [], at, deps.settings.halfLifeDays);
+  }
+
+  /** The profile from `follows` and `signals` under `decision`; `epoch` is the cache epoch taken before any read. */
   async function profileFor(
-    follows: string[], userId: string, decision: ConsentDecision, mode: 'multi' | 'single', at: Date, epoch: number = cache.epoch,
+    follows: string[], userId: string, decision: ConsentDecision, signals: FeedbackSignals, mode: 'multi' | 'single', at: Date, epoch: number = cache.epoch,
   ): Promise<Profile> {
     const byId = new Map((await deps.store.getCreators(follows)).map((c) => [c.id, c]));
     const creators = follows.map((id) => byId.get(id)).filter((c): c is Creator => !!c);
@@ -52,9 +62,21 @@ export function createProfiles(deps: CoreDeps, state: CoreState) {
     const key = profileKey(sources.map((c) => c.id), decision.health, mode);
     const hit = cache.get(userId, key);
     if (hit) return hit;
-    const profile = assembleProfile(await Promise.all(sources.map((c) => partOf(c, decision.health, at))), { mode });
+    const shared = await Promise.all(sources.map((c) => partOf(c, decision.health, at)));
+    const fromPosts = assembleProfile(shared.map((p) => personalisePart(p, signals)), { mode });
+    const profile = withHistoryInterest(fromPosts, await historyItems(signals, decision));
     cache.set(userId, key, profile, epoch);
     return profile;
+  }
+
+  /** The products of the history interest with their vectors; health items only with health consent. */
+  async function historyItems(signals: FeedbackSignals, decision: ConsentDecision) {
+    const usable = signals.history.filter((h) => {
+      const p = state.catalog.get(h.productId);
+      return p !== undefined && (decision.health || !state.catalog.isHealth(h.productId));
+    });
+    const found = await state.vectors.getMany(usable.map((h) => h.productId));
+    return usable.flatMap((h, i) => (found[i] ? [{ vector: found[i]!, weight: h.weight }] : []));
   }
 
   /** Who each profile creator's picks may credit: only creators with both opt-ins, by their opaque code. */
@@ -66,5 +88,5 @@ export function createProfiles(deps: CoreDeps, state: CoreState) {
     return credits;
   }
 
-  return { profileFor, creditsFor };
+  return { profileFor, creditsFor, feedbackSignalsOf };
 }
