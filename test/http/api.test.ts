@@ -93,6 +93,12 @@ describe('API behaviour', () => {
     expect((await request(t.app).get('/media/products/nope')).status).toBe(404);
   });
 
+  it('serves media under a cache-busting query string (?v=3), which pages add to image URLs', async () => {
+    const res = await request(t.app).get('/media/products/r0?v=3&fresh=1');
+    expect(res.status).toBe(200);
+    expect(Buffer.compare(res.body, (await request(t.app).get('/media/products/r0')).body)).toBe(0);
+  });
+
   it('creators and users read back, with recent posts and follows', async () => {
     const c = await request(t.app).get('/v1/creators/c-red').set(APP);
     expect(c.body.posts.map((p: { id: string }) => p.id)).toEqual(['c-red-p0', 'c-red-p1', 'c-red-p2']);

@@ -4,18 +4,25 @@
  * the bytes themselves, with `nosniff` and a sandboxing CSP, so nothing served here can run in the
  * service's origin. Ids are only used as lookup keys, never as paths.
  */
+import { z } from 'zod';
 import type { Core } from '../../core/core.js';
 import type { MediaKind } from '../../core/core.js';
 import { RAW, route } from '../route.js';
 import { asMedia } from '../security-headers.js';
 import { IdParams } from '../schemas.js';
 
+/**
+ * Pages add cache-busting parameters to image URLs (`?v=3`): an image URL with one must still
+ * load, so every query parameter is declared known and ignored (the bytes depend on the id only).
+ */
+const AnyQuery = z.record(z.string(), z.unknown()).describe('Ignored: cache-busting parameters pages add to image URLs.');
+
 export function mediaRoutes({ core }: { core: Core }) {
   const serve = (kind: MediaKind) =>
     route({
       method: 'get', path: `/media/${kind}s/:id`, operationId: kind === 'product' ? 'getProductImage' : 'getPostImage', tag: 'media', summary: `The image of a ${kind}`,
       raw: { status: 200, description: 'The image, as re-encoded by the service when it was written', contentTypes: ['image/jpeg', 'image/png'] },
-      params: IdParams,
+      params: IdParams, query: AnyQuery,
       handle: async ({ params, res }) => {
         const media = await core.media(kind, params.id);
         asMedia(res).type(media.contentType).set('cache-control', 'public, max-age=300').send(Buffer.from(media.bytes));
