@@ -31,7 +31,7 @@ const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => 
 
 /** Starts src/server.ts with `env` (PORT 0) and resolves when it listens. */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = run('src/server.ts', [], { ...env, PORT: '0', LOG_LEVEL: 'info' });
+  const child = run('src/server.ts', [], { RATE_LIMIT_PER_MINUTE: '0', ...env, PORT: '0', LOG_LEVEL: 'info' });
   const logs: Array<Record<string, unknown>> = [];
   let rest = '';
   let output = '';
