@@ -1,0 +1,155 @@
+/**
+ * Merchants, products, creators and posts in PostgreSQL: the same contract as sqlite-catalog.ts.
+ * Entities are stored whole as json with the filter and join fields as columns; an entity and
+ * its vector are written in one transaction. Reads that decide crediting (creator opt-ins and
+ * codes) always go to the primary.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Creator, Merchant, Post, Product } from '../domain/index.js';
+import { AppError } from '../errors.js';
+import { tx, type PgPools } from './pg-pool.js';
+import { vectorSql } from './pg-vector-text.js';
+import type { Store } from './types.js';
+
+type CatalogOps = Pick<
+  Store,
+  | 'upsertMerchants' | 'listMerchants' | 'productNetworks'
+  | 'upsertProducts' | 'getProduct' | 'getProducts' | 'listProducts' | 'deleteProduct'
+  | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode'
+  | 'upsertPosts' | 'getPost' | 'listPosts' | 'deletePost'
+>;
+
+/** 64 random bits: an opaque, non-derivable code (networks forbid personal data in sub-ids). */
+const newCode = () => randomBytes(8).toString('hex');
+const data = <T>(rows: Array<{ data: unknown }>) => rows.map((r) => r.data as T);
+
+export function pgCatalog({ primary: db }: PgPools): CatalogOps {
+  return {
+    async upsertMerchants(merchants) {
+      if (merchants.length === 0) return;
+      await tx(db, async (c) => {
+        for (const m of merchants) {
+          await c.query(
+            'INSERT INTO merchants (id, network, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET network = excluded.network, data = excluded.data',
+            [m.id, m.network, JSON.stringify(m)],
+          );
+        }
+      });
+    },
+    async listMerchants() {
+      return data<Merchant>((await db.query('SELECT data FROM merchants ORDER BY id COLLATE "C"')).rows);
+    },
+    async productNetworks(merchantId) {
+      const { rows } = await db.query<{ network: string; n: number }>(
+        'SELECT network, count(*)::int AS n FROM products WHERE merchant = $1 GROUP BY network', [merchantId],
+      );
+      return new Map(rows.map((r) => [r.network, r.n]));
+    },
+
+    async upsertProducts(items, modelId) {
+      if (items.length === 0) return;
+      await tx(db, async (c) => {
+        for (const { entity: p, vector } of items) {
+          await c.query(
+            `INSERT INTO products (id, category, merchant, network, price, sensitive, data) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (id) DO UPDATE SET category = excluded.category, merchant = excluded.merchant, network = excluded.network,
+               price = excluded.price, sensitive = excluded.sensitive, data = excluded.data`,
+            [p.id, p.category, p.merchant, p.network, p.price, p.sensitive !== undefined, JSON.stringify(p)],
+          );
+          await c.query(
+            `INSERT INTO product_vectors (id, model_id, vector) VALUES ($1, $2, $3)
+             ON CONFLICT (id, model_id) DO UPDATE SET vector = excluded.vector`,
+            [p.id, modelId, vectorSql(vector)],
+          );
+        }
+      });
+    },
+    async getProduct(id) {
+      return data<Product>((await db.query('SELECT data FROM products WHERE id = $1', [id])).rows)[0];
+    },
+    async getProducts(ids) {
+      const { rows } = await db.query<{ id: string; data: Product }>('SELECT id, data FROM products WHERE id = ANY($1)', [ids]);
+      return new Map(rows.map((r) => [r.id, r.data]));
+    },
+    async listProducts() {
+      return data<Product>((await db.query('SELECT data FROM products ORDER BY id COLLATE "C"')).rows);
+    },
+    async deleteProduct(id) {
+      // Its vectors go by ON DELETE CASCADE.
+      return ((await db.query('DELETE FROM products WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    },
+
+    async upsertCreators(creators) {
+      if (creators.length === 0) return;
+      await tx(db, async (c) => {
+        for (const cr of creators) {
+          await c.query('INSERT INTO creators (id, data) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET data = excluded.data', [cr.id, JSON.stringify(cr)]);
+          // A new creator gets a fresh code; an update never changes it (reports keep adding up).
+          await c.query('INSERT INTO creator_codes (code, creator_id) VALUES ($1, $2) ON CONFLICT (creator_id) DO NOTHING', [newCode(), cr.id]);
+        }
+      });
+    },
+    async getCreator(id) {
+      return data<Creator>((await db.query('SELECT data FROM creators WHERE id = $1', [id])).rows)[0];
+    },
+    async getCreators(ids) {
+      if (ids.length === 0) return [];
+      return data<Creator>((await db.query('SELECT data FROM creators WHERE id = ANY($1) ORDER BY id COLLATE "C"', [ids])).rows);
+    },
+    async listCreators() {
+      return data<Creator>((await db.query('SELECT data FROM creators ORDER BY id COLLATE "C"')).rows);
+    },
+    async deleteCreator(id) {
+      return tx(db, async (c) => {
+        // Posts and post vectors go by ON DELETE CASCADE; follows and the code are keyed elsewhere.
+        const gone = ((await c.query('DELETE FROM creators WHERE id = $1', [id])).rowCount ?? 0) > 0;
+        await c.query('DELETE FROM follows WHERE creator_id = $1', [id]);
+        await c.query('DELETE FROM creator_codes WHERE creator_id = $1', [id]);
+        return gone;
+      });
+    },
+    async creatorCodes(ids) {
+      if (ids.length === 0) return new Map();
+      const { rows } = await db.query<{ creator_id: string; code: string }>('SELECT creator_id, code FROM creator_codes WHERE creator_id = ANY($1)', [ids]);
+      return new Map(rows.map((r) => [r.creator_id, r.code]));
+    },
+    async creatorByCode(code) {
+      const { rows } = await db.query('SELECT c.data FROM creator_codes k JOIN creators c ON c.id = k.creator_id WHERE k.code = $1', [code]);
+      return data<Creator>(rows)[0];
+    },
+
+    async upsertPosts(creatorId, items, modelId) {
+      await tx(db, async (c) => {
+        // Locks the creator row: a concurrent removal cannot slip in between check and write.
+        const owner = await c.query('SELECT 1 FROM creators WHERE id = $1 FOR SHARE', [creatorId]);
+        if (owner.rowCount === 0) throw new AppError('NOT_FOUND', `No creator with id "${creatorId}".`);
+        for (const { entity: p, vector } of items) {
+          const post = { ...p, creatorId }; // the path decides the owner, not the body
+          // A post id is unique across creators: one that moves leaves its old owner.
+          await c.query('DELETE FROM posts WHERE id = $1 AND creator_id <> $2', [p.id, creatorId]);
+          await c.query(
+            `INSERT INTO posts (creator_id, id, posted_at, data) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (creator_id, id) DO UPDATE SET posted_at = excluded.posted_at, data = excluded.data`,
+            [creatorId, p.id, new Date(p.postedAt).toISOString(), JSON.stringify(post)],
+          );
+          await c.query(
+            `INSERT INTO post_vectors (creator_id, id, model_id, vector) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (creator_id, id, model_id) DO UPDATE SET vector = excluded.vector`,
+            [creatorId, p.id, modelId, vectorSql(vector)],
+          );
+        }
+      });
+    },
+    async getPost(id) {
+      return data<Post>((await db.query('SELECT data FROM posts WHERE id = $1', [id])).rows)[0];
+    },
+    async listPosts(creatorIds) {
+      if (creatorIds.length === 0) return [];
+      const { rows } = await db.query('SELECT data FROM posts WHERE creator_id = ANY($1) ORDER BY posted_at DESC, id COLLATE "C"', [creatorIds]);
+      return data<Post>(rows);
+    },
+    async deletePost(creatorId, postId) {
+      return ((await db.query('DELETE FROM posts WHERE creator_id = $1 AND id = $2', [creatorId, postId])).rowCount ?? 0) > 0;
+    },
+  };
+}

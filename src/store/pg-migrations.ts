@@ -1,0 +1,168 @@
+/**
+ * Versioned schema migrations for the PostgreSQL store, tracked in `schema_migrations`. Replicas
+ * starting at once serialise on an advisory lock, so each migration runs exactly once.
+ *
+ * The schema is laid out for sharding with Citus (docs/sharding.md): every primary key and
+ * unique constraint includes its table's distribution column, and foreign keys only join tables
+ * distributed on the same key. Lookups that would need a global unique index on another column
+ * (creator code, link pseudonym) are tables of their own, keyed by that column.
+ *
+ * Append new migrations to the end; never edit one that has shipped.
+ */
+import type pg from 'pg';
+import { AppError } from '../errors.js';
+import type { Migration } from './migrations.js';
+
+export const PG_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'Catalog, merchants, creators with codes, posts, shoppers with link pseudonyms, follows, consent ledger and proofs, clicks, embedding cache and entity vectors (pgvector)',
+    sql: `
+      CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+      CREATE TABLE merchants (id text PRIMARY KEY, network text NOT NULL, data json NOT NULL);
+
+      -- Whole entities as json (the zod schema is the type; json keeps the text as written);
+      -- the fields filters and joins need are columns. Distribution key: id.
+      CREATE TABLE products (
+        id text PRIMARY KEY,
+        category text NOT NULL,
+        merchant text NOT NULL,
+        network text NOT NULL,
+        price double precision NOT NULL,
+        sensitive boolean NOT NULL,
+        data json NOT NULL
+      );
+      CREATE INDEX products_by_merchant ON products (merchant);
+      CREATE INDEX products_by_category ON products (category);
+
+      -- Distribution key: id. A creator's code lives in creator_codes (keyed by code).
+      CREATE TABLE creators (id text PRIMARY KEY, data json NOT NULL);
+      CREATE TABLE creator_codes (code text PRIMARY KEY, creator_id text NOT NULL UNIQUE);
+      -- Distribution key: creator_id (co-located with creators).
+      CREATE TABLE posts (
+        creator_id text NOT NULL REFERENCES creators (id) ON DELETE CASCADE,
+        id text NOT NULL,
+        posted_at text NOT NULL,
+        data json NOT NULL,
+        PRIMARY KEY (creator_id, id)
+      );
+      CREATE INDEX posts_by_id ON posts (id);
+
+      -- Distribution key: id; link pseudonyms keyed by ref (no foreign key across keys).
+      CREATE TABLE users (id text PRIMARY KEY, display_name text NOT NULL, region text NOT NULL, age_band text NOT NULL);
+      CREATE TABLE link_refs (ref text PRIMARY KEY, user_id text NOT NULL UNIQUE);
+      -- Distribution key: user_id. No foreign key to creators (another key): the commands check them.
+      CREATE TABLE follows (
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        creator_id text NOT NULL,
+        position integer NOT NULL,
+        PRIMARY KEY (user_id, creator_id)
+      );
+      CREATE INDEX follows_by_creator ON follows (creator_id);
+
+      -- Consent ledger, append-only: no UPDATE ever; DELETE only inside an erasure, which sets
+      -- app.erasing to the user id for its own transaction. Distribution key: user_id.
+      CREATE TABLE consent_events (
+        user_id text NOT NULL,
+        seq bigserial NOT NULL,
+        purpose text NOT NULL,
+        granted boolean NOT NULL,
+        at text NOT NULL,
+        source text NOT NULL,
+        policy_version text NOT NULL,
+        PRIMARY KEY (user_id, seq)
+      );
+      CREATE FUNCTION consent_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' AND OLD.user_id = current_setting('app.erasing', true) THEN RETURN OLD; END IF;
+        RAISE EXCEPTION 'consent ledger is append-only';
+      END $$;
+      CREATE TRIGGER consent_events_append_only BEFORE UPDATE OR DELETE ON consent_events
+        FOR EACH ROW EXECUTE FUNCTION consent_events_guard();
+
+      -- What survives an erasure. Distribution key: subject_hash.
+      CREATE TABLE consent_proofs (
+        subject_hash text NOT NULL,
+        seq bigserial NOT NULL,
+        purpose text NOT NULL,
+        granted boolean NOT NULL,
+        at text NOT NULL,
+        policy_version text NOT NULL,
+        PRIMARY KEY (subject_hash, seq)
+      );
+      CREATE FUNCTION consent_proofs_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'consent proofs are append-only'; END $$;
+      CREATE TRIGGER consent_proofs_append_only BEFORE UPDATE OR DELETE ON consent_proofs
+        FOR EACH ROW EXECUTE FUNCTION consent_proofs_guard();
+
+      -- Clicks outlive products and users: no foreign keys; erasure nulls user_ref.
+      -- Distribution key: product_id.
+      CREATE TABLE clicks (
+        product_id text NOT NULL,
+        seq bigserial NOT NULL,
+        at text NOT NULL,
+        merchant text NOT NULL,
+        network text NOT NULL,
+        creator_code text,
+        user_ref text,
+        PRIMARY KEY (product_id, seq)
+      );
+      CREATE INDEX clicks_by_at ON clicks (at);
+      CREATE INDEX clicks_by_user ON clicks (user_ref);
+
+      -- Distribution key: content_hash.
+      CREATE TABLE embedding_cache (
+        model_id text NOT NULL,
+        content_hash text NOT NULL,
+        vector vector NOT NULL,
+        PRIMARY KEY (content_hash, model_id)
+      );
+      -- Untyped vector columns: one table serves every model; the HNSW index is a partial
+      -- expression index per model with its dimension (pg-vector-index.ts).
+      CREATE TABLE product_vectors (
+        id text NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+        model_id text NOT NULL,
+        vector vector NOT NULL,
+        PRIMARY KEY (id, model_id)
+      );
+      CREATE TABLE post_vectors (
+        creator_id text NOT NULL,
+        id text NOT NULL,
+        model_id text NOT NULL,
+        vector vector NOT NULL,
+        PRIMARY KEY (creator_id, id, model_id),
+        FOREIGN KEY (creator_id, id) REFERENCES posts (creator_id, id) ON DELETE CASCADE
+      );
+    `,
+  },
+];
+
+/** Brings the schema up to date; returns the version it ended at. */
+export async function migratePg(pool: pg.Pool, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // One migrator at a time across every replica and worker (key: this schema's name).
+    await client.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':migrate'))");
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    let current = rows[0]?.v ?? 0;
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (current > latest) {
+      throw new AppError('STORE_UNAVAILABLE', `Database schema version ${current} is newer than this build supports (${latest}); upgrade the service.`);
+    }
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (version, description) VALUES ($1, $2)', [m.version, m.description]);
+      current = m.version;
+    }
+    await client.query('COMMIT');
+    return current;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
