@@ -1,6 +1,9 @@
 /**
  * The one composition root: config → store → index → media → embedder → consent policy → tagger →
- * core. The server, `npm run ingest`, the offline evaluation and the benchmarks all build the
+ * core. The backend is chosen here and nowhere else: no DATABASE_URL → SQLite + hnswlib files +
+ * a media folder in DATA_DIR; DATABASE_URL → everything in PostgreSQL (pgvector, media as bytea),
+ * this process's hnswlib index built from it at start-up, and the change feed keeping this
+ * replica in step with every other process on the same database. The server, `npm run ingest`, the offline evaluation and the benchmarks all build the
  * service here, so they all run the configuration production runs (HNSW, fusion, consent, cache),
  * and `describeSettings` is what each of them prints.
  *
@@ -19,7 +22,11 @@ import { createWorkerEmbedder } from './embed/worker-pool.js';
 import { HnswVectorIndex } from './index/hnsw-index.js';
 import type { VectorIndex } from './index/types.js';
 import { createLogger, type Logger } from './log.js';
+import type { ChangeFeed } from './core/change-feed.js';
 import { fileMediaStore } from './store/media-files.js';
+import { pgChangeFeed } from './store/pg-change-feed.js';
+import { pgMediaStore } from './store/pg-media.js';
+import { openPgStore, type PgStore } from './store/pg-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { MediaStore, Store } from './store/types.js';
 
@@ -41,8 +48,16 @@ export interface Service {
   store: Store;
   productIndex: VectorIndex;
   media: MediaStore;
-  /** What the core was built from: the evaluation builds its modality variants from these. */
+  /**
+   * What the core was built from, less the change feed: the evaluation and the benchmarks build
+   * variant cores from these, which are snapshots of this process's view; only `core` follows
+   * the other replicas' changes (a feed drives exactly one core).
+   */
   deps: CoreDeps;
+  /** 'sqlite' (embedded) or 'postgres' (DATABASE_URL). */
+  backend: 'sqlite' | 'postgres';
+  /** The PostgreSQL store (with its pools) when backend is 'postgres'. */
+  pg?: PgStore;
   /** Flushes the index, closes the store and (unless it was given) stops the embedder. */
   close(): Promise<void>;
 }
@@ -65,6 +80,7 @@ export function coreSettings(config: Config): CoreSettings {
 export function describeSettings(config: Config, embedder: Pick<Embedder, 'modelId' | 'dimension'>) {
   return {
     model: `${embedder.modelId} (${embedder.dimension}-d)`,
+    backend: config.DATABASE_URL ? `postgres${config.DATABASE_READ_URL ? ' + read replica' : ''} (schema ${config.DATABASE_SCHEMA})` : 'sqlite',
     hnsw: { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH },
     fusion: { image: config.IMAGE_WEIGHT, text: config.TEXT_WEIGHT },
     profileHalfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
@@ -80,8 +96,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     overrides.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
   log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: Date.now() - t0 });
   let store: Store | undefined;
+  let feed: ChangeFeed | undefined;
   try {
-    store = openSqliteStore({ path: join(config.DATA_DIR, 'store.db') });
+    const pg = config.DATABASE_URL
+      ? await openPgStore({ url: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_MAX })
+      : undefined;
+    store = pg ?? openSqliteStore({ path: join(config.DATA_DIR, 'store.db') });
     const s = store;
     // Rebuilt from the store's vectors when its files are missing, corrupt, from another model or
     // dimension, or hold fewer vectors than the store (writes lost before a flush).
@@ -95,9 +115,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       m: config.HNSW_M,
       efConstruction: config.HNSW_EF_CONSTRUCTION,
       efSearch: config.HNSW_EF_SEARCH,
+      // Other processes write the shared database: local files could never be trusted.
+      persist: !pg,
       log,
     });
-    const media = fileMediaStore(join(config.DATA_DIR, 'media'));
+    const media = pg ? pgMediaStore(pg.pools) : fileMediaStore(join(config.DATA_DIR, 'media'));
+    feed = pg ? pgChangeFeed(pg.pools, { log }) : undefined;
     const tagger = createTagger({ merchants: await store.listMerchants(), secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
     const deps: CoreDeps = {
       store, media, productIndex, embedder, tagger, log,
@@ -105,19 +128,23 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       settings: coreSettings(config),
       now: overrides.now ?? (() => new Date()),
       fetchImage: overrides.fetchImage,
+      feed,
     };
     const core = await createCore(deps);
     let closed: Promise<void> | undefined;
     return {
-      config, log, core, embedder, store, productIndex, media, deps,
+      config, log, core, embedder, store, productIndex, media, deps: { ...deps, feed: undefined }, pg,
+      backend: pg ? 'postgres' : 'sqlite',
       close: () =>
         (closed ??= (async () => {
           await productIndex.flush();
+          await feed?.close();
           await s.close();
           if (!overrides.embedder) await embedder.close();
         })()),
     };
   } catch (err) {
+    await feed?.close();
     await store?.close();
     if (!overrides.embedder) await embedder.close();
     throw err;

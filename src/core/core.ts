@@ -8,12 +8,14 @@
  * await core.commands.upsertProducts(items);
  * const list = await core.recommend('u0001', { limit: 10, diversity: 0.3 });
  */
+import type { Change, ChangeFeed } from './change-feed.js';
 import { createCommands, type Commands } from './commands/index.js';
 import type { CoreDeps } from './deps.js';
 import { createEntityReads, type EntityReads } from './reads/entities.js';
 import { createRecommend, type RecommendOptions } from './reads/recommend.js';
 import { createSearch } from './reads/search.js';
 import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse } from './schemas.js';
+import { remoteApplier } from './remote-changes.js';
 import { loadState, type CoreState } from './state.js';
 
 export interface Core extends EntityReads {
@@ -26,16 +28,57 @@ export interface Core extends EntityReads {
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
+  let apply: ((c: Change) => Promise<void>) | undefined;
+  // Follow the feed from before the state is loaded, so nothing committed during the load is missed.
+  await deps.feed?.start((c) => apply!(c));
   const state = await loadState(deps);
+  apply = remoteApplier(deps, state);
   const { search, similar } = createSearch(deps, state);
-  return {
+  const reads = {
     ...createEntityReads(deps, state),
     recommend: createRecommend(deps, state),
     search,
     similar,
-    commands: createCommands(deps, state),
-    state,
   };
+  const commands = createCommands(deps, state);
+  if (!deps.feed) return { ...reads, commands, state };
+  await deps.feed.catchUp();
+  return { ...inStep(deps.feed, state, reads), commands: inStep(deps.feed, state, commands), state };
+}
+
+/**
+ * Every read and command first applies what other replicas committed, and every command
+ * publishes what it changed before it answers: a change acknowledged by one replica is in effect
+ * on the next request to any other.
+ */
+function inStep<T extends Record<string, unknown>>(feed: ChangeFeed, state: CoreState, fns: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    if (typeof fn !== 'function') {
+      out[name] = fn;
+      continue;
+    }
+    out[name] = async (...args: unknown[]) => {
+      await feed.catchUp();
+      try {
+        return await (fn as (...a: unknown[]) => unknown)(...args);
+      } finally {
+        await publish(feed, state);
+      }
+    };
+  }
+  return out as T;
+}
+
+async function publish(feed: ChangeFeed, state: CoreState): Promise<void> {
+  if (!state.outbox || state.outbox.length === 0) return;
+  const changes = state.outbox.splice(0);
+  try {
+    await feed.publish(changes);
+  } catch (err) {
+    state.outbox.unshift(...changes); // the next command publishes them
+    throw err;
+  }
 }
 
 export type { CoreDeps, CoreSettings } from './deps.js';

@@ -3,6 +3,7 @@
  * the real ones from config; tests pass fakes for the embedder and the clock.
  */
 import type { Tagger } from '../affiliate/tagger.js';
+import type { ChangeFeed } from './change-feed.js';
 import type { ConsentPolicy } from '../consent/policy.js';
 import type { Embedder } from '../embed/types.js';
 import type { VectorIndex } from '../index/types.js';
@@ -38,4 +39,6 @@ export interface CoreDeps {
   now: () => Date;
   /** Only for tests that must never touch the network. */
   fetchImage?: (url: URL) => Promise<Uint8Array>;
+  /** Keeps replicas that share one database in step (PostgreSQL); absent for the embedded backend. */
+  feed?: ChangeFeed;
 }

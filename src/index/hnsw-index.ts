@@ -47,6 +47,11 @@ export interface HnswIndexOptions {
   efConstruction: number;
   /** Search breadth; raised to k when k is larger (config HNSW_EF_SEARCH). */
   efSearch: number;
+  /**
+   * false: never read or write files; always build from `rebuild()` (a replica whose store is a
+   * shared database: other processes write to it, so local files can never be trusted).
+   */
+  persist?: boolean;
 }
 
 type Settings = { m: number; efConstruction: number; efSearch: number };
@@ -62,6 +67,7 @@ export class HnswVectorIndex implements VectorIndex {
   /** Stored vectors copied out of hnswlib on first scan (getPoint costs ~60 µs a call). */
   private readonly scanCache = new Map<number, Float32Array>();
   private dirty = false;
+  private persist = true;
 
   private constructor(
     private readonly paths: { index: string; sidecar: string },
@@ -81,7 +87,7 @@ export class HnswVectorIndex implements VectorIndex {
     mkdirSync(o.dir, { recursive: true });
     const paths = { index: join(o.dir, `${o.name}.hnsw`), sidecar: join(o.dir, `${o.name}.meta.json`) };
     const settings = { m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch };
-    let loaded = tryLoad(paths, o.modelId, o.dimension);
+    let loaded: Loaded = o.persist === false ? { reason: 'built from the shared store at start-up' } : tryLoad(paths, o.modelId, o.dimension);
     if ('index' in loaded && o.expectedCount) {
       const live = loaded.sidecar.ids.length - loaded.sidecar.deleted.length;
       const expected = await o.expectedCount();
@@ -92,7 +98,7 @@ export class HnswVectorIndex implements VectorIndex {
       const s = loaded.sidecar;
       return new HnswVectorIndex(paths, loaded.index, o.modelId, o.dimension, { m: s.m, efConstruction: s.efConstruction, efSearch: settings.efSearch }, s.ids, new Set(s.deleted));
     }
-    o.log?.warn('vector index rebuilt', { name: o.name, reason: loaded.reason });
+    (o.persist === false ? o.log?.info : o.log?.warn)?.call(o.log, 'vector index rebuilt', { name: o.name, reason: loaded.reason });
     let items: Array<{ id: string; vector: Float32Array }>;
     try {
       items = await o.rebuild();
@@ -102,6 +108,7 @@ export class HnswVectorIndex implements VectorIndex {
     const hnsw = new hnswlib.HierarchicalNSW('cosine', o.dimension);
     hnsw.initIndex({ maxElements: Math.max(o.capacity ?? 1024, Math.ceil(items.length * 1.5)), m: settings.m, efConstruction: settings.efConstruction, randomSeed: 42 });
     const index = new HnswVectorIndex(paths, hnsw, o.modelId, o.dimension, settings, [], new Set());
+    index.persist = o.persist !== false;
     for (const { id, vector } of items) index.upsert(id, vector);
     index.dirty = true;
     await index.flush();
@@ -195,7 +202,7 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   async flush(): Promise<void> {
-    if (!this.dirty) return;
+    if (!this.dirty || !this.persist) return;
     const sidecar: Sidecar = {
       formatVersion: 1, modelId: this.meta.modelId, dimension: this.meta.dimension, space: 'cosine',
       capacity: this.hnsw.getMaxElements(), ...this.settings, ids: this.ids, deleted: [...this.deleted],

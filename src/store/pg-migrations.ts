@@ -135,6 +135,17 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'Image bytes in the database (pg-media.ts) and the change feed outbox that keeps replicas in step (pg-change-feed.ts)',
+    sql: `
+      -- Distribution key: id (co-located with products; posts' images by post id).
+      CREATE TABLE media (kind text NOT NULL, id text NOT NULL, content_type text NOT NULL, bytes bytea NOT NULL, PRIMARY KEY (id, kind));
+      -- Local to the coordinator under Citus: one ordered log for every replica.
+      CREATE TABLE changes (seq bigserial PRIMARY KEY, origin text NOT NULL, change json NOT NULL, at timestamptz NOT NULL DEFAULT now());
+      CREATE INDEX changes_by_at ON changes (at);
+    `,
+  },
 ];
 
 /** Brings the schema up to date; returns the version it ended at. */

@@ -297,13 +297,17 @@ async function checkInvariants(w: World): Promise<void> {
   const posts = [...w.creators.values()].flatMap((c) => [...c.posts]).sort();
   expect((await t.store.listPosts([...w.creators.keys()])).map((p) => p.id).sort(), 'store posts').toEqual(posts);
   expect((await t.store.allVectors('post', modelId)).map((v) => v.id).sort(), 'post vectors').toEqual(posts);
-  // The media folder holds exactly the live entities' images.
-  const filesOf = (kind: string) => {
-    const dir = join(t.config.DATA_DIR, 'media', kind);
+  // The media store (folder, or table with PostgreSQL) holds exactly the live entities' images.
+  const filesOf = async (kind: 'product' | 'post') => {
+    if (t.service.pg) {
+      const { rows } = await t.service.pg.pools.primary.query<{ id: string }>('SELECT id FROM media WHERE kind = $1', [kind]);
+      return rows.map((r) => r.id).sort();
+    }
+    const dir = join(t.config.DATA_DIR, 'media', `${kind}s`);
     return existsSync(dir) ? readdirSync(dir).filter((f) => !f.endsWith('.type')).map((f) => decodeURIComponent(f)).sort() : [];
   };
-  expect(filesOf('products'), 'product media files').toEqual(stored);
-  expect(filesOf('posts'), 'post media files').toEqual(posts);
+  expect(await filesOf('product'), 'product media files').toEqual(stored);
+  expect(await filesOf('post'), 'post media files').toEqual(posts);
   for (const id of w.removedProducts) {
     if (w.products.has(id)) continue;
     await request(t.app).get(`/v1/products/${id}`).set(APP).expect(404);

@@ -99,7 +99,7 @@ const postgres: Backend = {
       },
     });
   },
-  env: () => ({ DATABASE_URL: PG_URL, DATABASE_SCHEMA: freshSchema() }),
+  env: () => ({ DATABASE_URL: PG_URL, DATABASE_SCHEMA: freshSchema(), DATABASE_POOL_MAX: '10' }),
 };
 
 export const BACKENDS: readonly Backend[] = [sqlite, postgres];

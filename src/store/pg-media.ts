@@ -1,0 +1,31 @@
+/**
+ * `MediaStore` in PostgreSQL (bytea), chosen with the PostgreSQL backend. Why the database and
+ * not a shared folder: API replicas and embedding workers on any machine then need one thing,
+ * the database URL; backups and replicas carry the images with the rows that point at them; and
+ * writes are atomic without temp-file renames. Images here are small (product shots and post
+ * images, tens of KB). At 10M products an object store behind this same port is the better
+ * home (docs/sharding.md has the arithmetic).
+ */
+import type { PgPools } from './pg-pool.js';
+import type { MediaStore } from './types.js';
+
+export function pgMediaStore({ primary: db }: PgPools): MediaStore {
+  return {
+    async put(kind, id, media) {
+      // A no-op when unchanged: the row is not rewritten (no dead tuple, no WAL).
+      await db.query(
+        `INSERT INTO media (kind, id, content_type, bytes) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (kind, id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes
+         WHERE media.bytes IS DISTINCT FROM excluded.bytes OR media.content_type IS DISTINCT FROM excluded.content_type`,
+        [kind, id, media.contentType, Buffer.from(media.bytes.buffer, media.bytes.byteOffset, media.bytes.byteLength)],
+      );
+    },
+    async get(kind, id) {
+      const { rows } = await db.query<{ content_type: string; bytes: Buffer }>('SELECT content_type, bytes FROM media WHERE kind = $1 AND id = $2', [kind, id]);
+      return rows[0] ? { bytes: rows[0].bytes, contentType: rows[0].content_type } : undefined;
+    },
+    async remove(kind, id) {
+      await db.query('DELETE FROM media WHERE kind = $1 AND id = $2', [kind, id]);
+    },
+  };
+}
