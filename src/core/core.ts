@@ -43,7 +43,8 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const commands = createCommands(deps, state);
   if (!deps.feed) return { ...reads, commands, state };
   await deps.feed.catchUp();
-  return { ...inStep(deps.feed, state, reads), commands: inStep(deps.feed, state, commands), state };
+  const publish = publisher(deps.feed, state);
+  return { ...inStep(deps.feed, state, reads, publish), commands: inStep(deps.feed, state, commands, publish), state };
 }
 
 /**
@@ -51,7 +52,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
  * publishes what it changed before it answers: a change acknowledged by one replica is in effect
  * on the next request to any other.
  */
-function inStep<T extends Record<string, unknown>>(feed: ChangeFeed, state: CoreState, fns: T): T {
+function inStep<T extends Record<string, unknown>>(feed: ChangeFeed, state: CoreState, fns: T, publish: () => Promise<void>): T {
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(fns)) {
     if (typeof fn !== 'function') {
@@ -63,22 +64,34 @@ function inStep<T extends Record<string, unknown>>(feed: ChangeFeed, state: Core
       try {
         return await (fn as (...a: unknown[]) => unknown)(...args);
       } finally {
-        await publish(feed, state);
+        await publish();
       }
     };
   }
   return out as T;
 }
 
-async function publish(feed: ChangeFeed, state: CoreState): Promise<void> {
-  if (!state.outbox || state.outbox.length === 0) return;
-  const changes = state.outbox.splice(0);
-  try {
-    await feed.publish(changes);
-  } catch (err) {
-    state.outbox.unshift(...changes); // the next command publishes them
-    throw err;
-  }
+/**
+ * Publishing is one ordered chain: each link publishes whatever the outbox holds when it runs.
+ * Awaiting the link queued after a command's last change therefore means every change made
+ * before it is durable, even one a concurrent command had taken out of the outbox and was still
+ * sending (awaiting only one's own batch would acknowledge a write before its change is visible).
+ */
+function publisher(feed: ChangeFeed, state: CoreState): () => Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  return () => {
+    chain = chain.catch(() => {}).then(async () => {
+      const changes = state.outbox!.splice(0);
+      if (changes.length === 0) return;
+      try {
+        await feed.publish(changes);
+      } catch (err) {
+        state.outbox!.unshift(...changes); // the next link sends them again
+        throw err;
+      }
+    });
+    return chain;
+  };
 }
 
 export type { CoreDeps, CoreSettings } from './deps.js';
