@@ -24,6 +24,7 @@ import { mountRoutes, type RouteSpec } from './http/route.js';
 import { catalogRoutes } from './http/routes/catalog.js';
 import { consentRoutes } from './http/routes/consent.js';
 import { discoverRoutes } from './http/routes/discover.js';
+import { jobRoutes } from './http/routes/jobs.js';
 import { mediaRoutes } from './http/routes/media.js';
 import { redirectRoutes } from './http/routes/redirect.js';
 import { reportRoutes } from './http/routes/reports.js';
@@ -47,6 +48,7 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
     ...systemRoutes({ core, openapi }),
     ...mediaRoutes({ core }),
     ...catalogRoutes({ core }),
+    ...jobRoutes({ core }),
     ...userRoutes({ core }),
     ...discoverRoutes({ core }),
     ...consentRoutes({ core }),

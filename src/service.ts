@@ -25,6 +25,7 @@ import { createLogger, type Logger } from './log.js';
 import type { ChangeFeed } from './core/change-feed.js';
 import { fileMediaStore } from './store/media-files.js';
 import { pgChangeFeed } from './store/pg-change-feed.js';
+import { pgJobQueue } from './store/pg-jobs.js';
 import { pgMediaStore } from './store/pg-media.js';
 import { openPgStore, type PgStore } from './store/pg-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
@@ -71,6 +72,7 @@ export function coreSettings(config: Config): CoreSettings {
     imageWeight: config.IMAGE_WEIGHT,
     textWeight: config.TEXT_WEIGHT,
     embedBatch: config.EMBED_BATCH,
+    jobMinItems: config.JOB_MIN_ITEMS,
     // A cached list re-serves signed links: never for more than half their life.
     responseCacheTtlS: Math.min(config.RECOMMEND_CACHE_TTL_S, Math.floor(config.TOKEN_TTL / 2)),
   };
@@ -129,6 +131,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       now: overrides.now ?? (() => new Date()),
       fetchImage: overrides.fetchImage,
       feed,
+      jobs: pg ? pgJobQueue(pg.pools) : undefined,
     };
     const core = await createCore(deps);
     let closed: Promise<void> | undefined;

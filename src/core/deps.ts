@@ -4,6 +4,7 @@
  */
 import type { Tagger } from '../affiliate/tagger.js';
 import type { ChangeFeed } from './change-feed.js';
+import type { JobQueue } from './jobs.js';
 import type { ConsentPolicy } from '../consent/policy.js';
 import type { Embedder } from '../embed/types.js';
 import type { VectorIndex } from '../index/types.js';
@@ -24,6 +25,8 @@ export interface CoreSettings {
   responseCacheTtlS: number;
   /** Items per embedder call when writing. */
   embedBatch: number;
+  /** With a job queue, product batches this large are queued for the workers (JOB_MIN_ITEMS). */
+  jobMinItems: number;
 }
 
 export interface CoreDeps {
@@ -41,4 +44,6 @@ export interface CoreDeps {
   fetchImage?: (url: URL) => Promise<Uint8Array>;
   /** Keeps replicas that share one database in step (PostgreSQL); absent for the embedded backend. */
   feed?: ChangeFeed;
+  /** Embedding jobs for large batches (PostgreSQL); absent: every batch is embedded in the request. */
+  jobs?: JobQueue;
 }

@@ -146,8 +146,28 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX changes_by_at ON changes (at);
     `,
   },
+  {
+    version: 3,
+    description: 'Embedding jobs: large product batches queued for workers, per-item state, leases and results (pg-jobs.ts)',
+    sql: `
+      CREATE TABLE jobs (id text PRIMARY KEY, kind text NOT NULL, total integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+      -- Distribution key: job_id (co-located with jobs).
+      CREATE TABLE job_items (
+        job_id text NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        k integer NOT NULL,
+        item json NOT NULL,
+        status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'ok', 'failed')),
+        worker text,
+        lease_until timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        result json,
+        finished_at timestamptz,
+        PRIMARY KEY (job_id, k)
+      );
+      CREATE INDEX job_items_open ON job_items (job_id, k) WHERE status IN ('queued', 'running');
+    `,
+  },
 ];
-
 /** Brings the schema up to date; returns the version it ended at. */
 export async function migratePg(pool: pg.Pool, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<number> {
   const client = await pool.connect();

@@ -6,6 +6,7 @@ import type { CoreDeps } from '../deps.js';
 import type { CoreState } from '../state.js';
 import { clickCommands } from './clicks.js';
 import { creatorCommands } from './creators.js';
+import { jobCommands } from './jobs.js';
 import { merchantCommands } from './merchants.js';
 import { postCommands } from './posts.js';
 import { productCommands } from './products.js';
@@ -21,10 +22,11 @@ export function createCommands(deps: CoreDeps, state: CoreState) {
     ...shopperCommands(deps, state),
     ...clickCommands(deps, state),
   };
-  return { ...base, ...worldCommands(deps, base) };
+  return { ...base, ...worldCommands(deps, base), ...jobCommands(deps, base) };
 }
 
 export type Commands = ReturnType<typeof createCommands>;
 export type { WriteOptions } from './products.js';
+export type { Submitted } from './jobs.js';
 export type { WorldProgress, WorldStage, WorldSummary } from './world.js';
 export type { ConsentChange, ShopperChange } from './shoppers.js';

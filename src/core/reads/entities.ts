@@ -7,6 +7,7 @@
 import { consentState, type ConsentState } from '../../consent/ledger.js';
 import { AppError } from '../../errors.js';
 import type { ClickGroupBy, EntityKind, MediaFile } from '../../store/types.js';
+import { getJob } from '../commands/jobs.js';
 import type { CoreDeps } from '../deps.js';
 import { postImageUrl, productView } from '../present.js';
 import type { ClickReport, CreatorView, Health, ProductDetail, ShopperView } from '../schemas.js';
@@ -65,6 +66,9 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
       if (!media) throw new AppError('NOT_FOUND', `No image for ${kind} "${id}".`);
       return media;
     },
+
+    /** Progress and per-item errors of an embedding job. @throws AppError NOT_FOUND */
+    job: (id: string) => getJob(deps, id),
 
     async health(): Promise<Health> {
       return {

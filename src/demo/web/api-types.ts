@@ -755,7 +755,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Bulk upsert products (up to 1,000); embeds and indexes them; per-item results */
+        /** Bulk upsert products (up to 1,000); embeds and indexes them; per-item results. With PostgreSQL a batch of JOB_MIN_ITEMS or more is queued for the embedding workers: 202 with the job (GET /v1/jobs/:id) */
         put: {
             parameters: {
                 query?: never;
@@ -2065,6 +2065,158 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of an embedding job (a large product batch queued for the workers), with each failed item's error */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id of 1-200 characters. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @constant */
+                            kind: "products";
+                            /**
+                             * @description done: every item has a result (ok or failed).
+                             * @enum {string}
+                             */
+                            status: "queued" | "running" | "done";
+                            total: number;
+                            queued: number;
+                            running: number;
+                            ok: number;
+                            failed: number;
+                            createdAt: string;
+                            finishedAt: string | null;
+                            /** @description Failed items with their error, by position in the submitted batch (first 100). */
+                            errors: ({
+                                index: number;
+                                id: string;
+                                /** @constant */
+                                ok: true;
+                            } | {
+                                index: number;
+                                id: string;
+                                /** @constant */
+                                ok: false;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                };
+                            })[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

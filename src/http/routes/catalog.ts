@@ -8,7 +8,7 @@ import { Creator, Merchant } from '../../domain/index.js';
 import type { Core } from '../../core/core.js';
 import { CreatorView, ProductDetail, SearchResponse, SimilarQuery } from '../../core/schemas.js';
 import type { ItemResult } from '../../ingest/item-result.js';
-import { route } from '../route.js';
+import { RAW, route } from '../route.js';
 import { BulkBody, BulkResult, IdParams, PostParams, doc } from '../schemas.js';
 
 const summary = (results: ItemResult[]) => ({ ok: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results });
@@ -27,9 +27,15 @@ export function catalogRoutes({ core }: { core: Core }) {
       handle: async () => ({ items: await core.listMerchants() }),
     }),
     route({
-      method: 'put', path: '/v1/products', tag: 'catalog', summary: 'Bulk upsert products (up to 1,000); embeds and indexes them; per-item results',
+      method: 'put', path: '/v1/products', tag: 'catalog',
+      summary: 'Bulk upsert products (up to 1,000); embeds and indexes them; per-item results. With PostgreSQL a batch of JOB_MIN_ITEMS or more is queued for the embedding workers: 202 with the job (GET /v1/jobs/:id)',
       body: BulkBody, docBody: doc.products, response: BulkResult,
-      handle: async ({ body }) => summary(await commands.upsertProducts(body.items)),
+      handle: async ({ body, res }) => {
+        const submitted = await commands.submitProducts(body.items);
+        if ('results' in submitted) return summary(submitted.results);
+        res.status(202).location(`/v1/jobs/${submitted.job.id}`).json(submitted.job);
+        return RAW;
+      },
     }),
     route({
       method: 'get', path: '/v1/products/:id', tag: 'catalog', summary: 'One product',
