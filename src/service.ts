@@ -27,6 +27,7 @@ import { fileMediaStore } from './store/media-files.js';
 import { pgChangeFeed } from './store/pg-change-feed.js';
 import { pgJobQueue } from './store/pg-jobs.js';
 import { pgMediaStore } from './store/pg-media.js';
+import { ensureVectorIndex } from './store/pg-vector-index.js';
 import { openPgStore, type PgStore } from './store/pg-store.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { MediaStore, Store } from './store/types.js';
@@ -121,6 +122,9 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       persist: !pg,
       log,
     });
+    // The model's pgvector HNSW index (dimension from the model): the durable index of the
+    // shared database, measured against the in-process one in BENCHMARKS.md.
+    if (pg) await ensureVectorIndex(pg.pools, { modelId: embedder.modelId, dimension: embedder.dimension, m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION });
     const media = pg ? pgMediaStore(pg.pools) : fileMediaStore(join(config.DATA_DIR, 'media'));
     feed = pg ? pgChangeFeed(pg.pools, { log }) : undefined;
     const tagger = createTagger({ merchants: await store.listMerchants(), secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
