@@ -48,20 +48,24 @@ export function pgCatalog({ primary: db }: PgPools): CatalogOps {
 
     async upsertProducts(items, modelId) {
       if (items.length === 0) return;
+      // One statement per table for the whole batch (a 2,000-item batch is 2 round trips, not 4,000).
+      // The last occurrence of an id wins, as it would item by item (ON CONFLICT cannot touch a row twice).
+      const last = [...new Map(items.map((w) => [w.entity.id, w])).values()];
+      const p = last.map((w) => w.entity);
       await tx(db, async (c) => {
-        for (const { entity: p, vector } of items) {
-          await c.query(
-            `INSERT INTO products (id, category, merchant, network, price, sensitive, data) VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (id) DO UPDATE SET category = excluded.category, merchant = excluded.merchant, network = excluded.network,
-               price = excluded.price, sensitive = excluded.sensitive, data = excluded.data`,
-            [p.id, p.category, p.merchant, p.network, p.price, p.sensitive !== undefined, JSON.stringify(p)],
-          );
-          await c.query(
-            `INSERT INTO product_vectors (id, model_id, vector) VALUES ($1, $2, $3)
-             ON CONFLICT (id, model_id) DO UPDATE SET vector = excluded.vector`,
-            [p.id, modelId, vectorSql(vector)],
-          );
-        }
+        await c.query(
+          `INSERT INTO products (id, category, merchant, network, price, sensitive, data)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::boolean[], $7::json[])
+           ON CONFLICT (id) DO UPDATE SET category = excluded.category, merchant = excluded.merchant, network = excluded.network,
+             price = excluded.price, sensitive = excluded.sensitive, data = excluded.data`,
+          [p.map((x) => x.id), p.map((x) => x.category), p.map((x) => x.merchant), p.map((x) => x.network), p.map((x) => x.price),
+            p.map((x) => x.sensitive !== undefined), p.map((x) => JSON.stringify(x))],
+        );
+        await c.query(
+          `INSERT INTO product_vectors (id, model_id, vector) SELECT id, $2, v::vector FROM unnest($1::text[], $3::text[]) AS t(id, v)
+           ON CONFLICT (id, model_id) DO UPDATE SET vector = excluded.vector`,
+          [p.map((x) => x.id), modelId, last.map((w) => vectorSql(w.vector))],
+        );
       });
     },
     async getProduct(id) {
