@@ -3,8 +3,10 @@
  * `service.ts` does that). Tests build the service with a fake embedder and call this in-process.
  *
  * Middleware order, and why:
- *   demo page + /demo-api proxy (raw bodies, its own key) → access table (401/403 before any
- *   parsing) → JSON body (415/413/400) → routes → 404 → the one error mapping.
+ *   security headers (on every response, errors included) → demo page + /demo-api proxy when the
+ *   demo is on (raw bodies, its own key) → 405 for a known path with the wrong method → access
+ *   table (401/403 before any parsing) → JSON body (415/413/400) → routes → 404 → the one error
+ *   mapping.
  *
  * @example
  * const service = await createService(config);
@@ -12,16 +14,19 @@
  * app.listen(config.PORT);
  */
 import express, { type Express } from 'express';
-import type { Config } from './config.js';
+import { demoEnabled, type Config } from './config.js';
 import type { Core } from './core/core.js';
 import { AppError } from './errors.js';
 import { ACCESS, createAuth } from './http/auth.js';
 import { createDemoRouter } from './http/demo.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
+import { methodNotAllowed } from './http/methods.js';
+import { securityHeaders } from './http/security-headers.js';
 import { buildOpenApi } from './http/openapi.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
 import { catalogRoutes } from './http/routes/catalog.js';
+import { categoryRoutes } from './http/routes/categories.js';
 import { consentRoutes } from './http/routes/consent.js';
 import { discoverRoutes } from './http/routes/discover.js';
 import { jobRoutes } from './http/routes/jobs.js';
@@ -38,7 +43,7 @@ export interface AppOptions {
   log?: Logger;
   /** Rewrites the final redirect target (the demo sends clicks to its local merchant page). */
   landing?: (finalUrl: string) => string;
-  /** Mount the demo page at / (default true). */
+  /** Mount the demo page and its proxy at / (default: `demoEnabled(config)`, i.e. DEMO). */
   demo?: boolean;
 }
 
@@ -47,6 +52,7 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
   const specs = [
     ...systemRoutes({ core, openapi }),
     ...mediaRoutes({ core }),
+    ...categoryRoutes({ core }),
     ...catalogRoutes({ core }),
     ...jobRoutes({ core }),
     ...userRoutes({ core }),
@@ -55,11 +61,14 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
     ...redirectRoutes({ core, landing }),
     ...reportRoutes({ core }),
   ];
+  const operationIds = new Set<string>();
   for (const s of specs) {
     // Fail at start-up, not in production traffic, if a route was added without declaring its access.
     if (!ACCESS.some((a) => a.method === s.method.toUpperCase() && a.path === s.path)) {
       throw new AppError('CONFIG_INVALID', `${s.method.toUpperCase()} ${s.path} is missing from ACCESS in src/http/auth.ts`);
     }
+    if (operationIds.has(s.operationId)) throw new AppError('CONFIG_INVALID', `operationId "${s.operationId}" is used twice`);
+    operationIds.add(s.operationId);
   }
   return specs;
 }
@@ -81,10 +90,13 @@ export function createApp(options: AppOptions): { app: Express; openapi: unknown
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: query schemas see flat strings
-  if (options.demo !== false) {
+  app.use(securityHeaders);
+  if (options.demo ?? demoEnabled(config)) {
     const appKey = config.API_KEYS.find((k) => k.scope === 'app') ?? config.API_KEYS[0];
-    if (appKey) app.use(createDemoRouter({ apiKey: appKey.key, bodyLimit: config.BODY_LIMIT }));
+    const isDemoPersona = async (id: string) => (await core.getShopper(id).catch(() => undefined))?.demo === true;
+    if (appKey) app.use(createDemoRouter({ apiKey: appKey.key, isDemoPersona, bodyLimit: config.BODY_LIMIT }));
   }
+  app.use(methodNotAllowed(ACCESS));
   app.use(createAuth(config.API_KEYS));
   app.use(jsonBody(config.BODY_LIMIT));
   app.use(mountRoutes(specs));

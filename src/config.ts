@@ -11,6 +11,7 @@
  * app.listen(config.PORT, config.HOST);
  */
 import { z } from 'zod';
+import { normaliseRegion, unknownRegionMessage } from './domain/regions.js';
 import { AppError } from './errors.js';
 
 /** What an API key may do. `admin` implies `app`. */
@@ -43,10 +44,13 @@ const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
     .default(def);
 };
 
+/** The development keys: with these (and only these) the demo page is on by default (`DEMO=auto`). */
+export const DEV_API_KEYS = 'admin:dev-admin-key,app:dev-app-key';
+
 /** "admin:key1,app:key2" → [{ scope, key }]. Keys shorter than 8 characters are refused. */
 const apiKeys = z
   .string()
-  .default('admin:dev-admin-key,app:dev-app-key')
+  .default(DEV_API_KEYS)
   .transform((s, ctx) => {
     const keys: ApiKey[] = [];
     for (const entry of s.split(',').map((x) => x.trim()).filter(Boolean)) {
@@ -78,15 +82,52 @@ const ageOverrides = z
         ctx.addIssue({ code: 'custom', message: `expected "CC:age" pairs with age 13..16` });
         return z.NEVER;
       }
-      out[m[1]!.toUpperCase()] = age;
+      // The same codes as a shopper's region (EL counts as GR); an unknown code is a typo, not a country.
+      const country = normaliseRegion(m[1]!);
+      if (!country) {
+        ctx.addIssue({ code: 'custom', message: unknownRegionMessage(m[1]!) });
+        return z.NEVER;
+      }
+      out[country] = age;
     }
     return out;
   });
 
+/** A key that signs /r/ links, named by the id every token carries. */
+export interface LinkKey {
+  kid: string;
+  secret: string;
+}
+
+/** The key id `LINK_SECRET` (a single secret) is known by, and that tokens without a key id are verified with. */
+export const LEGACY_KID = 'k0';
+const DEV_LINK_SECRET = 'dev-link-secret-change-me-please';
+const KID = /^[A-Za-z0-9_-]{1,16}$/;
+
+/** "k2:secret2,k1:secret1" → keys in order (the first signs). Key ids unique, secrets 16+ chars. */
+const linkSecrets = z.string().transform((s, ctx) => {
+  const keys: LinkKey[] = [];
+  for (const entry of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const colon = entry.indexOf(':');
+    const kid = entry.slice(0, colon);
+    const secret = entry.slice(colon + 1);
+    if (colon < 1 || !KID.test(kid) || secret.length < 16 || keys.some((k) => k.kid === kid)) {
+      ctx.addIssue({ code: 'custom', message: 'expected "kid:secret" pairs separated by commas: unique key ids of 1-16 letters, digits, _ or -, secrets of 16+ characters' });
+      return z.NEVER;
+    }
+    keys.push({ kid, secret });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected at least one "kid:secret" pair' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
 /** Byte sizes like "10mb", "512kb" or a plain number of bytes. */
-const byteSize = z
+const byteSize = (def: string) => z
   .string()
-  .default('10mb')
+  .default(def)
   .transform((s, ctx) => {
     const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(s.trim());
     if (!m) {
@@ -116,8 +157,10 @@ export const ConfigSchema = z.object({
   EMBED_BATCH: int(32, 1, 256).describe('Images or texts per embedder call when writing products and posts.'),
   IMAGE_WEIGHT: number(0.7).pipe(z.number().min(0)).describe('Weight of the image vector in fused product/post vectors.'),
   TEXT_WEIGHT: number(0.3).pipe(z.number().min(0)).describe('Weight of the text vector in fused product/post vectors.'),
-  ALLOWED_IMAGE_HOSTS: csv.describe('Comma-separated hosts http(s) image URLs may be fetched from (empty: none).'),
-  BODY_LIMIT: byteSize.describe('Largest accepted JSON body; larger bodies get 413.'),
+  ALLOWED_IMAGE_HOSTS: csv.describe('Comma-separated hosts http(s) image URLs may be fetched from (empty: none); "host" allows ports 80/443 only, "host:port" that port too.'),
+  IMAGE_FETCH_TIMEOUT_MS: int(10_000, 100, 120_000).describe('Milliseconds an image fetch from an allowed host may take in all.'),
+  IMAGE_MAX_BYTES: byteSize('10mb').describe('Largest image accepted from an allowed host; the download is aborted past it.'),
+  BODY_LIMIT: byteSize('10mb').describe('Largest accepted JSON body; larger bodies get 413.'),
   API_KEYS: apiKeys.describe('Comma-separated scope:key pairs (scopes admin, app). Dev defaults: admin:dev-admin-key,app:dev-app-key.'),
   RECOMMEND_CACHE_TTL_S: int(30, 0, 3600).describe("Seconds a shopper's recommendation list may be served again from memory (0 = no cache). Consent is re-checked on every request; follows, consents, catalog changes and the shopper's clicks invalidate it at once."),
   // Defaults are the one configuration that met both index targets at 100k x 512 in BENCHMARKS.md
@@ -126,22 +169,50 @@ export const ConfigSchema = z.object({
   HNSW_EF_CONSTRUCTION: int(64, 8, 1000).describe('HNSW build-time candidate list size for a newly built index.'),
   HNSW_EF_SEARCH: int(100, 8, 2000).describe('HNSW query-time candidate list size (raised to k when k is larger).'),
   PROFILE_HALF_LIFE_DAYS: number(30).pipe(z.number().positive()).describe('A post half this many days old counts half as much in a profile.'),
-  LINK_SECRET: z.string().min(16).default('dev-link-secret-change-me-please').describe('HMAC secret signing /r/:token links (16+ chars).'),
+  LINK_SECRET: z.string().min(16).optional().describe(`One HMAC secret signing /r/:token links (16+ chars), known as key id "${LEGACY_KID}"; a dev value when neither this nor LINK_SECRETS is set.`),
+  LINK_SECRETS: linkSecrets.optional().describe('Link keys for rotation, "kid:secret,kid:secret": the first signs new links, every one listed verifies; a link whose key is no longer listed answers 410.'),
+  CLICK_DEDUPE_WINDOW_S: int(1800, 0, 7 * 24 * 3600).describe('A link token counts at most one click per window of this many seconds (0 = count every click).'),
   TOKEN_TTL: int(7 * 24 * 3600, 1).describe('Seconds a /r/:token link stays valid.'),
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000').describe('Base URL the service is reached at, for absolute links.'),
   CONSENT_MIN_AGE: int(16, 13, 16).describe('Default minimum age for consent in the EU (GDPR Art. 8).'),
   CONSENT_MIN_AGE_OVERRIDES: ageOverrides.describe('Per-country ages, e.g. "BE:13,FR:15".'),
   POLICY_VERSION: z.string().min(1).default('2026-03').describe('Privacy-policy version stamped on consent events that do not name one.'),
+  DEMO: z
+    .enum(['true', 'false', 'auto'], { error: 'expected true, false or auto' })
+    .default('auto')
+    .describe('The demo page and its /demo-api proxy: auto = on only while API_KEYS are the dev keys.'),
   DEMO_MERCHANT_REDIRECT: z
     .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
     .default('false')
     .transform((v) => v === 'true' || v === '1')
     .describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
+}).superRefine((c, ctx) => {
+  if (c.LINK_SECRET !== undefined && c.LINK_SECRETS !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['LINK_SECRETS'], message: `set LINK_SECRETS or LINK_SECRET, not both (LINK_SECRET=s is LINK_SECRETS=${LEGACY_KID}:s)` });
+  }
+  if (c.DEMO_MERCHANT_REDIRECT && !demoEnabled(c)) {
+    ctx.addIssue({ code: 'custom', path: ['DEMO_MERCHANT_REDIRECT'], message: 'true needs the demo page, which is off (set DEMO=true)' });
+  }
 });
 
 /** The parsed configuration. */
 export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * Whether the demo page and its keyed proxy are mounted: `DEMO=true`, or `auto` (the default) while
+ * API_KEYS are exactly the dev keys. Any real key set turns the demo off unless DEMO=true says so.
+ */
+export function demoEnabled(c: Pick<Config, 'DEMO' | 'API_KEYS'>): boolean {
+  if (c.DEMO !== 'auto') return c.DEMO === 'true';
+  const dev = DEV_API_KEYS.split(',');
+  return c.API_KEYS.length === dev.length && c.API_KEYS.every((k) => dev.includes(`${k.scope}:${k.key}`));
+}
+
+/** The link keys in order (the first signs): LINK_SECRETS, else LINK_SECRET as key "k0", else a dev key. */
+export function linkKeys(c: Pick<Config, 'LINK_SECRET' | 'LINK_SECRETS'>): LinkKey[] {
+  return c.LINK_SECRETS ?? [{ kid: LEGACY_KID, secret: c.LINK_SECRET ?? DEV_LINK_SECRET }];
+}
 
 /**
  * Parses the environment once. Unknown variables are ignored; empty strings count as unset.

@@ -15,6 +15,9 @@ export const ERROR_CODES = {
   FORBIDDEN: 'This API key lacks the scope this route needs.',
   TOKEN_INVALID: 'The redirect token is malformed or its signature does not verify.',
   TOKEN_EXPIRED: 'The redirect token has expired.',
+  TOKEN_RETIRED: 'This link was signed with a key that has since been retired; ask for a fresh link.',
+  METHOD_NOT_ALLOWED: 'This path does not accept that method; the Allow header lists the ones it does.',
+  BATCH_REJECTED: 'None of the items in the batch was accepted; each item says why.',
   MODEL_UNAVAILABLE: 'The embedding model could not be loaded.',
   INDEX_UNAVAILABLE: 'The vector index could not be loaded or rebuilt.',
   STORE_UNAVAILABLE: 'The data store could not be opened.',
@@ -32,13 +35,17 @@ export interface ErrorDetail {
 
 /** The only error type the core throws on purpose. */
 export class AppError extends Error {
+  /** Fields the error response carries beside `error` (a rejected batch's per-item results). */
+  readonly extra?: Record<string, unknown>;
+
   constructor(
     readonly code: ErrorCode,
     message: string = ERROR_CODES[code],
     readonly details?: ErrorDetail[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; extra?: Record<string, unknown> },
   ) {
     super(message, options);
     this.name = 'AppError';
+    this.extra = options?.extra;
   }
 }

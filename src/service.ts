@@ -14,7 +14,7 @@
  */
 import { join, resolve } from 'node:path';
 import { createTagger } from './affiliate/tagger.js';
-import type { Config } from './config.js';
+import { linkKeys, type Config } from './config.js';
 import { policyFromConfig } from './consent/policy.js';
 import { createCore, type Core, type CoreDeps, type CoreSettings } from './core/core.js';
 import type { Embedder } from './embed/types.js';
@@ -74,6 +74,9 @@ export function coreSettings(config: Config): CoreSettings {
     textWeight: config.TEXT_WEIGHT,
     embedBatch: config.EMBED_BATCH,
     jobMinItems: config.JOB_MIN_ITEMS,
+    clickDedupeWindowS: config.CLICK_DEDUPE_WINDOW_S,
+    imageFetchTimeoutMs: config.IMAGE_FETCH_TIMEOUT_MS,
+    imageMaxBytes: config.IMAGE_MAX_BYTES,
     // A cached list re-serves signed links: never for more than half their life.
     responseCacheTtlS: Math.min(config.RECOMMEND_CACHE_TTL_S, Math.floor(config.TOKEN_TTL / 2)),
   };
@@ -127,7 +130,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     if (pg) await ensureVectorIndex(pg.pools, { modelId: embedder.modelId, dimension: embedder.dimension, m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION });
     const media = pg ? pgMediaStore(pg.pools) : fileMediaStore(join(config.DATA_DIR, 'media'));
     feed = pg ? pgChangeFeed(pg.pools, { log }) : undefined;
-    const tagger = createTagger({ merchants: await store.listMerchants(), secret: config.LINK_SECRET, tokenTtlSeconds: config.TOKEN_TTL });
+    const tagger = createTagger({ merchants: await store.listMerchants(), keys: linkKeys(config), tokenTtlSeconds: config.TOKEN_TTL });
     const deps: CoreDeps = {
       store, media, productIndex, embedder, tagger, log,
       policy: policyFromConfig(config),

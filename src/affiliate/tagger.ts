@@ -4,6 +4,7 @@
  * rebuilt from the product's stored URL and the merchant's settings, never read from a request,
  * so `/r/` cannot be used as an open redirect.
  */
+import type { LinkKey } from '../config.js';
 import type { AffiliateNetwork, Creator, Merchant, Product } from '../domain/index.js';
 import { AppError } from '../errors.js';
 import { disclosureFor } from './disclosure.js';
@@ -13,8 +14,8 @@ import { signToken, verifyToken, type TokenClaims } from './token.js';
 export interface TaggerOptions {
   /** Programmes known at start-up (the store's merchants); `setProgrammes` keeps them current. */
   merchants: Merchant[];
-  /** HMAC key for redirect tokens (at least 16 characters). */
-  secret: string;
+  /** Link keys for redirect tokens (secrets of 16+ characters): the first signs, every one verifies. */
+  keys: readonly LinkKey[];
   tokenTtlSeconds: number;
 }
 
@@ -42,7 +43,7 @@ export interface TaggedLink {
 
 export interface Tagger {
   tag(input: TagInput): TaggedLink;
-  /** Verifies a token's signature and age; throws TOKEN_INVALID / TOKEN_EXPIRED. */
+  /** Verifies a token's key, signature and age; throws TOKEN_INVALID / TOKEN_RETIRED / TOKEN_EXPIRED. */
   verify(token: string, now: Date): TokenClaims;
   /** The outbound URL for a product, crediting `code` if given; built server-side, never read from a request. */
   outbound(product: Product, code: string | null): { url: string; network: AffiliateNetwork };
@@ -76,13 +77,15 @@ export function programmeIssues(m: Merchant): string | null {
  * programme fails at start-up naming the merchant and field, not on a shopper's click.
  *
  * @example
- * const tagger = createTagger({ merchants, secret: config.LINK_SECRET, tokenTtlSeconds: 7 * 86400 });
+ * const tagger = createTagger({ merchants, keys: linkKeys(config), tokenTtlSeconds: 7 * 86400 });
  * const { affiliateUrl, disclosure } = tagger.tag({ product, credit: null, userRef: null, now: new Date() });
  */
 export function createTagger(options: TaggerOptions): Tagger {
-  const { secret, tokenTtlSeconds } = options;
-  if (secret.length < MIN_SECRET_LENGTH) {
-    throw new AppError('CONFIG_INVALID', `The link secret must be at least ${MIN_SECRET_LENGTH} characters.`);
+  const { keys, tokenTtlSeconds } = options;
+  const signing = keys[0];
+  if (!signing) throw new AppError('CONFIG_INVALID', 'At least one link key is needed (LINK_SECRETS or LINK_SECRET).');
+  if (keys.some((k) => k.secret.length < MIN_SECRET_LENGTH)) {
+    throw new AppError('CONFIG_INVALID', `Every link secret must be at least ${MIN_SECRET_LENGTH} characters.`);
   }
   if (!(tokenTtlSeconds > 0)) throw new AppError('CONFIG_INVALID', 'The link lifetime (TOKEN_TTL) must be positive.');
   const programmes = new Map<string, { network: AffiliateNetwork; settings: unknown }>();
@@ -101,13 +104,13 @@ export function createTagger(options: TaggerOptions): Tagger {
 
   return {
     tag({ product, credit, userRef, now }) {
-      const token = signToken({ productId: product.id, creatorCode: credit?.code ?? null, userRef, issuedAt: Math.floor(now.getTime() / 1000) }, secret);
+      const token = signToken({ productId: product.id, creatorCode: credit?.code ?? null, userRef, issuedAt: Math.floor(now.getTime() / 1000) }, signing);
       return {
         affiliateUrl: `/r/${token}`,
         disclosure: disclosureFor(programmeOf(product).network, credit?.handle ?? null),
       };
     },
-    verify: (token, now) => verifyToken(token, secret, tokenTtlSeconds, now),
+    verify: (token, now) => verifyToken(token, keys, tokenTtlSeconds, now),
     outbound(product, code) {
       const { network, settings } = programmeOf(product);
       const url = LINK_BUILDERS[network].build(product.url, settings, code);

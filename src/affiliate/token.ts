@@ -1,10 +1,17 @@
 /**
- * Signed redirect tokens: `<payload>.<signature>`, both base64url. The payload is the JSON of the
- * product id, creator code, optional user ref and issue time; the signature is HMAC-SHA256 over the
- * encoded payload. No URL is ever inside a token: the redirect target is rebuilt server-side.
+ * Signed redirect tokens: `<kid>.<payload>.<signature>`, all base64url-safe. The key id names the
+ * link key (LINK_SECRETS) that signed it; the payload is the JSON of the product id, creator code,
+ * optional link pseudonym and issue time; the signature is HMAC-SHA256 over `<kid>.<payload>`, so
+ * the key id cannot be swapped without breaking it. No URL is ever inside a token: the redirect
+ * target is rebuilt server-side.
+ *
+ * Key rotation: new tokens are signed with the first key, any listed key verifies. A token whose
+ * key is no longer listed is TOKEN_RETIRED (410). Tokens from before key ids existed
+ * (`<payload>.<signature>`) are verified with key "k0", which is what LINK_SECRET alone is called.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { LEGACY_KID, type LinkKey } from '../config.js';
 import { AppError } from '../errors.js';
 
 export interface TokenClaims {
@@ -29,30 +36,35 @@ const Payload = z.object({
 const MAX_TOKEN_LENGTH = 1024;
 /** Clock skew tolerated for tokens that claim to be issued in the future (multi-instance deploys). */
 const FUTURE_SKEW_SECONDS = 300;
-const SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
+const SHAPE = /^(?:([A-Za-z0-9_-]{1,16})\.)?([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/;
 
-function sign(payload: string, secret: string): string {
-  return createHmac('sha256', secret).update(payload).digest('base64url');
+function sign(signed: string, secret: string): string {
+  return createHmac('sha256', secret).update(signed).digest('base64url');
 }
 
-/** Encodes and signs claims. */
-export function signToken(claims: TokenClaims, secret: string): string {
+/** Encodes and signs claims with `key` (the first of the configured link keys). */
+export function signToken(claims: TokenClaims, key: LinkKey): string {
   const payload = Buffer.from(
     JSON.stringify({ v: 1, p: claims.productId, c: claims.creatorCode, u: claims.userRef, t: claims.issuedAt }),
   ).toString('base64url');
-  return `${payload}.${sign(payload, secret)}`;
+  const signed = `${key.kid}.${payload}`;
+  return `${signed}.${sign(signed, key.secret)}`;
 }
 
 /**
- * Verifies signature (constant-time) then age. Throws `TOKEN_INVALID` for anything malformed or
- * tampered, `TOKEN_EXPIRED` when older than `ttlSeconds`.
+ * Verifies the key, the signature (constant-time) and then the age. Throws `TOKEN_INVALID` for
+ * anything malformed or tampered, `TOKEN_RETIRED` when its key is not among `keys` any more,
+ * `TOKEN_EXPIRED` when older than `ttlSeconds`.
  */
-export function verifyToken(token: string, secret: string, ttlSeconds: number, now: Date): TokenClaims {
-  if (token.length > MAX_TOKEN_LENGTH || !SHAPE.test(token)) throw new AppError('TOKEN_INVALID');
-  const [payload, signature] = token.split('.') as [string, string];
+export function verifyToken(token: string, keys: readonly LinkKey[], ttlSeconds: number, now: Date): TokenClaims {
+  const shape = token.length > MAX_TOKEN_LENGTH ? null : SHAPE.exec(token);
+  if (!shape) throw new AppError('TOKEN_INVALID');
+  const [, kid, payload, signature] = shape as unknown as [string, string | undefined, string, string];
+  const key = keys.find((k) => k.kid === (kid ?? LEGACY_KID));
+  if (!key) throw new AppError('TOKEN_RETIRED');
   // Compare the canonical encodings, not decoded bytes: base64url's spare low bits would otherwise
   // let a flipped final character decode to the same signature.
-  const expected = Buffer.from(sign(payload, secret));
+  const expected = Buffer.from(sign(kid === undefined ? payload : `${kid}.${payload}`, key.secret));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('TOKEN_INVALID');
 

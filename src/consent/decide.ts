@@ -3,7 +3,7 @@
  * purposes the service may apply right now. Pure and synchronous so that the recommender, the
  * redirect route, the demo and the offline evaluation all enforce exactly the same rules.
  */
-import type { AgeBand, ConsentEvent, ConsentPurpose } from '../domain/index.js';
+import { normaliseRegion, type AgeBand, type ConsentEvent, type ConsentPurpose } from '../domain/index.js';
 import type { ConsentDecision } from './decision.js';
 import { ABSOLUTE_MINOR_AGE, type ConsentPolicy } from './policy.js';
 
@@ -27,11 +27,17 @@ const BAND_MIN_AGE: Record<AgeBand, number> = {
 const PURPOSES: readonly ConsentPurpose[] = ['personalization', 'clickTracking', 'health'];
 const FALLBACK = 'You are seeing popular picks that do not use your data.';
 
-/** The age of digital consent that applies in `region` under `policy` (never below 13). */
+/**
+ * The age of digital consent that applies in `region` under `policy` (never below 13). The EU's
+ * own codes count as their ISO countries (EL is Greece); a code the service does not know (only
+ * possible in data stored before codes were checked) gets the strictest default, not "elsewhere".
+ */
 export function consentAge(region: string, policy: ConsentPolicy): number {
-  const country = region.toUpperCase();
+  const country = normaliseRegion(region);
   const age =
-    policy.countryAges[country] ?? (policy.euCountries.includes(country) ? policy.euAge : policy.otherAge);
+    country === undefined
+      ? Math.max(policy.euAge, policy.otherAge)
+      : (policy.countryAges[country] ?? (policy.euCountries.includes(country) ? policy.euAge : policy.otherAge));
   return Math.max(age, ABSOLUTE_MINOR_AGE);
 }
 
@@ -83,7 +89,8 @@ export function decideConsent(
       health: false,
       minor: true,
       applied: [],
-      reason: `Personalised recommendations are off because this account may belong to someone under ${age}; we never profile or track minors. ${FALLBACK}`,
+      // Says what is true for them: no setting of theirs can change this, so it never suggests one.
+      reason: `Personalised recommendations are off because this account may belong to someone under ${age}: we never profile or track minors or show them health & wellness items, whatever their privacy choices say. ${FALLBACK}`,
     };
   }
   const latest = latestByPurpose(events, now);

@@ -12,16 +12,20 @@ import type { Change, ChangeFeed } from './change-feed.js';
 import { createCommands, type Commands } from './commands/index.js';
 import type { CoreDeps } from './deps.js';
 import { createEntityReads, type EntityReads } from './reads/entities.js';
+import { createExport } from './reads/export.js';
 import { createRecommend, type RecommendOptions } from './reads/recommend.js';
 import { createSearch } from './reads/search.js';
-import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse } from './schemas.js';
+import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse, ShopperExport } from './schemas.js';
 import { remoteApplier } from './remote-changes.js';
 import { loadState, type CoreState } from './state.js';
 
 export interface Core extends EntityReads {
   recommend(userId: string, query: RecommendQuery, options?: RecommendOptions): Promise<RecommendationResponse>;
   search(req: SearchRequest): Promise<SearchResponse>;
-  similar(productId: string, limit: number, filters?: ProductFilters): Promise<SearchResponse>;
+  /** `userId`: apply that shopper's consent decision (health items, link pseudonym), as recommend does. */
+  similar(productId: string, limit: number, filters?: ProductFilters, userId?: string): Promise<SearchResponse>;
+  /** Everything held about one shopper (GDPR Art. 15/20). */
+  exportShopper(userId: string): Promise<ShopperExport>;
   readonly commands: Commands;
   /** The in-memory state, for tests and the evaluation to inspect (never to write). */
   readonly state: Readonly<CoreState>;
@@ -39,12 +43,19 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     recommend: createRecommend(deps, state),
     search,
     similar,
+    exportShopper: createExport(deps, state),
   };
   const commands = createCommands(deps, state);
-  if (!deps.feed) return { ...reads, commands, state };
+  if (!deps.feed) {
+    await commands.seedCategories(); // first start only: a store without a taxonomy gets the default one
+    return { ...reads, commands, state };
+  }
   await deps.feed.catchUp();
   const publish = publisher(deps.feed, state);
-  return { ...inStep(deps.feed, state, reads, publish), commands: inStep(deps.feed, state, commands, publish), state };
+  const stepped = inStep(deps.feed, state, commands, publish);
+  // Through the feed, so a taxonomy seeded by this replica reaches the others.
+  await stepped.seedCategories();
+  return { ...inStep(deps.feed, state, reads, publish), commands: stepped, state };
 }
 
 /**

@@ -27,6 +27,11 @@ export interface CoreSettings {
   embedBatch: number;
   /** With a job queue, product batches this large are queued for the workers (JOB_MIN_ITEMS). */
   jobMinItems: number;
+  /** A link token counts at most one click per window of this many seconds; 0: every click counts. */
+  clickDedupeWindowS: number;
+  /** Remote image fetches: total time allowed and the largest body read (the download is aborted past it). */
+  imageFetchTimeoutMs: number;
+  imageMaxBytes: number;
 }
 
 export interface CoreDeps {

@@ -2,8 +2,8 @@
  * Turns stored entities into the response shapes. New objects every time: read paths never hand
  * out (or strip fields from) what the store or catalog hold.
  */
-import type { Creator, Post, Product } from '../domain/index.js';
-import type { InspiredBy, ProductView } from './schemas.js';
+import type { Creator, Post, Product, Shopper } from '../domain/index.js';
+import type { InspiredBy, ProductView, ShopperView } from './schemas.js';
 
 export const productImageUrl = (id: string) => `/media/products/${encodeURIComponent(id)}`;
 export const postImageUrl = (id: string) => `/media/posts/${encodeURIComponent(id)}`;
@@ -23,6 +23,14 @@ export function productView(p: Product): ProductView {
     network: p.network,
     imageUrl: productImageUrl(p.id),
   };
+}
+
+export function shopperSummary(user: Shopper): Omit<ShopperView, 'follows'> {
+  return { id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand, demo: user.demo === true };
+}
+
+export function shopperView(user: Shopper, follows: string[]): ShopperView {
+  return { ...shopperSummary(user), follows };
 }
 
 export function inspiredByView(creator: Creator, post: Post, similarity: number): InspiredBy {

@@ -10,7 +10,7 @@
  */
 import type { ConsentDecider } from '../consent/decide.js';
 import { decideConsent } from '../consent/decide.js';
-import type { Product } from '../domain/index.js';
+import { CategoryTaxonomy, type Category, type Product } from '../domain/index.js';
 import { ProfileCache } from '../profile/cache.js';
 import { ProductCatalog } from '../retrieve/catalog.js';
 import { ProductVectors } from '../retrieve/product-vectors.js';
@@ -19,6 +19,8 @@ import type { CoreDeps } from './deps.js';
 import { ResponseCache } from './response-cache.js';
 
 export interface CoreState {
+  /** The category taxonomy (which categories are health); the catalog holds the same instance. */
+  taxonomy: CategoryTaxonomy;
   catalog: ProductCatalog;
   vectors: ProductVectors;
   profiles: ProfileCache;
@@ -31,8 +33,10 @@ export interface CoreState {
 }
 
 export async function loadState(deps: CoreDeps): Promise<CoreState> {
+  const taxonomy = new CategoryTaxonomy(await deps.store.listCategories());
   const state: CoreState = {
-    catalog: await ProductCatalog.load(deps.store),
+    taxonomy,
+    catalog: await ProductCatalog.load(deps.store, taxonomy),
     vectors: new ProductVectors(deps.store, deps.embedder.modelId),
     profiles: new ProfileCache(),
     responses: new ResponseCache(deps.settings.responseCacheTtlS * 1000),
@@ -72,6 +76,16 @@ export function shopperChanged(state: CoreState, userId: string): void {
   state.profiles.invalidateUser(userId);
   state.responses.invalidateUser(userId);
   record(state, { kind: 'shopper', id: userId });
+}
+
+/**
+ * Categories were written to the store: the taxonomy takes them now, and since a category's health
+ * status decides which products and posts anyone may see, every profile and cached list goes.
+ */
+export function categoriesChanged(state: CoreState, categories: Category[]): void {
+  state.taxonomy.set(categories);
+  state.profiles.clear();
+  state.responses.clear();
 }
 
 /** Merchant programmes changed: cached lists hold links and disclosures built from the old ones. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SENSITIVE_HEALTH } from './catalog.js';
 import { Id } from './ids.js';
+import { ImageRef, TEXT_LIMITS as L, line, text } from './text.js';
 
 export const CreatorOptIns = z.object({
   /** My posts may be used to profile my followers' taste. */
@@ -13,10 +14,10 @@ export type CreatorOptIns = z.infer<typeof CreatorOptIns>;
 
 export const Creator = z.object({
   id: Id,
-  handle: z.string().min(1),
-  displayName: z.string(),
+  handle: line(L.handle).min(1),
+  displayName: line(L.displayName),
   /** Style labels the creator goes by, shown to shoppers; never used for ranking. */
-  aesthetics: z.array(z.string()).max(5).optional(),
+  aesthetics: z.array(line(L.aesthetic)).max(5).optional(),
   optIns: CreatorOptIns,
 });
 export type Creator = z.infer<typeof Creator>;
@@ -31,11 +32,19 @@ export type Engagement = z.infer<typeof Engagement>;
 export const Post = z.object({
   id: Id,
   creatorId: Id,
-  image: z.string().min(1),
-  caption: z.string(),
+  image: ImageRef,
+  caption: text(L.caption),
   postedAt: z.iso.datetime(),
   engagement: Engagement,
-  /** Set when the post is about a health & wellness item. */
+  /**
+   * The categories of the items the post shows (ids of the category taxonomy). A post showing a
+   * health category is health & wellness data: it shapes a profile only with health consent.
+   */
+  categories: z.array(z.string().min(1)).max(20).optional(),
+  /**
+   * Optional and never trusted, as for products: "health" is refused unless one of `categories`
+   * is a health category. Not stored.
+   */
   sensitive: z.literal(SENSITIVE_HEALTH).optional(),
 });
 export type Post = z.infer<typeof Post>;

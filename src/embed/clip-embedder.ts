@@ -115,3 +115,12 @@ export class ClipEmbedder implements Embedder {
     await Promise.all([this.textModel.dispose(), this.visionModel.dispose()]);
   }
 }
+
+/**
+ * Worker factory (an embed-protocol `EmbedderFactoryRef` export) loading the `onnx/*_quantized.onnx`
+ * files: worker-pool.ts names it for `quantized: true`, because embed-worker.ts hands a factory only
+ * `{ modelsDir, modelId }`.
+ */
+export function createQuantizedClipEmbedder(options: { modelsDir: string; modelId: string }): Promise<ClipEmbedder> {
+  return ClipEmbedder.create({ ...options, quantized: true });
+}

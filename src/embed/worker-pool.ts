@@ -23,7 +23,22 @@ export interface WorkerEmbedderOptions {
   threads?: number;
   /** Load a different Embedder in the workers (tests use the fake one). Default: ClipEmbedder. */
   factory?: EmbedderFactoryRef;
+  /**
+   * Load `onnx/*_quantized.onnx` (dynamic INT8) instead of the float files, as ClipEmbedderOptions.quantized.
+   * Default false. Ignored when `factory` is given.
+   */
+  quantized?: boolean;
 }
+
+/**
+ * ClipEmbedder with `quantized: true` in a worker: a factory export of clip-embedder itself, so
+ * embed-worker.ts needs no new field. The worker loads the .ts source under tsx/vitest, the .js beside
+ * it in a compiled build (the same rule as `spawn` below).
+ */
+const quantizedClipFactory = (): EmbedderFactoryRef => ({
+  module: new URL(import.meta.url.endsWith('.ts') ? './clip-embedder.ts' : './clip-embedder.js', import.meta.url).href,
+  exportName: 'createQuantizedClipEmbedder',
+});
 
 interface Pending { resolve: (v: Float32Array[]) => void; reject: (e: unknown) => void }
 
@@ -66,7 +81,8 @@ class EmbedWorker {
 /** Spawns the workers and resolves once every one has loaded its model. */
 export async function createWorkerEmbedder(options: WorkerEmbedderOptions): Promise<Embedder> {
   const threads = Math.max(1, options.threads ?? 1);
-  const init: WorkerInit = { modelsDir: options.modelsDir, modelId: options.modelId, factory: options.factory };
+  const factory = options.factory ?? (options.quantized ? quantizedClipFactory() : undefined);
+  const init: WorkerInit = { modelsDir: options.modelsDir, modelId: options.modelId, factory };
   const spawned = Array.from({ length: threads }, () => spawn(init));
   const settled = await Promise.allSettled(spawned.map((s) => s.ready));
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

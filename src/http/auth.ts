@@ -1,7 +1,9 @@
 /**
  * API keys and scopes. EVERY route's access level is declared in `ACCESS` below, including the
  * routes mounted from the consent/affiliate routers, so reviewing who may call what means reading
- * one table. A /v1 route missing from the table needs `admin` (fail closed).
+ * one table; the app refuses to start when a route is missing from it (`routeSpecs` in app.ts).
+ * A /v1 path that is no route at all needs a valid key of any scope, then is a 404 (not a 403:
+ * an app key learns nothing it could not read in /openapi.json).
  *
  * Keys come from config (API_KEYS), arrive as `Authorization: Bearer <key>` or `x-api-key`, are
  * compared in constant time (sha256 digests + timingSafeEqual, over all keys, no early exit) and
@@ -29,6 +31,8 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/media/posts/:id', access: 'public' },
   { method: 'GET', path: '/r/:token', access: 'public' },
   // catalog
+  { method: 'PUT', path: '/v1/categories', access: 'admin' },
+  { method: 'GET', path: '/v1/categories', access: 'app' },
   { method: 'PUT', path: '/v1/merchants', access: 'admin' },
   { method: 'GET', path: '/v1/merchants', access: 'admin' },
   { method: 'PUT', path: '/v1/products', access: 'admin' },
@@ -52,6 +56,10 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'PUT', path: '/v1/users/:id/follows', access: 'app' },
   { method: 'PUT', path: '/v1/users/:id/consents', access: 'app' },
   { method: 'GET', path: '/v1/users/:id/consents', access: 'app' },
+  // The shopper's own data export (GDPR Art. 15/20) is requested by the shopper, and the app is
+  // the shopper's agent here exactly as for their consents: app scope, like GET consents. Support
+  // staff answering a request made another way use an admin key (admin includes app).
+  { method: 'GET', path: '/v1/users/:id/export', access: 'app' },
   { method: 'GET', path: '/v1/users/:id/recommendations', access: 'app' },
   { method: 'POST', path: '/v1/search', access: 'app' },
   // reports
@@ -106,11 +114,12 @@ function guard(access: Access, keys: readonly ApiKey[]): RequestHandler {
 
 /**
  * The access middleware: Express's own router matches the table's patterns, the first match
- * decides; anything else under /v1 needs admin, anything else outside /v1 is public (404s, demo).
+ * decides; anything else under /v1 needs a valid key (then 404s), anything else outside /v1 is
+ * public (404s, the demo).
  */
 export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS): Router {
   const router = Router();
   for (const rule of rules) router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys));
-  router.use('/v1', guard('admin', keys));
+  router.use('/v1', guard('app', keys));
   return router;
 }

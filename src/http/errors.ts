@@ -17,9 +17,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   TOKEN_EXPIRED: 410,
+  TOKEN_RETIRED: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  BATCH_REJECTED: 422,
   MODEL_UNAVAILABLE: 503,
   INDEX_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
@@ -27,13 +30,15 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-/** The JSON body of every error response. */
+/** The JSON body of every error response (plus the error's `extra` fields, e.g. a rejected batch's results). */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: ErrorDetail[] };
+  [extra: string]: unknown;
 }
 
 export function errorBody(e: AppError): ErrorBody {
-  return { error: { code: e.code, message: e.message, ...(e.details?.length ? { details: e.details } : {}) } };
+  const { error: _never, ...extra } = e.extra ?? {};
+  return { error: { code: e.code, message: e.message, ...(e.details?.length ? { details: e.details } : {}) }, ...extra };
 }
 
 /** body-parser's error `type`s, by what they mean for the client. */
@@ -45,7 +50,7 @@ const PARSER_TYPES: Record<string, ErrorCode> = {
 };
 
 /** Client-error statuses raised by Express itself (e.g. 400 for a malformed %-escape in a path). */
-const STATUS_CODES: Record<number, ErrorCode> = { 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+const STATUS_CODES: Record<number, ErrorCode> = { 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 /** Anything thrown → an AppError (unknown failures become INTERNAL, keeping the cause). */
 export function toAppError(err: unknown): AppError {

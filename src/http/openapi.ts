@@ -3,10 +3,11 @@
  * (zod 4's `z.toJSONSchema`), so the document cannot drift from the code.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from '../errors.js';
-import type { AccessRule } from './auth.js';
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import type { Access, AccessRule } from './auth.js';
 import { HTTP_STATUS } from './errors.js';
 import type { RouteSpec } from './route.js';
+import { BulkResult } from './schemas.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,6 +23,46 @@ const ErrorResponse = z.object({
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
 });
+
+/** A bulk write in which no item was accepted (422): the error plus every item's result. */
+const BatchRejected = ErrorResponse.extend(BulkResult.shape);
+
+/**
+ * The error codes a route can answer with: those its shape implies (schemas → 400 and the body's
+ * 413/415, keys → 401, admin → 403, path ids → 404, always 500) plus the ones it declares.
+ */
+function errorCodes(spec: RouteDoc, access: Access): ErrorCode[] {
+  const codes = new Set<ErrorCode>(spec.errors ?? []);
+  if (spec.params || spec.query || spec.body) codes.add('VALIDATION_FAILED');
+  if (spec.body) for (const c of ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
+  if (access !== 'public') codes.add('UNAUTHENTICATED');
+  if (access === 'admin') codes.add('FORBIDDEN');
+  if (spec.params) codes.add('NOT_FOUND');
+  codes.add('INTERNAL');
+  return [...codes];
+}
+
+/** One response per status, naming the codes it stands for. */
+function errorResponses(codes: ErrorCode[]): Record<string, Json> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const c of codes) byStatus.set(HTTP_STATUS[c], [...(byStatus.get(HTTP_STATUS[c]) ?? []), c]);
+  return Object.fromEntries(
+    [...byStatus].sort(([a], [b]) => a - b).map(([status, cs]) => [
+      String(status),
+      { description: cs.join(', '), content: { 'application/json': { schema: { $ref: `#/components/schemas/${cs.includes('BATCH_REJECTED') ? 'BatchRejected' : 'Error'}` } } } },
+    ]),
+  );
+}
+
+/** The documented success: the JSON response, a response the handler writes itself, or 204. */
+function success(spec: RouteDoc): Record<string, Json> {
+  if (spec.raw) {
+    const content = spec.raw.contentTypes ? Object.fromEntries(spec.raw.contentTypes.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])) : undefined;
+    return { [String(spec.raw.status)]: { description: spec.raw.description, ...(content ? { content } : {}) } };
+  }
+  if (spec.response) return { [String(spec.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: schema(spec.response, 'output') } } } };
+  return { [String(spec.status ?? 204)]: { description: 'Done' } };
+}
 
 /** Express "/v1/users/:id" → OpenAPI "/v1/users/{id}". */
 const openApiPath = (p: string) => p.replace(/:([A-Za-z_]\w*)/g, '{$1}');
@@ -49,22 +90,15 @@ export function buildOpenApi(specs: readonly RouteDoc[], access: readonly Access
     const a = accessOf(method, path);
     return a === 'public' ? [] : [{ bearer: [] }, { apiKey: [] }];
   };
-  const errors = Object.fromEntries(
-    [...new Set(Object.values(HTTP_STATUS))].map((s) => [String(s), { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
-  );
   for (const spec of specs) {
     const op: Json = {
+      operationId: spec.operationId,
       summary: spec.summary,
       tags: [spec.tag],
       'x-scope': accessOf(spec.method, spec.path),
       security: security(spec.method, spec.path),
       parameters: parameters(spec),
-      responses: {
-        [String(spec.status ?? (spec.response ? 200 : 204))]: spec.response
-          ? { description: 'OK', content: { 'application/json': { schema: schema(spec.response, 'output') } } }
-          : { description: spec.tag === 'media' ? 'Image bytes' : 'Done' },
-        ...errors,
-      },
+      responses: { ...success(spec), ...errorResponses(errorCodes(spec, accessOf(spec.method, spec.path))) },
     };
     const body = spec.docBody ?? spec.body;
     if (body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(body, 'input') } } };
@@ -76,7 +110,7 @@ export function buildOpenApi(specs: readonly RouteDoc[], access: readonly Access
     info: { title: 'Creator-style shopping recommender', version: '0.1.0', description: 'Recommends catalog products in the style of the creators a shopper follows, under consent rules, with disclosed affiliate links.' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
-      schemas: { Error: schema(ErrorResponse, 'output') },
+      schemas: { Error: schema(ErrorResponse, 'output'), BatchRejected: schema(BatchRejected, 'output') },
     },
     paths,
   };

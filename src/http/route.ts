@@ -5,6 +5,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
 import { validate, validOf } from './validate.js';
 
 export type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
@@ -20,6 +21,8 @@ export interface RouteInput<P, Q, B> {
 export interface RouteSpec {
   method: Method;
   path: string;
+  /** Unique, stable name of the operation in /openapi.json (what client generators call it). */
+  operationId: string;
   summary: string;
   tag: string;
   params?: z.ZodType;
@@ -30,6 +33,13 @@ export interface RouteSpec {
   response?: z.ZodType;
   /** Status for a successful response (default 200; 204 when the handler returns undefined). */
   status?: number;
+  /**
+   * Error codes the handler may raise beyond those its shape implies (bad params/query/body, keys,
+   * unknown ids, 500): documented per status in /openapi.json.
+   */
+  errors?: ErrorCode[];
+  /** A success the handler writes itself (it returns RAW): documented status, meaning and content types. */
+  raw?: { status: number; description: string; contentTypes?: string[] };
   /**
    * Returns the JSON body; `RAW` when the handler wrote the response itself (media). Declared with
    * `unknown` inputs; `route()` below types each handler by its own schemas.

@@ -4,7 +4,8 @@
  * the types and the source of `/openapi.json`.
  */
 import { z } from 'zod';
-import { AgeBand, CreatorOptIns, Creator, Id, MAX_FOLLOWS, Merchant, Post, Product, ConsentPurpose } from '../domain/index.js';
+import { AgeBand, CreatorOptIns, Creator, Id, MAX_FOLLOWS, Merchant, Post, Product, ConsentPurpose, Region, TEXT_LIMITS as L, line } from '../domain/index.js';
+import { AppError } from '../errors.js';
 import { ItemResult } from '../ingest/item-result.js';
 
 export const IdParams = z.object({ id: Id });
@@ -24,9 +25,24 @@ export const doc = {
 
 export const BulkResult = z.object({ ok: z.number().int(), failed: z.number().int(), results: z.array(ItemResult) });
 
+/**
+ * The answer to a bulk write: 200 with per-item results when at least one item was accepted (or
+ * the batch was empty); when every item was refused, 422 BATCH_REJECTED with the same `ok`,
+ * `failed` and `results` beside the error, so a client never mistakes a total failure for success.
+ */
+export function bulkAnswer(results: ItemResult[]): z.infer<typeof BulkResult> {
+  const failedItems = results.flatMap((r, k) => (r.ok ? [] : [{ k, r }]));
+  const answer = { ok: results.length - failedItems.length, failed: failedItems.length, results };
+  if (results.length > 0 && answer.ok === 0) {
+    const details = failedItems.map(({ k, r }) => ({ path: `items.${k}`, message: r.ok ? '' : `${r.error.code}: ${r.error.message}` }));
+    throw new AppError('BATCH_REJECTED', `None of the ${results.length} items was accepted; each item's result says why.`, details, { extra: answer });
+  }
+  return answer;
+}
+
 export const UserBody = z.object({
-  displayName: z.string().max(200).optional(),
-  region: z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 country code, e.g. "DE"').transform((s) => s.toUpperCase()),
+  displayName: line(L.displayName).optional(),
+  region: Region,
   ageBand: AgeBand,
 });
 export const FollowsBody = z.object({ creatorIds: z.array(Id).max(MAX_FOLLOWS) });
@@ -37,8 +53,8 @@ export const ConsentChangeBody = z.strictObject({
       z.strictObject({
         purpose: ConsentPurpose,
         granted: z.boolean(),
-        source: z.string().min(1).max(100).optional().describe('Where the choice was made; defaults to the policy\'s source ("api").'),
-        policyVersion: z.string().min(1).max(50).optional().describe('Privacy-policy version shown; defaults to POLICY_VERSION.'),
+        source: line(L.consentSource).min(1).optional().describe('Where the choice was made; defaults to the policy\'s source ("api").'),
+        policyVersion: line(L.policyVersion).min(1).optional().describe('Privacy-policy version shown; defaults to POLICY_VERSION.'),
       }),
     )
     .min(1)

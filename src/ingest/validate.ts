@@ -1,11 +1,15 @@
 /** Per-item schema validation: a failing item becomes a result, never an exception. */
 import type { z } from 'zod';
+import { isId } from '../domain/ids.js';
 import { failResult, type ItemResult } from './item-result.js';
 
-/** The id to report for item `k`: its own id when it has a usable one, else its position. */
+/**
+ * The id to report for item `k`: its own id when it passes the id rule, else its position, so a
+ * refused item's result never echoes a megabyte id or a lone surrogate back.
+ */
 export function itemId(item: unknown, k: number): string {
   const id = (item as { id?: unknown } | null)?.id;
-  return typeof id === 'string' && id.length > 0 ? id : `#${k}`;
+  return isId(id) ? id : `#${k}`;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; result: ItemResult };

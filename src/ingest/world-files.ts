@@ -3,13 +3,19 @@
  * JSON arrays, validated item by item by the write commands that load them, so a bad record is
  * reported with its file and position and never sinks the rest.
  *
- *   merchants.json (optional), creators.json, posts.json, products.json, users.json
+ *   categories.json (optional), merchants.json (optional), creators.json, posts.json, products.json, users.json
+ *
+ * One translation from the world format: a world post lists what it shows in `items` (ground
+ * truth with colour, pattern, category); a post that names no `categories` of its own gets the
+ * categories of those items, since that is what decides whether the post is health data.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.js';
 
 export interface WorldFiles {
+  /** Extends or changes the category taxonomy before anything else loads (empty: the service's taxonomy as it is). */
+  categories: unknown[];
   merchants: unknown[];
   creators: unknown[];
   posts: unknown[];
@@ -25,7 +31,17 @@ export async function readWorldFiles(worldDir: string): Promise<WorldFiles> {
   const products = await readList(worldDir, 'products.json');
   const users = await readList(worldDir, 'users.json');
   const merchants = await readList(worldDir, 'merchants.json', true);
-  return { merchants, creators, posts, products, users };
+  const categories = await readList(worldDir, 'categories.json', true);
+  return { categories, merchants, creators, posts: posts.map(withItemCategories), products, users };
+}
+
+/** A world post's categories: its own, else those of the items it shows (left as is when neither is usable). */
+function withItemCategories(post: unknown): unknown {
+  if (typeof post !== 'object' || post === null || 'categories' in post) return post;
+  const items = (post as { items?: unknown }).items;
+  if (!Array.isArray(items)) return post;
+  const categories = items.map((i) => (i as { category?: unknown } | null)?.category).filter((c): c is string => typeof c === 'string');
+  return categories.length > 0 ? { ...post, categories: [...new Set(categories)] } : post;
 }
 
 async function readList(worldDir: string, file: string, optional = false): Promise<unknown[]> {

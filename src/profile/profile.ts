@@ -4,10 +4,11 @@
  * streetwear creator should get both styles, not a muddy average of the two.
  *
  * Consent is applied here, before any vector is read into a profile: creators without the
- * `styleSource` opt-in contribute nothing, and health posts are left out unless the shopper's
- * decision allows health (inferring a health interest is itself processing health data).
+ * `styleSource` opt-in contribute nothing, and health posts (those showing a category the
+ * taxonomy marks health) are left out unless the shopper's decision allows health (inferring a
+ * health interest is itself processing health data).
  */
-import type { Creator, Post } from '../domain/index.js';
+import type { CategoryTaxonomy, Creator, Post } from '../domain/index.js';
 import { weightedCentroid } from '../embed/vectors.js';
 
 /** A post that may be used in this profile, with its vector and its weight. */
@@ -46,6 +47,8 @@ export interface ProfileInput {
   posts: Post[];
   vectors: Map<string, Float32Array>;
   allowHealth: boolean;
+  /** Decides which posts are health (a post showing a health category), read at build time. */
+  taxonomy: Pick<CategoryTaxonomy, 'postIsHealth'>;
   now: Date;
 }
 
@@ -75,7 +78,7 @@ export function buildProfile(input: ProfileInput, settings: ProfileSettings): Pr
     const creator = creators.get(post.creatorId);
     const vector = input.vectors.get(post.id);
     if (!creator || !vector) continue;
-    if (post.sensitive && !input.allowHealth) continue;
+    if (!input.allowHealth && input.taxonomy.postIsHealth(post)) continue;
     posts.push({ post, creator, vector, weight: postWeight(post, input.now, settings.halfLifeDays) });
   }
   const creatorIds = new Set(posts.map((p) => p.creator.id));

@@ -1,30 +1,31 @@
 /**
  * An in-memory copy of the catalog for the retrieve stage. The ANN index filters candidates with a
  * synchronous callback (hnswlib's filter runs inside the search), so category, price, merchant and
- * sensitivity must be answerable without a round trip to the store. It also fixes the editorial
+ * health status (from the category taxonomy it holds) must be answerable without a round trip to the store. It also fixes the editorial
  * order of the non-personalised list. Kept in step by the core: every product upsert/delete that
  * goes through the API updates it.
  */
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/types.js';
-import type { Product } from '../domain/index.js';
+import { CategoryTaxonomy, DEFAULT_CATEGORIES, type Product } from '../domain/index.js';
 
 export class ProductCatalog {
   private readonly byId = new Map<string, Product>();
   private editorial: string[] | null = null;
 
-  private constructor() {}
+  /** `taxonomy` is shared with the core, so a category marked health applies to every product in it at once. */
+  private constructor(readonly taxonomy: CategoryTaxonomy) {}
 
   /** Loads every product from the store. */
-  static async load(store: Pick<Store, 'listProducts'>): Promise<ProductCatalog> {
-    const catalog = new ProductCatalog();
+  static async load(store: Pick<Store, 'listProducts'>, taxonomy: CategoryTaxonomy): Promise<ProductCatalog> {
+    const catalog = new ProductCatalog(taxonomy);
     catalog.upsert(await store.listProducts());
     return catalog;
   }
 
-  /** An empty catalog, filled with `upsert` (tests, eval). */
-  static empty(): ProductCatalog {
-    return new ProductCatalog();
+  /** An empty catalog, filled with `upsert` (tests, eval); the default taxonomy unless given one. */
+  static empty(taxonomy: CategoryTaxonomy = new CategoryTaxonomy(DEFAULT_CATEGORIES)): ProductCatalog {
+    return new ProductCatalog(taxonomy);
   }
 
   get size(): number {
@@ -38,6 +39,17 @@ export class ProductCatalog {
   /** The stored product (do not mutate; views copy what they need). */
   get(id: string): Product | undefined {
     return this.byId.get(id);
+  }
+
+  /** Health & wellness per the taxonomy, read now (not when the product was written); unknown ids count as health. */
+  isHealth(id: string): boolean {
+    const p = this.byId.get(id);
+    return !p || this.taxonomy.productIsHealth(p);
+  }
+
+  /** Every product (do not mutate): the taxonomy's first seeding reads the categories already in use. */
+  products(): IterableIterator<Product> {
+    return this.byId.values();
   }
 
   upsert(products: Product[]): void {

@@ -16,13 +16,13 @@ export interface CandidateRules {
   filters?: ProductFilters;
   /** Ids never to return (already clicked, the query product itself, ...). */
   excludeIds?: ReadonlySet<string>;
-  /** Special-category (health) products pass only when this is true. */
+  /** Health & wellness products (by the category taxonomy) pass only when this is true. */
   allowSensitive: boolean;
 }
 
 /**
  * A predicate that is false for ids missing from the catalog (deleted products never come back,
- * even if an index still holds a stale vector), sensitive products unless allowed, excluded ids,
+ * even if an index still holds a stale vector), health products (per the taxonomy, now) unless allowed, excluded ids,
  * and products outside the filters.
  */
 export function productPredicate(catalog: ProductCatalog, rules: CandidateRules): (id: string) => boolean {
@@ -30,7 +30,7 @@ export function productPredicate(catalog: ProductCatalog, rules: CandidateRules)
   return (id) => {
     const p = catalog.get(id);
     if (!p) return false;
-    if (p.sensitive && !rules.allowSensitive) return false;
+    if (!rules.allowSensitive && catalog.taxonomy.productIsHealth(p)) return false;
     if (rules.excludeIds?.has(id)) return false;
     if (f.category !== undefined && p.category !== f.category) return false;
     if (f.merchant !== undefined && p.merchant !== f.merchant) return false;

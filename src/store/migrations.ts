@@ -134,6 +134,29 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE user_ref IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    description:
+      'The category taxonomy as service data (health status of products and posts comes from it; the core seeds it on first start); shopper regions in their stored form (upper-case ISO, EL as GR, UK as GB)',
+    sql: `
+      CREATE TABLE categories (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+
+      UPDATE users SET region = upper(trim(region)) WHERE region <> upper(trim(region));
+      UPDATE users SET region = 'GR' WHERE region = 'EL';
+      UPDATE users SET region = 'GB' WHERE region = 'UK';
+    `,
+  },
+  {
+    version: 4,
+    description:
+      'Demo personas (the only shoppers the demo proxy may reach, set by the world loader) and a click dedupe key (one counted click per link token per CLICK_DEDUPE_WINDOW_S window)',
+    sql: `
+      ALTER TABLE users ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+      -- NULL for clicks recorded before this version (UNIQUE allows any number of NULLs).
+      ALTER TABLE clicks ADD COLUMN dedupe_key TEXT;
+      CREATE UNIQUE INDEX clicks_by_dedupe_key ON clicks(dedupe_key);
+    `,
+  },
 ];
 
 /** Brings `db` up to the latest version; returns the version it ended at. */

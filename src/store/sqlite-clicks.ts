@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import type { Click } from '../domain/index.js';
 import type { ClickGroupBy, Store } from './types.js';
 
-type ClickOps = Pick<Store, 'recordClick' | 'listClicks' | 'clickReport' | 'clickedProducts'>;
+type ClickOps = Pick<Store, 'recordClick' | 'listClicks' | 'clickReport' | 'clickedProducts' | 'clicksByUserRef'>;
 
 interface ClickRow { at: string; product_id: string; merchant: string; network: string; creator_code: string | null; user_ref: string | null }
 
@@ -23,8 +23,9 @@ export function sqliteClicks(db: Database.Database): ClickOps {
   const range = 'at >= @from AND at <= @to';
   const s = {
     insert: db.prepare(
-      `INSERT INTO clicks (at, product_id, merchant, network, creator_code, user_ref)
-       VALUES (@at, @productId, @merchant, @network, @creatorCode, @userRef)`,
+      `INSERT INTO clicks (at, product_id, merchant, network, creator_code, user_ref, dedupe_key)
+       VALUES (@at, @productId, @merchant, @network, @creatorCode, @userRef, @dedupeKey)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
     ),
     list: db.prepare<{ from: string; to: string }, ClickRow>(`SELECT * FROM clicks WHERE ${range} ORDER BY at, seq`),
     report: Object.fromEntries(
@@ -37,22 +38,27 @@ export function sqliteClicks(db: Database.Database): ClickOps {
       ]),
     ) as Record<ClickGroupBy, Database.Statement<{ from: string; to: string }, { key: string; clicks: number }>>,
     clicked: db.prepare<[string], { product_id: string }>('SELECT DISTINCT product_id FROM clicks WHERE user_ref = ?'),
+    byRef: db.prepare<[string], ClickRow>('SELECT * FROM clicks WHERE user_ref = ? ORDER BY at, seq'),
   };
+  const toClick = (r: ClickRow): Click => ({
+    at: r.at, productId: r.product_id, merchant: r.merchant, network: r.network as Click['network'], creatorCode: r.creator_code, userRef: r.user_ref,
+  });
 
   return {
-    async recordClick(c) {
-      s.insert.run({ ...c, at: new Date(c.at).toISOString() });
+    async recordClick(c, options) {
+      return s.insert.run({ ...c, at: new Date(c.at).toISOString(), dedupeKey: options?.dedupeKey ?? null }).changes > 0;
     },
     async listClicks(filter) {
-      return s.list.all(bounds(filter)).map((r) => ({
-        at: r.at, productId: r.product_id, merchant: r.merchant, network: r.network as Click['network'], creatorCode: r.creator_code, userRef: r.user_ref,
-      } satisfies Click));
+      return s.list.all(bounds(filter)).map(toClick);
     },
     async clickReport(groupBy, filter) {
       return s.report[groupBy].all(bounds(filter)).map((r) => ({ key: r.key, clicks: r.clicks }));
     },
     async clickedProducts(userRef) {
       return new Set(s.clicked.all(userRef).map((r) => r.product_id));
+    },
+    async clicksByUserRef(userRef) {
+      return s.byRef.all(userRef).map(toClick);
     },
   };
 }

@@ -5,7 +5,8 @@
  * that, never the id. Erasure deletes the user row (follows and the pseudonym cascade), nulls the
  * user link of their clicks, and moves each consent event into `consent_proofs` as { salted hash
  * of the id, purpose, granted, at, policyVersion }: Art. 7(1) requires us to be able to
- * demonstrate consent, nothing more. A new shopper created later with the same id gets a new
+ * demonstrate consent, nothing more. With `secure_delete` on and a TRUNCATE checkpoint after each
+ * erasure, none of it stays readable in store.db, its WAL or SHM. A new shopper created later with the same id gets a new
  * pseudonym, so a link issued before the erasure can never be credited to them.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,17 +21,18 @@ type PeopleOps = Pick<
   | 'appendConsents' | 'listConsents' | 'listConsentProofs'
 >;
 
-interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand'] }
+interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand']; demo: number }
 interface ConsentRow { purpose: ConsentEvent['purpose']; granted: number; at: string; source: string; policy_version: string }
 
-const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band });
+const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band, demo: r.demo === 1 });
 
 /** `salt` keeps proof hashes from being reversed by hashing candidate user ids. */
 export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
   const s = {
     upsertUser: db.prepare(
-      `INSERT INTO users (id, display_name, region, age_band) VALUES (@id, @displayName, @region, @ageBand)
-       ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, region = excluded.region, age_band = excluded.age_band`,
+      `INSERT INTO users (id, display_name, region, age_band, demo) VALUES (@id, @displayName, @region, @ageBand, COALESCE(@demo, 0))
+       ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, region = excluded.region, age_band = excluded.age_band,
+         demo = COALESCE(@demo, users.demo)`,
     ),
     getUser: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     newRef: db.prepare('INSERT OR IGNORE INTO link_refs (ref, user_id) VALUES (?, ?)'),
@@ -82,7 +84,8 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
   });
 
   const upsertUser = db.transaction((user: Shopper) => {
-    s.upsertUser.run({ id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand });
+    // demo: undefined keeps what is stored (a new shopper is not a persona).
+    s.upsertUser.run({ id: user.id, displayName: user.displayName, region: user.region, ageBand: user.ageBand, demo: user.demo === undefined ? null : user.demo ? 1 : 0 });
     s.newRef.run(randomBytes(16).toString('base64url'), user.id); // ignored when the shopper has one
   });
 
@@ -95,6 +98,12 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
     s.unguard.run(userId);
     return existed;
   });
+
+  const checkpoint = () => {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    // Busy only while another connection reads an older snapshot; the store owns its only connection.
+    if (result && result.busy !== 0) throw new AppError('STORE_UNAVAILABLE', 'The erasure is committed, but the write-ahead log still holds the old pages; send the DELETE again to empty it.');
+  };
 
   return {
     async upsertUser(user) {
@@ -120,7 +129,12 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
       return s.getFollows.all(userId).map((r) => r.creator_id);
     },
     async eraseUser(userId) {
-      return eraseUser(userId);
+      const existed = eraseUser(userId);
+      // The committed transaction zeroed the rows in the database pages (secure_delete), but the
+      // WAL still holds the old page images: copy it back and truncate it to zero bytes, so the
+      // erased id, name, region, age band, consent sources and pseudonym are in no file at all.
+      checkpoint(); // also on a repeated DELETE, which is how a caller retries a failed checkpoint
+      return existed;
     },
     async appendConsents(userId, events) {
       appendConsents(userId, events);

@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { sqliteCatalog } from './sqlite-catalog.js';
+import { sqliteCategories } from './sqlite-categories.js';
 import { sqliteClicks } from './sqlite-clicks.js';
 import { sqlitePeople } from './sqlite-people.js';
 import { sqliteVectors } from './sqlite-vectors.js';
@@ -40,6 +41,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.pragma('synchronous = NORMAL'); // durable across app crashes in WAL mode, far fewer fsyncs
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted content is overwritten with zeros instead of lingering in free pages: after an
+  // erasure nothing about the shopper may stay readable in the file (the WAL is emptied too, in
+  // sqlite-people.ts). Costs a little write I/O on deletes and updates.
+  db.pragma('secure_delete = ON');
   const schemaVersion = migrate(db);
   const salt = options.consentProofSalt ?? metaValue(db, 'consent_proof_salt', () => randomBytes(16).toString('hex'));
 
@@ -52,6 +57,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   return {
     schemaVersion,
     ...sqliteCatalog(db),
+    ...sqliteCategories(db),
     ...sqlitePeople(db, salt),
     ...sqliteClicks(db),
     ...sqliteVectors(db),

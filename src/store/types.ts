@@ -7,7 +7,7 @@
  * These are primitives, not commands: the core's write commands (src/core/commands/) are the only
  * callers that write, and they keep the index, the media and every cache in step.
  */
-import type { Click, ConsentEvent, Creator, Merchant, Post, Product, Shopper } from '../domain/index.js';
+import type { Category, Click, ConsentEvent, Creator, Merchant, Post, Product, Shopper } from '../domain/index.js';
 
 export type EntityKind = 'product' | 'post';
 
@@ -41,6 +41,11 @@ export interface WithVector<T> {
 export interface Store {
   counts(): Promise<StoreCounts>;
 
+  /** Inserts or replaces each category whole (the category taxonomy; `sensitive` marks health). */
+  upsertCategories(categories: Category[]): Promise<void>;
+  /** The whole taxonomy, by id; empty until the core seeds it on first start. */
+  listCategories(): Promise<Category[]>;
+
   upsertMerchants(merchants: Merchant[]): Promise<void>;
   listMerchants(): Promise<Merchant[]>;
   /** How many products each merchant has, per network (to refuse a network change that strands them). */
@@ -73,13 +78,22 @@ export interface Store {
   /** Removes one post of a creator and its vectors. */
   deletePost(creatorId: string, postId: string): Promise<boolean>;
 
-  /** Inserts or updates; a new shopper gets a fresh random link pseudonym. */
+  /**
+   * Inserts or updates; a new shopper gets a fresh random link pseudonym. `demo` is stored when
+   * given and kept when undefined (a new shopper without it is not a demo persona); reads always
+   * return it as a boolean.
+   */
   upsertUser(user: Shopper): Promise<void>;
   getUser(id: string): Promise<Shopper | undefined>;
   listUsers(): Promise<Shopper[]>;
   setFollows(userId: string, creatorIds: string[]): Promise<void>;
   getFollows(userId: string): Promise<string[]>;
-  /** Erasure (GDPR Art. 17): follows, profile data, the link pseudonym and the user link of clicks go; consent proof stays. */
+  /**
+   * Erasure (GDPR Art. 17): follows, profile data, the link pseudonym and the user link of clicks go;
+   * consent proof stays. When it resolves, nothing erased may be readable in the backend's files
+   * either (SQLite: secure_delete zeroes freed content and a TRUNCATE checkpoint empties the WAL;
+   * a server database must do the equivalent, e.g. VACUUM of the touched tables).
+   */
   eraseUser(userId: string): Promise<boolean>;
   /** The opaque pseudonym a shopper's clicks are linked under (never their id). */
   linkRefOf(userId: string): Promise<string | undefined>;
@@ -92,11 +106,17 @@ export interface Store {
   /** Minimal proofs left by erasures, oldest first (for audits). */
   listConsentProofs(): Promise<ConsentProof[]>;
 
-  recordClick(click: Click): Promise<void>;
+  /**
+   * Records a click. With a `dedupeKey`, a click whose key was already recorded is not recorded
+   * again (atomically: a unique key, `INSERT ... ON CONFLICT DO NOTHING`); returns whether it was.
+   */
+  recordClick(click: Click, options?: { dedupeKey?: string }): Promise<boolean>;
   listClicks(filter?: { from?: string; to?: string }): Promise<Click[]>;
   clickReport(groupBy: ClickGroupBy, filter?: { from?: string; to?: string }): Promise<Array<{ key: string; clicks: number }>>;
   /** Product ids clicked under this link pseudonym (with clickTracking), to drop from recommendations. */
   clickedProducts(userRef: string): Promise<Set<string>>;
+  /** Every click linked to this link pseudonym, oldest first (a shopper's data export, GDPR Art. 15/20). */
+  clicksByUserRef(userRef: string): Promise<Click[]>;
 
   /** Embedding cache keyed by model id + content hash, so unchanged content is never re-embedded. */
   getCachedEmbedding(modelId: string, contentHash: string): Promise<Float32Array | undefined>;
@@ -113,6 +133,7 @@ export interface Store {
 
 export interface MediaFile {
   bytes: Uint8Array;
+  /** image/jpeg or image/png as written (the core only stores images it re-encoded itself). */
   contentType: string;
 }
 
@@ -124,6 +145,7 @@ export interface MediaFile {
 export interface MediaStore {
   /** Writes atomically (readers see the old bytes or the new, never half); a no-op when unchanged. */
   put(kind: EntityKind, id: string, media: MediaFile): Promise<void>;
+  /** Undefined when missing, and when the stored bytes are not a raster image (never served). */
   get(kind: EntityKind, id: string): Promise<MediaFile | undefined>;
   /** Removes the bytes; no error when there were none. */
   remove(kind: EntityKind, id: string): Promise<void>;

@@ -5,7 +5,7 @@ import { AppError } from '../../src/errors.js';
 import { SECRET, creator, merchants, product } from './fixtures.js';
 
 const now = new Date('2026-05-01T12:00:00.000Z');
-const tagger = createTagger({ merchants, secret: SECRET, tokenTtlSeconds: 3600 });
+const tagger = createTagger({ merchants, keys: [{ kid: 'k1', secret: SECRET }], tokenTtlSeconds: 3600 });
 const code = '3f9a0c1d2e4b5a69';
 const credit: Credit = { code, handle: '@c1.style' };
 const tokenOf = (affiliateUrl: string) => affiliateUrl.replace(/^\/r\//, '');
@@ -21,7 +21,7 @@ describe('tag, verify, outbound', () => {
 
   it.each(cases)('$network: the token verifies to its claims and the outbound URL is exact', ({ p, url, network }) => {
     const tagged = tagger.tag({ product: p, credit, userRef: 'pseudonym-1', now });
-    expect(tagged.affiliateUrl).toMatch(/^\/r\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(tagged.affiliateUrl).toMatch(/^\/r\/k1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     const claims = tagger.verify(tokenOf(tagged.affiliateUrl), now);
     expect(claims).toEqual({ productId: p.id, creatorCode: code, userRef: 'pseudonym-1', issuedAt: Math.floor(now.getTime() / 1000) });
     expect(tagger.outbound(p, claims.creatorCode)).toEqual({ url, network });
@@ -88,16 +88,16 @@ describe('failure modes', () => {
   });
 
   it('refuses a short secret, a bad TTL and a misconfigured merchant at construction, with a code', () => {
-    expect(() => createTagger({ merchants, secret: 'short', tokenTtlSeconds: 60 })).toThrow(/16 characters/);
-    expect(() => createTagger({ merchants, secret: SECRET, tokenTtlSeconds: 0 })).toThrow(/positive/);
+    expect(() => createTagger({ merchants, keys: [{ kid: 'k1', secret: 'short' }], tokenTtlSeconds: 60 })).toThrow(/16 characters/);
+    expect(() => createTagger({ merchants, keys: [{ kid: 'k1', secret: SECRET }], tokenTtlSeconds: 0 })).toThrow(/positive/);
     const bad = { id: 'm-x', name: 'X', network: 'rakuten' as const, settings: { siteId: 'PUB' } };
-    expect(() => createTagger({ merchants: [bad], secret: SECRET, tokenTtlSeconds: 60 })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/merchant "m-x" \(rakuten\) is misconfigured: settings\.mid/i) }));
+    expect(() => createTagger({ merchants: [bad], keys: [{ kid: 'k1', secret: SECRET }], tokenTtlSeconds: 60 })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/merchant "m-x" \(rakuten\) is misconfigured: settings\.mid/i) }));
     expect(programmeIssues(bad)).toMatch(/^settings\.mid: /);
     expect(programmeIssues(merchants[0]!)).toBeNull();
   });
 
   it('setProgrammes replaces a merchant programme at run time', () => {
-    const t = createTagger({ merchants: [], secret: SECRET, tokenTtlSeconds: 60 });
+    const t = createTagger({ merchants: [], keys: [{ kid: 'k1', secret: SECRET }], tokenTtlSeconds: 60 });
     const amz = product('p1', 'm-amz', 'https://www.amazon.co.uk/dp/B01');
     expect(t.outbound(amz, null).network).toBe('utm');
     t.setProgrammes([merchants[0]!]);
@@ -109,7 +109,7 @@ describe("the world generator's merchants", () => {
   it('every merchant validates and every network builds a link on its own tracking host', async () => {
     const { MERCHANTS, toMerchant } = await import('../../tools/world/merchants.js');
     const world = MERCHANTS.map(toMerchant);
-    const t = createTagger({ merchants: world, secret: SECRET, tokenTtlSeconds: 60 });
+    const t = createTagger({ merchants: world, keys: [{ kid: 'k1', secret: SECRET }], tokenTtlSeconds: 60 });
     const networks = new Set<string>();
     for (const m of world) {
       const p = product(`p-${m.id}`, m.id, `https://${m.settings.domain}/p/x`, { network: m.network });

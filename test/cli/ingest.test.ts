@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mediaFileName } from '../../src/store/media-files.js';
 import { runIngest } from '../../src/cli/ingest.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { createFakeEmbedder, fakePng } from '../helpers/fake-embedder.js';
@@ -29,7 +30,7 @@ describe('ingest CLI core', () => {
     expect(summary.posts.ok).toBe(1);
     expect(existsSync(join(dataDir, 'index', 'products.hnsw'))).toBe(true);
     expect(existsSync(join(dataDir, 'index', 'products.meta.json'))).toBe(true);
-    expect(existsSync(join(dataDir, 'media', 'products', 'p1'))).toBe(true);
+    expect(existsSync(join(dataDir, 'media', 'products', mediaFileName('product', 'p1')))).toBe(true);
     const store = openSqliteStore({ path: join(dataDir, 'store.db') });
     expect(await store.counts()).toEqual({ products: 2, creators: 1, posts: 1, users: 0 });
     await store.close();

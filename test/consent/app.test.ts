@@ -22,13 +22,13 @@ beforeEach(async () => {
   t = await buildTestApp();
 });
 
-async function shopper(id: string, o: { region?: string; ageBand?: '25-34' | '13-15' | 'under13'; follows?: string[]; events?: ConsentEvent[] }) {
+async function shopper(id: string, o: { region?: string; ageBand?: '25-34' | '13-15' | 'under13'; follows?: string[]; events?: readonly ConsentEvent[] }) {
   const [r] = await t.w.commands.importShoppers([{ id, displayName: id, region: o.region ?? 'DE', ageBand: o.ageBand ?? '25-34', follows: o.follows ?? ['c-red'], consents: o.events ?? [] }]);
   expect(r!.ok).toBe(true);
 }
 const recs = async (id: string) => (await request(t.app).get(`/v1/users/${id}/recommendations?limit=31&diversity=0`).set(APP).expect(200)).body;
 const ids = (items: Item[]) => items.map((i) => i.product.id);
-const tokenUserRef = (url: string) => JSON.parse(Buffer.from(url.slice(3).split('.')[0]!, 'base64url').toString()).u as string | null;
+const tokenUserRef = (url: string) => JSON.parse(Buffer.from(url.slice(3).split('.').at(-2)!, 'base64url').toString()).u as string | null;
 
 const P = grant('personalization');
 const C = grant('clickTracking');
@@ -72,11 +72,35 @@ describe('recommendations under each consent case', () => {
     if (c.minor) expect(body.reason).toMatch(/minor/);
     // Every item: a signed /r/ link and a "Paid link" disclosure; a user ref only with clickTracking.
     for (const i of items) {
-      expect(i.affiliateUrl).toMatch(/^\/r\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+      expect(i.affiliateUrl).toMatch(/^\/r\/k0\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       expect(i.disclosure).toMatch(/^Paid link: we (and @c-red )?may earn a commission\.$/);
       // The token carries the shopper's random link pseudonym, never their id.
       expect(tokenUserRef(i.affiliateUrl)).toBe(c.tracked ? ((await t.w.store.linkRefOf('s')) ?? 'missing') : null);
     }
+  });
+
+  // Issue 14 item 3: on the old code a minor's `parameters` said "Turn on personalisation ...",
+  // which they cannot do; so did an adult's who had turned it on but follows no usable creator.
+  it.each(cases.filter((c) => !c.personalized))('$name: reason and parameters say what is true for this shopper', async (c) => {
+    await shopper('s', { region: c.region, ageBand: c.ageBand, events: [...c.events] });
+    const body = await recs('s');
+    expect(body.parameters).toEqual(expect.any(String));
+    if (c.minor) {
+      expect(body.reason).not.toMatch(/turn (it |them )?on|allow|grant/i);
+      expect(body.parameters).not.toMatch(/turn on/i);
+      expect(body.parameters).toMatch(/never personalised or tracked and never shown health & wellness items, whatever its privacy choices say/);
+      expect(body.parameters).toContain(c.region === 'DE' ? 'under 16' : 'under 13');
+    } else {
+      expect(body.parameters).toContain('Turn on personalisation'); // true for them: they can
+    }
+  });
+
+  it('an adult who allowed personalisation but follows no usable creator is not told to turn it on', async () => {
+    await shopper('s', { follows: ['c-green'], events: [P] });
+    const body = await recs('s');
+    expect(body.personalized).toBe(false);
+    expect(body.parameters).not.toMatch(/turn on personalisation/i);
+    expect(body.parameters).toMatch(/Follow creators who allow their posts to be used/);
   });
 
   it('a click is linked to the shopper only with clickTracking, and never for a minor', async () => {
@@ -89,6 +113,76 @@ describe('recommendations under each consent case', () => {
     }
     const clicks = await t.w.store.listClicks();
     expect(clicks.map((c) => c.userRef)).toEqual([await t.w.store.linkRefOf('tracked'), null, null]);
+  });
+});
+
+/**
+ * Issue 14 item 4: search and similar with a shopper apply that shopper's decision exactly as
+ * recommendations do. On the old code `userId` was ignored: no health item for anyone (an empty
+ * list and no reason for a consenting adult's health search), no pseudonym, no `parameters`.
+ */
+describe('search and similar under each consent case', () => {
+  const cases = [
+    { name: 'anonymous (no shopper named)', user: null, health: false, tracked: false, minor: false },
+    { name: 'EU adult, nothing granted', user: { region: 'DE', ageBand: '25-34', events: [] }, health: false, tracked: false, minor: false },
+    { name: 'EU adult, personalization', user: { region: 'DE', ageBand: '25-34', events: [P] }, health: false, tracked: false, minor: false },
+    { name: 'EU adult, personalization + clickTracking', user: { region: 'FR', ageBand: '25-34', events: [P, C] }, health: false, tracked: true, minor: false },
+    { name: 'EU adult, personalization + health', user: { region: 'DE', ageBand: '25-34', events: [P, H] }, health: true, tracked: false, minor: false },
+    { name: 'EU adult, health without personalization', user: { region: 'DE', ageBand: '25-34', events: [H, C] }, health: false, tracked: true, minor: false },
+    { name: 'US adult, everything', user: { region: 'US', ageBand: '25-34', events: [P, C, H] }, health: true, tracked: true, minor: false },
+    { name: 'EU 15-year-old who granted everything', user: { region: 'DE', ageBand: '13-15', events: [P, C, H] }, health: false, tracked: false, minor: true },
+    { name: 'Greek (EL) 15-year-old who granted everything', user: { region: 'EL', ageBand: '13-15', events: [P, C, H] }, health: false, tracked: false, minor: true },
+    { name: '12-year-old in the US who granted everything', user: { region: 'US', ageBand: 'under13', events: [P, C, H] }, health: false, tracked: false, minor: true },
+  ] as const;
+
+  it.each(cases)('$name', async (c) => {
+    if (c.user) await shopper('s', { region: c.user.region, ageBand: c.user.ageBand, events: [...c.user.events] });
+    const userId = c.user ? 's' : undefined;
+    const ref = c.user ? await t.w.store.linkRefOf('s') : undefined;
+    const search = (await request(t.app).post('/v1/search').set(APP).send({ text: 'red', limit: 31, userId }).expect(200)).body;
+    const healthSearch = (await request(t.app).post('/v1/search').set(APP).send({ text: 'red', limit: 5, userId, filters: { category: 'supplements' } }).expect(200)).body;
+    const similar = (await request(t.app).get(`/v1/products/r0/similar?limit=31${userId ? `&userId=${userId}` : ''}`).set(APP).expect(200)).body;
+    const ofHealth = (await request(t.app).get(`/v1/products/h0/similar?limit=31${userId ? `&userId=${userId}` : ''}`).set(APP).expect(200)).body;
+    for (const body of [search, similar, ofHealth]) {
+      expect(body.items.length).toBeGreaterThan(0);
+      expect(body.userId).toBe(userId ?? null);
+      expect(body.parameters).toEqual(expect.any(String));
+      expect(body.parameters).not.toMatch(/turn on/i);
+      if (c.user) expect(body.consent).toMatchObject({ health: c.health, clickTracking: c.tracked, minor: c.minor });
+      else expect(body.consent).toBeNull();
+      // Health items only for a consenting adult; looking at a health product unlocks nothing.
+      if (c.health) expect(body.reason).toBeNull();
+      else {
+        expect(body.reason).toMatch(/Health & wellness items are (left out|never shown)/);
+        expect(ids(body.items).filter((id) => id === 'h0' || id.startsWith('h'))).toEqual([]);
+      }
+      for (const i of body.items as Item[]) {
+        expect(i.affiliateUrl).toMatch(/^\/r\//);
+        expect(i.disclosure).toBe('Paid link: we may earn a commission.'); // nobody inspired a search hit
+        expect(tokenUserRef(i.affiliateUrl)).toBe(c.tracked ? ref : null);
+      }
+    }
+    if (c.health) {
+      expect(ids(search.items)[0]).toBe('h0'); // the closest product to "red"
+      expect(ids(similar.items)).toContain('h0');
+      expect(ids(healthSearch.items)).toEqual(['h0']);
+    } else expect(healthSearch.items).toEqual([]);
+    if (c.minor) for (const body of [search, similar]) expect(body.parameters).toMatch(/never personalised or tracked/);
+    if (!c.user) expect(search.parameters).toMatch(/not tied to a shopper/);
+  });
+
+  it('a click on a search link is linked to the shopper only with clickTracking at click time', async () => {
+    await shopper('s', { events: [P, C] });
+    const [hit] = (await request(t.app).post('/v1/search').set(APP).send({ text: 'red', limit: 1, userId: 's' }).expect(200)).body.items as Item[];
+    await request(t.app).put('/v1/users/s/consents').set(APP).send({ events: [{ purpose: 'clickTracking', granted: false }] }).expect(200);
+    await request(t.app).get(hit!.affiliateUrl).expect(302);
+    expect((await t.w.store.listClicks()).map((x) => x.userRef)).toEqual([null]); // the withdrawal in between wins
+  });
+
+  it('an unknown shopper is a 404, for search and similar alike', async () => {
+    const s = await request(t.app).post('/v1/search').set(APP).send({ text: 'red', userId: 'nobody' }).expect(404);
+    expect(s.body.error.message).toContain('nobody');
+    await request(t.app).get('/v1/products/r0/similar?userId=nobody').set(APP).expect(404);
   });
 });
 
@@ -143,6 +237,7 @@ describe('withdrawal and erasure through the API', () => {
   });
 
   it('erasure: the shopper is gone, their clicks stay unlinked, consent proof remains', async () => {
+    t = await buildTestApp({ CLICK_DEDUPE_WINDOW_S: '0' }); // the same link is clicked twice below
     await shopper('s', { events: [P, C] });
     const [item] = (await recs('s')).items as Item[];
     await request(t.app).get(item!.affiliateUrl).expect(302);

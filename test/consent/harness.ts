@@ -27,7 +27,9 @@ export interface Harness extends TestService {
 export async function harness(options: { env?: Record<string, string>; landing?: (url: string) => string } = {}): Promise<Harness> {
   const clock = { now: new Date('2026-05-01T12:00:00.000Z') };
   const now = () => new Date(clock.now);
-  const t = await testService({ env: { LINK_SECRET: SECRET, TOKEN_TTL: '3600', RECOMMEND_CACHE_TTL_S: '0', ...options.env }, now, landing: options.landing });
+  // LINK_SECRETS in options.env replaces the single LINK_SECRET (config refuses both).
+  const secret: Record<string, string> = options.env?.LINK_SECRETS ? {} : { LINK_SECRET: SECRET };
+  const t = await testService({ env: { ...secret, TOKEN_TTL: '3600', RECOMMEND_CACHE_TTL_S: '0', ...options.env }, now, landing: options.landing });
   const results = await t.commands.upsertMerchants(merchants);
   if (results.some((r) => !r.ok)) throw new Error(`harness: merchants refused: ${JSON.stringify(results)}`);
   return {

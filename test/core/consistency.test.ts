@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { mediaFileName } from '../../src/store/media-files.js';
 import { createCore } from '../../src/core/core.js';
 import type { ConsentPurpose } from '../../src/domain/index.js';
 import { createRng, type Rng } from '../../tools/world/prng.js';
@@ -66,7 +67,7 @@ async function step(w: World, op: string): Promise<void> {
       for (let i = rng.int(1, 4); i > 0; i--) {
         const id = rng.chance(0.6) ? `p${rng.int(0, 40)}` : (pickFrom(w.removedProducts) ?? `p${rng.int(0, 40)}`);
         const health = rng.chance(0.15);
-        const category = health ? 'supplements' : rng.pick(['dress', 'bag', 'shoes']);
+        const category = health ? 'supplements' : rng.pick(['dress', 'handbag', 'sneakers']); // categories of the default taxonomy
         items.push({ ...productOf(id, { category, ...(health ? { sensitive: 'health' } : {}), title: `${category} ${id} v${version}` }), image: img(t, 'products', id, version) });
       }
       if (rng.chance(0.2)) items.push({ id: 'broken', title: 'x' });
@@ -124,7 +125,7 @@ async function step(w: World, op: string): Promise<void> {
       if (!id) return;
       const posts = Array.from({ length: rng.int(1, 3) }, () => {
         const pid = `${id}-post${rng.int(0, 5)}`;
-        return { ...postOf(pid, id, { postedAt: `2026-05-${String(rng.int(1, 28)).padStart(2, '0')}T10:00:00Z`, ...(rng.chance(0.15) ? { sensitive: 'health' as const } : {}) }), image: img(t, 'posts', pid, version) };
+        return { ...postOf(pid, id, { postedAt: `2026-05-${String(rng.int(1, 28)).padStart(2, '0')}T10:00:00Z`, ...(rng.chance(0.15) ? { sensitive: 'health' as const, categories: ['supplements'] } : {}) }), image: img(t, 'posts', pid, version) };
       });
       const res = await request(t.app).put(`/v1/creators/${id}/posts`).set(ADMIN).send({ items: posts }).expect(200);
       for (const r of res.body.results as Array<{ id: string; ok: boolean }>) {
@@ -297,17 +298,20 @@ async function checkInvariants(w: World): Promise<void> {
   const posts = [...w.creators.values()].flatMap((c) => [...c.posts]).sort();
   expect((await t.store.listPosts([...w.creators.keys()])).map((p) => p.id).sort(), 'store posts').toEqual(posts);
   expect((await t.store.allVectors('post', modelId)).map((v) => v.id).sort(), 'post vectors').toEqual(posts);
-  // The media store (folder, or table with PostgreSQL) holds exactly the live entities' images.
-  const filesOf = async (kind: 'product' | 'post') => {
+  // The media store (folder, or table with PostgreSQL) holds exactly the live entities' images
+  // (in the folder named by a hash of kind + id).
+  const filesOf = async (kind: 'product' | 'post', ids: string[]) => {
     if (t.service.pg) {
       const { rows } = await t.service.pg.pools.primary.query<{ id: string }>('SELECT id FROM media WHERE kind = $1', [kind]);
-      return rows.map((r) => r.id).sort();
+      return { held: rows.map((r) => r.id).sort(), want: [...ids].sort() };
     }
     const dir = join(t.config.DATA_DIR, 'media', `${kind}s`);
-    return existsSync(dir) ? readdirSync(dir).filter((f) => !f.endsWith('.type')).map((f) => decodeURIComponent(f)).sort() : [];
+    return { held: existsSync(dir) ? readdirSync(dir).sort() : [], want: ids.map((id) => mediaFileName(kind, id)).sort() };
   };
-  expect(await filesOf('product'), 'product media files').toEqual(stored);
-  expect(await filesOf('post'), 'post media files').toEqual(posts);
+  const productFiles = await filesOf('product', stored);
+  expect(productFiles.held, 'product media files').toEqual(productFiles.want);
+  const postFiles = await filesOf('post', posts);
+  expect(postFiles.held, 'post media files').toEqual(postFiles.want);
   for (const id of w.removedProducts) {
     if (w.products.has(id)) continue;
     await request(t.app).get(`/v1/products/${id}`).set(APP).expect(404);
@@ -319,7 +323,8 @@ async function checkInvariants(w: World): Promise<void> {
 
 describe('store, index, media and caches stay consistent under random writes', () => {
   it(`${STEPS} seeded steps (seed ${SEED})`, async () => {
-    const t = await testService({ embedder: createFakeEmbedder({ dimension: 16 }), env: { RECOMMEND_CACHE_TTL_S: '60' } });
+    // Every click of a saved link must log a row here; one-click-per-window dedupe is click-trust.test.ts's subject.
+    const t = await testService({ embedder: createFakeEmbedder({ dimension: 16 }), env: { RECOMMEND_CACHE_TTL_S: '60', CLICK_DEDUPE_WINDOW_S: '0' } });
     const w = new World(t, createRng(SEED));
     try {
       for (let i = 0; i < STEPS; i++) {

@@ -2,12 +2,16 @@
  * The product and post write commands through the real service (fake embedder, temp folders):
  * per-item results, the embedding cache, image rules and media copies.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { mediaFileName } from '../../src/store/media-files.js';
 import { createFakeEmbedder, fakePng, type FakeEmbedder } from '../helpers/fake-embedder.js';
 import { testService, type TestServiceOptions } from '../helpers/service.js';
 import { creator, post, product } from '../store/fixtures.js';
+
+const pixels = async (bytes: Uint8Array) => [...(await sharp(bytes).raw().toBuffer())];
 
 /** The service with a fake embedder that counts calls, embedding 4 items per call. */
 async function rig(o: TestServiceOptions = {}) {
@@ -38,7 +42,9 @@ describe('upsertProducts', () => {
     expect([...(await r.store.getVectors('product', ['good1', 'good2', 'undecodable'], r.embedder.modelId)).keys()].sort()).toEqual(['good1', 'good2']);
     const media = await r.media.get('product', 'good1');
     expect(media?.contentType).toBe('image/png');
-    expect(Buffer.from(media!.bytes).equals(fakePng('images/products/good1.png'))).toBe(true);
+    // Stored re-encoded (never the client's bytes), with exactly the pixels that were sent.
+    expect(Buffer.from(media!.bytes).equals(fakePng('images/products/good1.png'))).toBe(false);
+    expect(await pixels(media!.bytes)).toEqual(await pixels(fakePng('images/products/good1.png')));
     expect(await r.media.get('product', 'undecodable')).toBeUndefined();
   });
 
@@ -104,16 +110,40 @@ describe('upsertPosts', () => {
 });
 
 describe('media copies', () => {
-  it('survive duplicate ids in one batch, and ids never become paths', async () => {
+  it('survive duplicate ids in one batch; ids are never paths, and files are named by a hash', async () => {
     const r = await rig();
     const img = r.image('images/products/x.png');
     const results = await r.commands.upsertProducts([product('dup', { image: img }), product('dup', { image: img }), product('../../evil', { image: img })]);
-    expect(results.every((x) => x.ok)).toBe(true);
+    expect(results.map((x) => x.ok)).toEqual([true, true, false]);
+    expect(results[2]).toMatchObject({ id: '#2', error: { code: 'VALIDATION_FAILED' } });
     expect((await r.media.get('product', 'dup'))?.contentType).toBe('image/png');
-    expect((await r.media.get('product', '../../evil'))?.contentType).toBe('image/png');
     if (r.service.backend === 'sqlite') {
       expect(readdirSync(r.config.DATA_DIR).sort()).toEqual(['index', 'media', 'store.db', 'store.db-shm', 'store.db-wal']);
-      expect(readdirSync(join(r.config.DATA_DIR, 'media', 'products')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      expect(readdirSync(join(r.config.DATA_DIR, 'media', 'products'))).toEqual([mediaFileName('product', 'dup')]);
     }
+  });
+
+  // The media folder's own history: PostgreSQL keeps media as bytea and never had such a folder.
+  it.skipIf(process.env.TEST_BACKEND === 'postgres')('still serve (and then replace) files a folder from before hashed names holds', async () => {
+    const r = await rig();
+    const img = r.image('images/products/x.png');
+    expect((await r.commands.upsertProducts([product('old.1', { image: img })]))[0]!.ok).toBe(true);
+    const dir = join(r.config.DATA_DIR, 'media', 'products');
+    // What an old folder looked like: the percent-encoded id (dots escaped) and a .type file.
+    renameSync(join(dir, mediaFileName('product', 'old.1')), join(dir, 'old%2E1'));
+    writeFileSync(join(dir, 'old%2E1.type'), 'image/png');
+    expect((await r.media.get('product', 'old.1'))?.contentType).toBe('image/png');
+    await r.media.put('product', 'old.1', { bytes: fakePng('new'), contentType: 'image/png' });
+    expect(readdirSync(dir)).toEqual([mediaFileName('product', 'old.1')]);
+    await r.media.remove('product', 'old.1');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.skipIf(process.env.TEST_BACKEND === 'postgres')('never serve stored bytes that are not a raster image (an old folder\'s HTML "image")', async () => {
+    const r = await rig();
+    const img = r.image('images/products/x.png');
+    expect((await r.commands.upsertProducts([product('p1', { image: img })]))[0]!.ok).toBe(true);
+    writeFileSync(join(r.config.DATA_DIR, 'media', 'products', mediaFileName('product', 'p1')), '<svg onload="alert(1)"/>');
+    expect(await r.media.get('product', 'p1')).toBeUndefined();
   });
 });

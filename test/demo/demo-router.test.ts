@@ -9,7 +9,7 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { affiliateParams, demoMerchantPath, renderMerchantPage } from '../../src/demo/merchant-page.js';
-import { createDemoRouter, isForwarded } from '../../src/http/demo.js';
+import { createDemoRouter, matchDemoRoute } from '../../src/http/demo.js';
 import { errorHandler } from '../../src/http/errors.js';
 import { silentLogger } from '../../src/log.js';
 
@@ -18,7 +18,7 @@ const KEY = 'demo-test-key-0123';
 /** An app with the demo router in front of a fake API that reports which key reached it. */
 function appWith(buildDir?: string) {
   const app = express();
-  app.use(createDemoRouter({ apiKey: KEY, buildDir }));
+  app.use(createDemoRouter({ apiKey: KEY, buildDir, isDemoPersona: async (id) => id.startsWith('u') }));
   app.use(express.json());
   app.get('/v1/users/:id/recommendations', (req, res) => {
     res.json({ sawKey: req.get('authorization') === `Bearer ${KEY}`, id: req.params.id, diversity: req.query.diversity });
@@ -29,7 +29,7 @@ function appWith(buildDir?: string) {
   return app;
 }
 
-describe('isForwarded', () => {
+describe('matchDemoRoute: the exact route table on the raw path', () => {
   it.each([
     ['GET', '/v1/users', true],
     ['GET', '/v1/users/u1', true],
@@ -44,8 +44,24 @@ describe('isForwarded', () => {
     ['GET', '/v1/users/..', false],
     ['GET', '/v1/users/%2e%2E', false],
     ['GET', '/v1/users/u1/../../reports/clicks', false],
+    ['PUT', '/v1/users/u1#/consents', false],
+    ['GET', '/v1/creators/..\\products\\p1', false],
+    ['GET', '/v1/users/u1%2fconsents', false],
+    ['GET', '/v1/users%2Fu1', false],
+    ['GET', '//v1/users', false],
+    ['GET', '/v1//users', false],
+    ['GET', '/v1/users/', false],
+    ['GET', '/v1/./users', false],
+    ['GET', '/v1/users/.hidden', false],
+    ['GET', '/v1/users;x', false],
+    ['GET', '/V1/users', false],
   ])('%s %s → %s', (method, path, allowed) => {
-    expect(isForwarded(method, path)).toBe(allowed);
+    expect(matchDemoRoute(method, path) !== null).toBe(allowed);
+  });
+
+  it('names the shopper a route is about', () => {
+    expect(matchDemoRoute('PUT', '/v1/users/u7/consents')).toMatchObject({ path: '/v1/users/u7/consents', shopper: 'u7' });
+    expect(matchDemoRoute('GET', '/v1/creators/c1')?.shopper).toBeUndefined();
   });
 });
 

@@ -15,7 +15,8 @@ import type { User } from '../../tools/world/schema.js';
 
 const SHOTS = join('test-results', 'screenshots');
 const MINOR_BANDS = new Set(['under13', '13-15', '16-17']);
-const NOBODY = { id: 'e2e-nobody', displayName: 'Nadia (follows nobody)', region: 'US', ageBand: '25-34' } as const;
+// A demo persona of the world (only those are reachable through the demo page), following nobody.
+const NOBODY: User = { id: 'e2e-nobody', displayName: 'Nadia (follows nobody)', region: 'US', ageBand: '25-34', follows: [], consents: [], heldOut: [] };
 
 let server: RunningServer;
 let browser: LaunchedBrowser;
@@ -89,9 +90,8 @@ async function searchDone(label: string): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
+  server = await startServer({ extraUsers: [NOBODY] });
   shopper = pickShopper(server);
-  await server.api('PUT', `/v1/users/${NOBODY.id}`, { displayName: NOBODY.displayName, region: NOBODY.region, ageBand: NOBODY.ageBand });
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -159,7 +159,7 @@ describe('demo page in a real browser', () => {
     const chosen = picks.map(resolve).find((p) => p.product.network !== 'amazon' && isCreditable(p.creator)) ?? resolve(picks[0]!);
     const { product, creator } = chosen;
     const card = page.locator(`[data-testid=rec-card][data-product-id="${product.id}"]`);
-    const tagger = createTagger({ merchants: server.world.merchants, secret: server.linkSecret, tokenTtlSeconds: 3600 });
+    const tagger = createTagger({ merchants: server.world.merchants, keys: [{ kid: 'k0', secret: server.linkSecret }], tokenTtlSeconds: 3600 });
     const code = isCreditable(creator) ? ((await server.creatorCode(creator.id)) ?? null) : null;
     const expected = tagger.outbound(product, code).url;
 

@@ -5,7 +5,7 @@
  * start-up ingest through the real model short.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/log.js';
@@ -50,11 +50,18 @@ function readWorld(dir: string): World {
   };
 }
 
-/** Generates the world, starts the server on it (port 0: any free port) and returns when it listens. */
-export async function startServer(): Promise<RunningServer> {
+/**
+ * Generates the world, starts the server on it (port 0: any free port) and returns when it listens.
+ * `extraUsers` join the world's users.json, so they are demo personas the page can reach.
+ */
+export async function startServer(options: { extraUsers?: User[] } = {}): Promise<RunningServer> {
   const root = mkdtempSync(join(tmpdir(), 'e2e-demo-'));
   const worldDir = join(root, 'world');
   await generateWorld({ ...E2E_WORLD, outDir: worldDir });
+  if (options.extraUsers?.length) {
+    const users = JSON.parse(readFileSync(join(worldDir, 'users.json'), 'utf8')) as User[];
+    writeFileSync(join(worldDir, 'users.json'), JSON.stringify([...users, ...options.extraUsers]));
+  }
   const keys = { admin: `e2e-admin-${randomBytes(6).toString('hex')}`, app: `e2e-app-${randomBytes(6).toString('hex')}` };
   const linkSecret = `e2e-link-secret-${randomBytes(8).toString('hex')}`;
   let running;
@@ -69,6 +76,7 @@ export async function startServer(): Promise<RunningServer> {
         MODEL_ID: process.env.MODEL_ID,
         API_KEYS: `admin:${keys.admin},app:${keys.app}`,
         LINK_SECRET: linkSecret,
+        DEMO: 'true', // fresh keys would turn the demo off (DEMO=auto)
         DEMO_MERCHANT_REDIRECT: 'true',
       },
       createLogger('warn'),

@@ -25,7 +25,7 @@ export function createStubApp(worldDir = 'fixtures'): express.Express {
     `Paid link: we${c ? ` and @${c.handle}` : ''} may earn a commission.${p.network === 'amazon' ? ' As an Amazon Associate we earn from qualifying purchases.' : ''}`;
 
   const app = express();
-  app.use(createDemoRouter({ apiKey: KEY }));
+  app.use(createDemoRouter({ apiKey: KEY, isDemoPersona: async () => true })); // every stub shopper is a persona
   app.get('/media/:kind/:id', (req, res) => {
     const item = req.params.kind === 'posts' ? posts.find((p) => p.id === req.params.id) : products.find((p) => p.id === req.params.id);
     if (!item) return void res.status(404).end();
@@ -37,7 +37,7 @@ export function createStubApp(worldDir = 'fixtures'): express.Express {
   });
   app.use('/v1', (req, res, next) => (req.get('authorization') === `Bearer ${KEY}` ? next() : res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'An API key is required.' } })));
   app.use(express.json({ limit: '2mb' }));
-  app.get('/v1/users', (_req, res) => res.json({ items: users.map(({ id, displayName, region, ageBand }) => ({ id, displayName, region, ageBand })) }));
+  app.get('/v1/users', (_req, res) => res.json({ items: users.map(({ id, displayName, region, ageBand }) => ({ id, displayName, region, ageBand, demo: true })) }));
   app.get('/v1/users/:id', (req, res) => res.json(users.find((u) => u.id === req.params.id)));
   app.get('/v1/creators/:id', (req, res) => {
     const c = creators.find((x) => x.id === req.params.id)!;

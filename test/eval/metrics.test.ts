@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bootstrapRatio,
   catalogCoverage,
   cosine,
   intraListDiversity,
@@ -81,22 +80,5 @@ describe('novelty', () => {
   });
   it('rejects items without a popularity instead of returning Infinity', () => {
     expect(() => novelty(['zzz'], new Map())).toThrow(/zzz/);
-  });
-});
-
-describe('bootstrapRatio', () => {
-  it('brackets the observed ratio and is reproducible', () => {
-    const a = [0.3, 0.1, 0.5, 0.2, 0.4, 0.0, 0.6, 0.3];
-    const b = [0.1, 0.1, 0.2, 0.1, 0.2, 0.1, 0.1, 0.1];
-    const ci = bootstrapRatio(a, b, 500, 7);
-    const observed = a.reduce((s, x) => s + x, 0) / b.reduce((s, x) => s + x, 0);
-    expect(ci.low).toBeLessThan(observed);
-    expect(ci.high).toBeGreaterThan(observed);
-    expect(bootstrapRatio(a, b, 500, 7)).toEqual(ci);
-  });
-  it('collapses to the ratio when every user has the same values', () => {
-    const ci = bootstrapRatio([0.4, 0.4, 0.4], [0.2, 0.2, 0.2], 100);
-    expect(ci.low).toBeCloseTo(2, 12);
-    expect(ci.high).toBeCloseTo(2, 12);
   });
 });

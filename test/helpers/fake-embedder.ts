@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { AppError } from '../../src/errors.js';
 import type { Embedder, ImageInput } from '../../src/embed/types.js';
 
@@ -38,9 +39,33 @@ export const TINY_PNG = Buffer.from(
   'base64',
 );
 
-/** A distinct valid-looking PNG per seed (the fake only checks the signature, then hashes bytes). */
+/**
+ * A real, distinct 4x4 PNG per seed (its pixels are the seed's SHA-256), built synchronously. The
+ * service re-encodes every image it stores, so seeds must differ in pixels, not in trailing bytes.
+ */
 export function fakePng(seed: string): Buffer {
-  return Buffer.concat([TINY_PNG, Buffer.from(`#${seed}`)]);
+  const pixels = createHash('sha256').update(seed).digest();
+  const rows = Buffer.alloc(4 * (1 + 4 * 3));
+  for (let y = 0; y < 4; y++) pixels.copy(rows, y * 13 + 1, (y * 12) % 32, ((y * 12) % 32) + 12); // filter byte 0, 12 RGB bytes
+  const ihdr = Buffer.from([0, 0, 0, 4, 0, 0, 0, 4, 8, 2, 0, 0, 0]); // 4x4, 8-bit RGB
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(rows)), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function pngChunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  let crc = 0xffffffff;
+  for (const b of body) crc = CRC_TABLE[(crc ^ b) & 0xff]! ^ (crc >>> 8);
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE((crc ^ 0xffffffff) >>> 0, 8 + data.length);
+  return out;
 }
 
 export function createFakeEmbedder(options: FakeEmbedderOptions = {}): FakeEmbedder {

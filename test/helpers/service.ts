@@ -30,6 +30,8 @@ export interface TestServiceOptions {
   embedder?: Embedder;
   now?: () => Date;
   fetchImage?: (url: URL) => Promise<Uint8Array>;
+  /** Use the service's real image fetch (only for tests against a local server on 127.0.0.1). */
+  realFetch?: boolean;
   /** Also build the Express app (default true); `demo` mounts the demo page too. */
   app?: boolean;
   demo?: boolean;
@@ -68,11 +70,12 @@ export async function testService(o: TestServiceOptions = {}): Promise<TestServi
   const backendEnv = serviceBackend().env();
   const config = loadConfig({ DATA_DIR: join(root, 'data'), WORLD_DIR: worldDir, API_KEYS: TEST_KEYS, LOG_LEVEL: 'silent', ...backendEnv, ...o.env });
   const embedder = o.embedder ?? createFakeEmbedder({ dimension: 16 });
-  const fetchImage =
-    o.fetchImage ??
-    (async () => {
-      throw new Error('tests never touch the network');
-    });
+  const fetchImage = o.realFetch
+    ? undefined
+    : (o.fetchImage ??
+      (async () => {
+        throw new Error('tests never touch the network');
+      }));
   const service = await createService(config, { embedder, now: o.now, fetchImage, log: silentLogger });
   if (o.merchant !== false) await service.core.commands.upsertMerchants([TEST_MERCHANT]);
   const app = o.app === false ? (undefined as unknown as Express) : createApp({ config, core: service.core, demo: o.demo ?? false, landing: o.landing }).app;

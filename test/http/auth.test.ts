@@ -40,9 +40,11 @@ describe('API keys and scopes, for every route in the access table', () => {
     });
   }
 
-  it('an unlisted /v1 route needs admin (fail closed) and keys are never echoed', async () => {
+  it('a /v1 path that is no route needs a valid key, then is a 404 (not 403); keys are never echoed', async () => {
+    expect((await request(app).get('/v1/secret-new-thing')).status).toBe(401);
     const res = await request(app).get('/v1/secret-new-thing').set(APP);
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
     expect(JSON.stringify(res.body)).not.toContain('app-key-12345');
   });
 

@@ -4,6 +4,7 @@
  * searchable and their images served.
  */
 import request from 'supertest';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fakePng } from '../helpers/fake-embedder.js';
 import { ADMIN, testService, type TestService } from '../helpers/service.js';
@@ -21,7 +22,7 @@ describe('bulk writes through ingest', () => {
     const items = [
       product('ok1', 'dress', 30, { title: 'red dress', image: dataUrl(fakePng('a')) }),
       product('broken', 'dress', 30, { title: 'red dress', image: 'data:image/png;base64,bm90IGFuIGltYWdl' }),
-      product('ok2', 'bag', 50, { title: 'red bag', image: dataUrl(fakePng('b')) }),
+      product('ok2', 'handbag', 50, { title: 'red bag', image: dataUrl(fakePng('b')) }),
     ];
     const res = await request(t.app).put('/v1/products').set(ADMIN).send({ items });
     expect(res.status).toBe(200);
@@ -31,12 +32,15 @@ describe('bulk writes through ingest', () => {
     expect(found.body.items.map((i: { product: { id: string } }) => i.product.id).sort()).toEqual(['ok1', 'ok2']);
     const img = await request(t.app).get('/media/products/ok1');
     expect(img.status).toBe(200);
-    expect(Buffer.compare(img.body, fakePng('a'))).toBe(0);
+    expect(img.headers['content-type']).toBe('image/png');
+    // Re-encoded by the service: the same pixels, never the client's bytes.
+    expect(Buffer.compare(img.body, fakePng('a'))).not.toBe(0);
+    expect([...(await sharp(img.body).raw().toBuffer())]).toEqual([...(await sharp(fakePng('a')).raw().toBuffer())]);
     expect((await request(t.app).get('/media/products/broken')).status).toBe(404);
   });
 
   it('rejects images from hosts off the allowlist, per item', async () => {
-    const res = await request(t.app).put('/v1/products').set(ADMIN).send({ items: [product('remote', 'bag', 10, { image: 'https://example.com/x.png' })] });
+    const res = await request(t.app).put('/v1/products').set(ADMIN).send({ items: [product('remote', 'handbag', 10, { image: 'https://example.com/x.png' })] });
     expect(res.body.results[0]).toMatchObject({ id: 'remote', ok: false, error: { code: 'IMAGE_HOST_NOT_ALLOWED' } });
   });
 

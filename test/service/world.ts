@@ -2,7 +2,8 @@
  * A tiny hand-made world with fixed 6-d vectors for the service tests: three "aesthetics" that
  * point along axes 0 (red), 1 (blue) and 2 (green), products and posts near their axis.
  * Creators: c-red (style source + affiliate), c-blue (style source only), c-green (no style
- * source). Also a health product near red. Everything is written through the real service's
+ * source). Also a health product near red (category "supplements", a health category of the
+ * default taxonomy; "bag" is added to the taxonomy first). Everything is written through the real service's
  * commands; the vectors travel as the pixels of each item's image (`vectorPng`).
  */
 import sharp from 'sharp';
@@ -92,6 +93,9 @@ export async function buildWorld(options: TestServiceOptions & { responseCache?:
     const failed = results.filter((r) => !r.ok);
     if (failed.length) throw new Error(`test world: posts refused: ${JSON.stringify(failed)}`);
   };
+  // "bag" is not in the default taxonomy: extend it first, as a catalog would through PUT /v1/categories.
+  const bag = await t.commands.upsertCategories([{ id: 'bag', group: 'bags' }]);
+  if (!bag.every((r) => r.ok)) throw new Error(`test world: category refused: ${JSON.stringify(bag)}`);
   const items: Array<{ p: Product; v: Float32Array }> = [];
   for (const look of Object.keys(AXES) as Look[]) {
     for (let i = 0; i < 10; i++) {
@@ -99,7 +103,7 @@ export async function buildWorld(options: TestServiceOptions & { responseCache?:
       items.push({ p: product(`${look[0]}${i}`, category, 10 + i * 10), v: vec(look, (i + 1) / 20, i) });
     }
   }
-  items.push({ p: product('h0', 'supplements', 20, { sensitive: 'health' }), v: vec('red', 0.001) });
+  items.push({ p: product('h0', 'supplements', 20), v: vec('red', 0.001) }); // health by its category
   await addProducts(items);
   await t.commands.upsertCreators([creator('c-red', true, true), creator('c-blue', true, false), creator('c-green', false, true)]);
   for (const [cid, look] of [['c-red', 'red'], ['c-blue', 'blue'], ['c-green', 'green']] as const) {

@@ -1,29 +1,38 @@
 /**
- * `npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme]`
+ * `npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme] [--no-degraded] [--no-looks]`
  *
- * Ingests the world (default `fixtures/`) into a throw-away data folder with the shipped model,
- * runs every method, prints the table, and writes `reports/eval-<world>-<date>.{md,json,svg}`.
+ * Validates the world (default `fixtures/`), ingests it into a throw-away data folder with the
+ * shipped model, runs every method (and the service on a weight-scrambled copy of the model, the
+ * sanity rung), prints the table and the ladder, and writes `reports/eval-<world>-<date>.*`.
  * `--update-readme` replaces the table between the README's eval markers (use it on fixtures/).
  * Exits 1 when any consent violation is found.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../../src/config.js';
+import type { Embedder } from '../../src/embed/types.js';
 import { createWorkerEmbedder } from '../../src/embed/worker-pool.js';
 import { describeSettings } from '../../src/service.js';
+import { writeScrambledModel } from './degrade.js';
 import { runEval } from './harness.js';
 import { prepareWorld } from './prepare.js';
-import { fusedOverPopularity, fusedOverPopularityCI, resultTable, writeReport } from './report.js';
+import { ladderVerdicts, resultTable, writeReport } from './report.js';
 import { loadEvalWorld } from './world.js';
 
-const USAGE = 'usage: npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme]';
+const USAGE = 'usage: npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme] [--no-degraded] [--no-looks]';
 const README_START = '<!-- eval:start -->';
 const README_END = '<!-- eval:end -->';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { world: { type: 'string', default: 'fixtures' }, k: { type: 'string', default: '10' }, out: { type: 'string', default: 'reports' }, 'update-readme': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      world: { type: 'string', default: 'fixtures' }, k: { type: 'string', default: '10' }, out: { type: 'string', default: 'reports' },
+      'update-readme': { type: 'boolean', default: false }, 'no-degraded': { type: 'boolean', default: false }, 'no-looks': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) return void console.log(USAGE);
   const k = Number(values.k);
@@ -34,11 +43,18 @@ async function main(): Promise<void> {
   const world = loadEvalWorld(values.world!);
   const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
   console.log(`settings (the server's, from the same composition root): ${JSON.stringify(describeSettings(config, embedder))}`);
+  // The sanity rung: the same model with its weights scrambled, in a throw-away models folder.
+  const scratch = mkdtempSync(join(tmpdir(), 'eval-models-'));
+  let degraded: Embedder | undefined;
+  if (!values['no-degraded']) {
+    const id = writeScrambledModel(config.MODELS_DIR, config.MODEL_ID, scratch);
+    degraded = await createWorkerEmbedder({ modelsDir: scratch, modelId: id, threads: config.EMBED_THREADS });
+  }
   const bar = new cliProgress.SingleBar({ format: '{stage} [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic);
   bar.start(1, 0, { stage: 'ingest' });
   try {
     const prepared = await prepareWorld(world, {
-      config, embedder,
+      config, embedder, degraded,
       onProgress: (p) => {
         bar.setTotal(p.total);
         bar.update(p.done, { stage: `ingest ${p.stage}`.padEnd(20) });
@@ -46,7 +62,7 @@ async function main(): Promise<void> {
     });
     try {
       const result = await runEval(world, prepared, {
-        k,
+        k, looks: !values['no-looks'],
         onStep: (done, total, label) => {
           bar.setTotal(total);
           bar.update(done, { stage: label.padEnd(20) });
@@ -60,8 +76,7 @@ async function main(): Promise<void> {
       };
       const paths = writeReport(result, context, values.out);
       const table = resultTable(result);
-      const ci = fusedOverPopularityCI(result);
-      console.log(`\n${table}\n\nfused / popularity nDCG@${k}: ${fusedOverPopularity(result)?.toFixed(2)}x (95% CI ${ci?.low.toFixed(2)}–${ci?.high.toFixed(2)}); ${result.evaluatedUsers} shoppers scored`);
+      console.log(`\n${table}\n\n${ladderVerdicts(result).join('\n')}\n${result.evaluatedUsers} shoppers scored; ${context.seconds.toFixed(0)} s`);
       console.log(`wrote ${paths.md}, ${paths.json}, ${paths.svg}`);
       if (values['update-readme']) updateReadme(table, paths.md, result.world.name);
       const violations = result.methods.reduce((s, m) => s + (m.consent?.total ?? 0), 0);
@@ -75,6 +90,8 @@ async function main(): Promise<void> {
   } finally {
     bar.stop();
     await embedder.close();
+    await degraded?.close();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

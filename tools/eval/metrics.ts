@@ -99,29 +99,3 @@ export function novelty(list: readonly string[], popularity: ReadonlyMap<string,
 export function mean(xs: readonly number[]): number {
   return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
-
-/**
- * Paired bootstrap 95% interval of mean(a) / mean(b), resampling users (index i pairs a[i] with
- * b[i]). Seeded, so a report is reproducible. Resamples where mean(b) is 0 are skipped.
- *
- * @example bootstrapRatio(fusedNdcgPerUser, popularityNdcgPerUser) // { low: 2.1, high: 5.3 }
- */
-export function bootstrapRatio(a: readonly number[], b: readonly number[], resamples = 2000, seed = 1): { low: number; high: number } {
-  if (a.length !== b.length || a.length === 0) throw new RangeError('bootstrapRatio needs two non-empty arrays of the same length');
-  let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  const ratios: number[] = [];
-  for (let r = 0; r < resamples; r++) {
-    let sa = 0;
-    let sb = 0;
-    for (let i = 0; i < a.length; i++) {
-      const j = Math.floor(next() * a.length);
-      sa += a[j];
-      sb += b[j];
-    }
-    if (sb > 0) ratios.push(sa / sb);
-  }
-  ratios.sort((x, y) => x - y);
-  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))] ?? NaN;
-  return { low: at(0.025), high: at(0.975) };
-}

@@ -1,10 +1,11 @@
 /**
  * Loads a world into a throw-away data folder through the service itself (the composition root
  * `createService` with the server's configuration, and its `loadWorld` command), then uses the
- * service's core on it: once on the fused vectors the service uses, and once each on image-only
- * and text-only vectors. The modality
- * variants run the very same core (profile → retrieve → MMR); only the vectors differ, so the
- * comparison isolates the modality and no ranking code is written twice.
+ * service's core on it: once on the fused vectors the service uses, once each on image-only and
+ * text-only vectors, and (given a degraded embedder) once on fused vectors from that embedder,
+ * which also embeds that core's search queries. The variants run the very same core (profile →
+ * retrieve → MMR, search, similar); only the vectors differ, so a comparison isolates the
+ * modality or the model and no ranking code is written twice.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,26 +15,28 @@ import type { ConsentDecider } from '../../src/consent/decide.js';
 import { createCore, type Core } from '../../src/core/core.js';
 import type { WorldProgress } from '../../src/core/commands/index.js';
 import { productText } from '../../src/core/commands/products.js';
-import { contentHash } from '../../src/embed/fusion.js';
+import { contentHash, fuse } from '../../src/embed/fusion.js';
 import type { Embedder } from '../../src/embed/types.js';
+import { chunks } from '../../src/embed/vectors.js';
 import { HnswVectorIndex } from '../../src/index/hnsw-index.js';
 import { loadImage } from '../../src/ingest/image-source.js';
 import { silentLogger } from '../../src/log.js';
 import type { ProductCatalog } from '../../src/retrieve/catalog.js';
 import { createService, describeSettings } from '../../src/service.js';
 import type { EntityKind, Store } from '../../src/store/types.js';
+import { memoEmbedder } from './memo-embedder.js';
 import type { EvalWorld } from './world.js';
 
-export type Modality = 'fused' | 'image' | 'text';
+export type Modality = 'fused' | 'image' | 'text' | 'degraded';
 
 export interface PreparedWorld {
   store: Store;
   catalog: ProductCatalog;
   decide: ConsentDecider;
-  /** The service's core over each modality's vectors. */
-  cores: Record<Modality, Core>;
+  /** The service's core over each modality's vectors ('degraded' only when a degraded embedder was given). */
+  cores: Partial<Record<Modality, Core>> & Record<'fused' | 'image' | 'text', Core>;
   /** Product vectors per modality (diversity is always measured on the fused ones). */
-  productVectors: Record<Modality, Map<string, Float32Array>>;
+  productVectors: Partial<Record<Modality, Map<string, Float32Array>>> & Record<'fused' | 'image' | 'text', Map<string, Float32Array>>;
   /** Image/text embeddings that were not in the ingest cache and had to be embedded again. */
   cacheMisses: number;
   /** The settings the service ran with (what the report prints): the server's, unless a flag changed them. */
@@ -45,12 +48,16 @@ export interface PrepareOptions {
   /** The configuration the server would run with; only the data folder and world folder are replaced. */
   config: Config;
   embedder: Embedder;
+  /** A deliberately worse embedder of the same dimension (degrade.ts): adds the 'degraded' core. */
+  degraded?: Embedder;
   onProgress?: (p: WorldProgress) => void;
 }
 
 export async function prepareWorld(world: EvalWorld, o: PrepareOptions): Promise<PreparedWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'eval-'));
-  const { embedder } = o;
+  // Remembered vectors: shop the look then searches by post images ingest already embedded.
+  const embedder = memoEmbedder(o.embedder);
+  const degraded = o.degraded && memoEmbedder(o.degraded);
   // Exactly the server's configuration, built by the same composition root; only where the data
   // lives differs, and the clock is the world's fixed "now" so profiles weigh posts the same on
   // every run. Remote images are never fetched.
@@ -81,19 +88,32 @@ export async function prepareWorld(world: EvalWorld, o: PrepareOptions): Promise
   const productItems = world.products.map((p) => ({ id: p.id, image: p.image, text: productText(p) }));
   const postItems = world.posts.map((p) => ({ id: p.id, image: p.image, text: p.caption }));
 
-  const productVectors = { fused: fusedProducts } as Record<Modality, Map<string, Float32Array>>;
-  const cores = { fused: service.core } as Record<Modality, Core>;
-  for (const kind of ['image', 'text'] as const) {
-    const products = await partVectors(kind, productItems);
-    const posts = await partVectors(kind, postItems);
-    // The same HNSW settings as the service's index, over this modality's vectors.
+  const productVectors = { fused: fusedProducts } as PreparedWorld['productVectors'];
+  const cores = { fused: service.core } as PreparedWorld['cores'];
+  const variant = async (kind: Modality, products: Map<string, Float32Array>, posts: Map<string, Float32Array>, queryEmbedder = embedder) => {
+    // The same HNSW settings as the service's index, over this variant's vectors.
     const index = await HnswVectorIndex.open({
-      dir: join(dir, 'index'), name: `products-${kind}`, modelId, dimension: embedder.dimension,
+      dir: join(dir, 'index'), name: `products-${kind}`, modelId: queryEmbedder.modelId, dimension: queryEmbedder.dimension,
       rebuild: async () => [...products].map(([id, vector]) => ({ id, vector })),
       m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH,
     });
     productVectors[kind] = products;
-    cores[kind] = await createCore({ ...service.deps, store: withVectors(store, { product: products, post: posts }), productIndex: index });
+    cores[kind] = await createCore({ ...service.deps, embedder: queryEmbedder, store: withVectors(store, { product: products, post: posts }), productIndex: index });
+  };
+  for (const kind of ['image', 'text'] as const) await variant(kind, await partVectors(kind, productItems), await partVectors(kind, postItems));
+  if (degraded) {
+    const weights = { imageWeight: config.IMAGE_WEIGHT, textWeight: config.TEXT_WEIGHT };
+    const fusedBy = (e: Embedder) => async (items: Array<{ id: string; image: string; text: string }>) => {
+      const out = new Map<string, Float32Array>();
+      for (const batch of chunks(items, config.EMBED_BATCH)) {
+        const bytes = await Promise.all(batch.map(async (i) => (await loadImage(i.image, { worldDir: world.dir, allowedImageHosts: [] })).bytes));
+        const [images, texts] = [await e.embedImages(bytes), await e.embedTexts(batch.map((i) => i.text))];
+        batch.forEach((item, j) => out.set(item.id, fuse(images[j]!, texts[j]!, weights)));
+      }
+      return out;
+    };
+    const embed = fusedBy(degraded);
+    await variant('degraded', await embed(productItems), await embed(postItems), degraded);
   }
 
   return {

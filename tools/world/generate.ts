@@ -9,10 +9,12 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { AESTHETICS } from './aesthetics.js';
+import { addBehaviour, drawAppeal } from './behaviour.js';
 import { generateCatalog } from './catalog.js';
 import { generateCreators, generatePosts } from './creators.js';
 import { MERCHANTS, toMerchant } from './merchants.js';
 import { createRng } from './prng.js';
+import { PURCHASE_MODEL } from './purchases.js';
 import { renderAll, type RenderJob } from './render/raster.js';
 import type { WorldMeta } from './schema.js';
 import { generateUsers } from './users.js';
@@ -23,7 +25,7 @@ import { CATEGORIES, COLOURS, PATTERNS } from './vocabulary.js';
  * Written to world.json so caches of generated worlds (e.g. the training pipeline's) can tell a
  * stale world from a current one.
  */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 /** The world's fixed "now". Posts and consent events are dated before it. */
 export const REFERENCE_DATE = '2026-06-01T00:00:00Z';
@@ -61,6 +63,7 @@ function worldMeta(seed: number, counts: WorldMeta['counts']): WorldMeta {
     seed,
     generatorVersion: GENERATOR_VERSION,
     referenceDate: REFERENCE_DATE,
+    purchaseModel: PURCHASE_MODEL,
     counts,
     vocabulary: {
       colours: COLOURS.map((c) => c.id),
@@ -89,16 +92,22 @@ export async function generateWorld(options: GenerateOptions): Promise<WorldMeta
   const referenceMs = Date.parse(REFERENCE_DATE);
   const root = createRng(seed);
   // Fixed fork order: each part has its own stream, so e.g. more users never changes products.
+  // New streams are only ever appended, which keeps the catalog (and its images) of a seed as it
+  // was under earlier versions.
   const catalogRng = root.fork();
   const creatorRng = root.fork();
   const postRng = root.fork();
   const userRng = root.fork();
+  const appealRng = root.fork();
+  const behaviourRng = root.fork();
 
   const catalog = generateCatalog(nProducts, catalogRng);
   const creators = generateCreators(nCreators, creatorRng);
   const posts = generatePosts(creators, perCreator, referenceMs, postRng);
-  const products = catalog.map((g) => g.product);
-  const users = generateUsers(nUsers, creators, products, referenceMs, userRng);
+  const appeal = drawAppeal(catalog.length, appealRng);
+  const products = catalog.map((g, i) => ({ ...g.product, appeal: appeal[i]! }));
+  const shoppers = generateUsers(nUsers, creators, referenceMs, userRng);
+  const users = addBehaviour(shoppers, creators, posts, products, referenceMs, behaviourRng);
   const meta = worldMeta(seed, { products: products.length, creators: creators.length, posts: posts.length, users: users.length });
 
   await mkdir(outDir, { recursive: true });

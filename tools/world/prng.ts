@@ -83,3 +83,17 @@ export function createRng(seed: number): Rng {
   };
   return rng;
 }
+
+/**
+ * A standard normal draw (Box-Muller, one of the pair; two uniforms per call). Uses only the
+ * stream and `Math.log`/`Math.cos`, so a seed gives the same value on every machine.
+ */
+export function gaussian(rng: Rng): number {
+  const u = 1 - rng.next(); // (0, 1]: log(0) would be -Infinity
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+}
+
+/** A draw from Exp(mean). */
+export function exponential(rng: Rng, mean: number): number {
+  return -Math.log(1 - rng.next()) * mean;
+}

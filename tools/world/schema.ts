@@ -1,11 +1,13 @@
 /**
  * The on-disk shape of a "world": a catalog, creators with posts, and shoppers.
  *
- * The entities are the service's own domain shapes (`src/domain/`), extended here with the ground
- * truth only the generator, the model training and the offline evaluation may know (product
- * attributes, the items in a post, a shopper's held-out purchases, the aesthetics vocabulary).
- * The service's ingest reads the same files and strips those fields. A prototyper who brings
- * their own catalog writes files of this shape (the ground-truth fields are optional for ingest).
+ * The entities are the service's own domain shapes (`src/domain/`), extended here with what only
+ * the generator, the model training and the offline evaluation may know: ground truth (product
+ * attributes and appeal, the items in a post, creator signatures, shoppers' reactions to posts,
+ * price bands and held-out purchases, the purchase model) and purchase histories, which methods
+ * may read but the service has no API for yet. The service's ingest reads the same files and
+ * strips those fields. A prototyper who brings their own catalog writes files of this shape (the
+ * world-only fields are optional for ingest; `tools/eval/world.ts` validates a whole world).
  *
  * Layout of a world folder:
  *   world.json          WorldMeta (seed, counts, vocabulary)
@@ -17,7 +19,7 @@
  *   images/products/*.jpg, images/posts/*.jpg   (paths in the JSON are relative to the world folder)
  */
 import { z } from 'zod';
-import { Creator as DomainCreator, Post as DomainPost, Product as DomainProduct, SENSITIVE_HEALTH, ShopperRecord } from '../../src/domain/index.js';
+import { Creator as DomainCreator, MAX_FOLLOWS, Post as DomainPost, Product as DomainProduct, SENSITIVE_HEALTH, ShopperRecord } from '../../src/domain/index.js';
 
 export { AffiliateNetwork, AgeBand, ConsentEvent, ConsentPurpose, CreatorOptIns, Engagement, Merchant, SENSITIVE_HEALTH } from '../../src/domain/index.js';
 
@@ -30,12 +32,33 @@ export const ProductAttributes = z.object({
 });
 export type ProductAttributes = z.infer<typeof ProductAttributes>;
 
-/** The service's product plus the attributes it was rendered from. */
-export const Product = DomainProduct.extend({ attributes: ProductAttributes.optional() });
+/** The look of an item: what "shop the look" and the purchase model match on. */
+export type Look = Pick<ProductAttributes, 'colour' | 'pattern' | 'category'>;
+
+/** The service's product plus the attributes it was rendered from and its hidden appeal. */
+export const Product = DomainProduct.extend({
+  attributes: ProductAttributes.optional(),
+  /** Ground truth: how much more than average this product sells, other things equal (purchase model; evaluation only). */
+  appeal: z.number().positive().optional(),
+});
 export type Product = z.infer<typeof Product>;
 
+/** A creator's personal style inside one of their aesthetics (generated worlds; evaluation only). */
+export const CreatorSignature = z.object({
+  aesthetic: z.string(),
+  /** Favourite colour × pattern combinations: most items of this creator's posts in this aesthetic wear one. */
+  looks: z.array(z.object({ colour: z.string(), pattern: z.string() })).min(1),
+  /** The categories this creator posts most. */
+  categories: z.array(z.string()),
+});
+export type CreatorSignature = z.infer<typeof CreatorSignature>;
+
 /** Generated creators always carry the 1-2 aesthetics they post in. */
-export const Creator = DomainCreator.extend({ aesthetics: z.array(z.string()).min(1).max(2) });
+export const Creator = DomainCreator.extend({
+  aesthetics: z.array(z.string()).min(1).max(2),
+  /** One signature per aesthetic (ground truth; the posts show it, nothing else does). */
+  signature: z.array(CreatorSignature).optional(),
+});
 export type Creator = z.infer<typeof Creator>;
 
 /** The service's post plus the ground truth of its flat-lay. */
@@ -45,13 +68,60 @@ export const Post = DomainPost.extend({
 });
 export type Post = z.infer<typeof Post>;
 
-/** The service's shopper record plus the held-out purchases the evaluation scores against. */
+/** One purchase of a shopper's history. */
+export const Purchase = z.object({ productId: z.string(), at: z.iso.datetime() });
+export type Purchase = z.infer<typeof Purchase>;
+
+/** A shopper's like or save of one post (ground truth of the purchase model). */
+export const PostReaction = z.object({ postId: z.string(), kind: z.enum(['like', 'save']), at: z.iso.datetime() });
+export type PostReaction = z.infer<typeof PostReaction>;
+
+/** What drives a shopper's purchases besides the posts they reacted to (ground truth). */
+export const ShopperTaste = z.object({
+  /** Prices inside [low, high] fit fully; outside, the fit falls off (world.json `purchaseModel.priceSoftness`). */
+  priceBand: z.tuple([z.number().positive(), z.number().positive()]),
+});
+export type ShopperTaste = z.infer<typeof ShopperTaste>;
+
+/**
+ * The service's shopper record plus their purchases: a history before the world's reference date
+ * (visible to methods, e.g. collaborative filtering) and a later held-out set (hidden: what the
+ * evaluation scores against), plus the ground truth that generated them.
+ */
 export const User = ShopperRecord.extend({
-  follows: z.array(z.string()).max(5),
-  /** Held-out interactions: product ids this shopper would buy (evaluation ground truth only). */
+  follows: z.array(z.string()).max(MAX_FOLLOWS),
+  /** Purchases before `referenceDate`, oldest first. Absent = none (a cold-start shopper). */
+  history: z.array(Purchase).optional(),
+  /** Product ids bought in the `purchaseModel.heldOutDays` after `referenceDate` (evaluation ground truth only). */
   heldOut: z.array(z.string()),
+  /** Posts this shopper liked or saved (ground truth, evaluation only). */
+  reactions: z.array(PostReaction).optional(),
+  taste: ShopperTaste.optional(),
 });
 export type User = z.infer<typeof User>;
+
+/**
+ * The parameters of the generator's purchase model (fixtures/README.md has the formulas). Written
+ * to world.json so the evaluation's oracle computes exactly the probability the purchases were
+ * drawn from.
+ */
+export const PurchaseModel = z.object({
+  /** Mixture weights of the three ways a purchase comes about; they sum to 1. */
+  lookShare: z.number().min(0).max(1),
+  popularityShare: z.number().min(0).max(1),
+  noiseShare: z.number().min(0).max(1),
+  /** How much a like and a save of a post weigh. */
+  reactionWeights: z.object({ like: z.number().nonnegative(), save: z.number().nonnegative() }),
+  /** A reaction this many days before the purchase weighs half as much as a fresh one. */
+  recencyHalfLifeDays: z.number().positive(),
+  /** Weight of a same-category product that shares only the colour, or only the pattern, with a post's item (exact look: 1). */
+  partialMatch: z.object({ colourAndCategory: z.number().min(0).max(1), patternAndCategory: z.number().min(0).max(1) }),
+  /** Standard deviation, in natural-log price units, of the fall-off outside a shopper's price band. */
+  priceSoftness: z.number().positive(),
+  /** Length of the held-out window after `referenceDate`. */
+  heldOutDays: z.number().positive(),
+});
+export type PurchaseModel = z.infer<typeof PurchaseModel>;
 
 export const Aesthetic = z.object({
   id: z.string(),
@@ -82,8 +152,10 @@ export const WorldMeta = z.object({
   seed: z.number().int(),
   /** Bumped whenever the generator's output for a given seed changes; lets caches detect stale worlds. */
   generatorVersion: z.number().int().optional(),
-  /** Fixed "now" of the world: posts and consent events lie before it (generated worlds). */
+  /** Fixed "now" of the world: posts, consent events, reactions and history lie before it, held-out purchases after. */
   referenceDate: z.iso.datetime().optional(),
+  /** The purchase model's parameters (generated worlds from generator version 3). */
+  purchaseModel: PurchaseModel.optional(),
   counts: z.object({
     products: z.number().int(),
     creators: z.number().int(),

@@ -1,9 +1,9 @@
 /**
- * Generates shoppers: where they live, how old they are, whom they follow, what they consented to
- * (and when), and the held-out products they "would buy" (evaluation ground truth).
+ * Generates shoppers: where they live, how old they are, whom they follow and what they consented
+ * to (and when). What they then do (react to posts, buy) is behaviour.ts.
  */
 import type { Rng } from './prng.js';
-import type { AgeBand, ConsentEvent, ConsentPurpose, Product, User } from './schema.js';
+import type { AgeBand, ConsentEvent, ConsentPurpose, User } from './schema.js';
 import type { GeneratedCreator } from './creators.js';
 import { isoSeconds } from './creators.js';
 import { padId } from './catalog.js';
@@ -62,7 +62,7 @@ function consentEvents(rng: Rng, referenceMs: number): ConsentEvent[] {
 }
 
 /** Picks 1-5 creators, mostly sharing one "taste" aesthetic, a few off-taste. */
-function pickFollows(creators: readonly GeneratedCreator[], rng: Rng): string[] {
+function pickFollows(creators: readonly GeneratedCreator[], rng: Rng): { follows: string[]; taste: string } {
   const count = Math.min(creators.length, Number(rng.weighted({ 1: 20, 2: 25, 3: 25, 4: 15, 5: 15 })));
   const taste = rng.pick(creators).creator.aesthetics[0];
   const onTaste = rng.shuffle(creators.filter((c) => c.creator.aesthetics.includes(taste)));
@@ -72,47 +72,31 @@ function pickFollows(creators: readonly GeneratedCreator[], rng: Rng): string[] 
     const fromTaste = onTaste.length > 0 && (rest.length === 0 || rng.chance(0.85));
     follows.push((fromTaste ? onTaste : rest).shift()!.creator.id);
   }
-  return follows;
+  return { follows, taste };
 }
 
-/** 10-20 distinct products from the followed creators' aesthetics, ~10% noise from anywhere. */
-function heldOut(follows: readonly string[], creators: ReadonlyMap<string, GeneratedCreator>, byAesthetic: ReadonlyMap<string, string[]>, all: readonly string[], rng: Rng): string[] {
-  const weights: Record<string, number> = {};
-  for (const id of follows) {
-    for (const [i, a] of creators.get(id)!.creator.aesthetics.entries()) weights[a] = (weights[a] ?? 0) + (i === 0 ? 1 : 0.5);
-  }
-  const want = Math.min(all.length, rng.int(10, 20));
-  const chosen = new Set<string>();
-  for (let guard = 0; chosen.size < want && guard < want * 50; guard++) {
-    const pool = rng.chance(0.1) ? all : byAesthetic.get(rng.weighted(weights)) ?? all;
-    chosen.add(rng.pick(pool.length > 0 ? pool : all));
-  }
-  return [...chosen];
+/** A shopper and the aesthetic their follows were picked around (their price band centres on it). */
+export interface GeneratedUser {
+  user: User;
+  taste: string | null;
 }
 
-/** `count` shoppers over the given creators and catalog. */
-export function generateUsers(count: number, creators: readonly GeneratedCreator[], products: readonly Product[], referenceMs: number, rng: Rng): User[] {
-  const creatorById = new Map(creators.map((c) => [c.creator.id, c]));
-  const byAesthetic = new Map<string, string[]>();
-  for (const p of products) {
-    const a = p.attributes?.aesthetic;
-    if (!a) continue;
-    const list = byAesthetic.get(a);
-    if (list) list.push(p.id);
-    else byAesthetic.set(a, [p.id]);
-  }
-  const allIds = products.map((p) => p.id);
-  const users: User[] = [];
+/** `count` shoppers over the given creators (purchases are added by behaviour.ts). */
+export function generateUsers(count: number, creators: readonly GeneratedCreator[], referenceMs: number, rng: Rng): GeneratedUser[] {
+  const users: GeneratedUser[] = [];
   for (let i = 0; i < count; i++) {
-    const follows = creators.length > 0 ? pickFollows(creators, rng) : [];
+    const { follows, taste } = creators.length > 0 ? pickFollows(creators, rng) : { follows: [], taste: null };
     users.push({
-      id: padId('u', i + 1, count, 4),
-      displayName: `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_INITIALS)}.`,
-      region: rng.weighted(REGIONS),
-      ageBand: rng.weighted(AGE_BANDS) as AgeBand,
-      follows,
-      consents: consentEvents(rng, referenceMs),
-      heldOut: allIds.length > 0 && follows.length > 0 ? heldOut(follows, creatorById, byAesthetic, allIds, rng) : [],
+      user: {
+        id: padId('u', i + 1, count, 4),
+        displayName: `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_INITIALS)}.`,
+        region: rng.weighted(REGIONS),
+        ageBand: rng.weighted(AGE_BANDS) as AgeBand,
+        follows,
+        consents: consentEvents(rng, referenceMs),
+        heldOut: [],
+      },
+      taste,
     });
   }
   return users;

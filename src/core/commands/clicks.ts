@@ -8,7 +8,14 @@
  * - the shopper is linked only if the pseudonym still belongs to someone (erasure retires it, and a
  *   new shopper with the same id gets a new one) who allows clickTracking now (never a minor).
  * The outbound URL is built server-side with exactly the code that was credited.
+ *
+ * So that reports can be trusted, a click is counted at most once per token per dedupe window
+ * (CLICK_DEDUPE_WINDOW_S, fixed windows from the epoch: a replayed link counts once) and never for
+ * HEAD requests or user agents on the documented bot list (`src/affiliate/bots.ts`). Those still
+ * get their redirect.
  */
+import { createHash } from 'node:crypto';
+import { isBotAgent } from '../../affiliate/bots.js';
 import { isCreditable } from '../../affiliate/tagger.js';
 import { AppError } from '../../errors.js';
 import type { CoreDeps } from '../deps.js';
@@ -17,6 +24,17 @@ import { shopperChanged, type CoreState } from '../state.js';
 export interface FollowOptions {
   /** false for HEAD (link checkers, unfurlers): answered, but not a shopper's click. */
   count: boolean;
+  /** The request's User-Agent: obvious bots are answered but not counted. */
+  userAgent?: string;
+}
+
+/**
+ * The dedupe key of a click on `token` at `at`: a hash of the token (never the token, which names
+ * the shopper's pseudonym) and the window it falls in. Equal keys are counted once.
+ */
+export function clickDedupeKey(token: string, at: Date, windowSeconds: number): string {
+  const window = Math.floor(at.getTime() / 1000 / windowSeconds);
+  return `${createHash('sha256').update(token).digest('base64url').slice(0, 22)}:${window}`;
 }
 
 export function clickCommands(deps: CoreDeps, state: CoreState) {
@@ -44,11 +62,13 @@ export function clickCommands(deps: CoreDeps, state: CoreState) {
       const creator = claims.creatorCode ? await store.creatorByCode(claims.creatorCode) : undefined;
       const code = isCreditable(creator) ? claims.creatorCode : null;
       const { url, network } = tagger.outbound(product, code);
-      if (options.count) {
+      if (options.count && !isBotAgent(options.userAgent)) {
         const userId = await linkedShopper(claims.userRef, at);
         const userRef = userId ? claims.userRef : null;
-        await store.recordClick({ at: at.toISOString(), productId: product.id, merchant: product.merchant, network, creatorCode: code, userRef });
-        if (userId) shopperChanged(state, userId); // their lists leave clicked items out
+        const window = deps.settings.clickDedupeWindowS;
+        const dedupeKey = window > 0 ? clickDedupeKey(token, at, window) : undefined;
+        const counted = await store.recordClick({ at: at.toISOString(), productId: product.id, merchant: product.merchant, network, creatorCode: code, userRef }, { dedupeKey });
+        if (counted && userId) shopperChanged(state, userId); // their lists leave clicked items out
       }
       return { url };
     },

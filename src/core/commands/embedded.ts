@@ -37,19 +37,23 @@ export async function writeEmbedded<T extends { id: string; image: string }>(
 ): Promise<EmbeddedOutcome<T>> {
   const results: ItemResult[] = new Array(items.length);
   const ready: Array<{ k: number; entity: T; media: ImageBytes }> = [];
-  const rules = { worldDir, allowedImageHosts: deps.settings.allowedImageHosts, fetchImage: deps.fetchImage };
+  const { allowedImageHosts, imageFetchTimeoutMs, imageMaxBytes } = deps.settings;
+  const rules = { worldDir, allowedImageHosts, imageFetchTimeoutMs, imageMaxBytes, fetchImage: deps.fetchImage };
+  const parsed: Array<{ k: number; entity: T }> = [];
   for (const [k, item] of items.entries()) {
-    const parsed = await plan.parse(item, k);
-    if (!parsed.ok) {
-      results[k] = parsed.result;
-      continue;
-    }
-    try {
-      ready.push({ k, entity: parsed.value, media: await loadImage(parsed.value.image, rules) });
-    } catch (err) {
-      results[k] = failure(parsed.value.id, err);
-    }
+    const p = await plan.parse(item, k);
+    if (p.ok) parsed.push({ k, entity: p.value });
+    else results[k] = p.result;
   }
+  // Images are decoded and re-encoded a few at a time (sharp runs on the libuv pool), in input order.
+  const loaded = await mapLimit(parsed, IMAGE_CONCURRENCY, ({ entity }) =>
+    loadImage(entity.image, rules).then((media) => ({ media }), (error: unknown) => ({ error })),
+  );
+  parsed.forEach(({ k, entity }, i) => {
+    const l = loaded[i]!;
+    if ('media' in l) ready.push({ k, entity, media: l.media });
+    else results[k] = failure(entity.id, l.error);
+  });
 
   const outcomes = await embedFused(ready.map((r) => ({ image: r.media.bytes, text: plan.text(r.entity) })), deps);
   const good: Array<{ k: number; entity: T; media: ImageBytes; vector: Float32Array }> = [];
@@ -67,6 +71,23 @@ export async function writeEmbedded<T extends { id: string; image: string }>(
   await plan.save(written);
   for (const g of good) results[g.k] = okResult(g.entity.id);
   return { results, written };
+}
+
+/** Images loaded at once per write: enough to keep two cores busy, few enough to bound memory. */
+const IMAGE_CONCURRENCY = 4;
+
+/** `fn` over `items` with at most `limit` running at once; results in input order. */
+async function mapLimit<A, B>(items: readonly A[], limit: number, fn: (a: A) => Promise<B>): Promise<B[]> {
+  const out = new Array<B>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 function failure(id: string, err: unknown): ItemResult {

@@ -4,6 +4,7 @@
  */
 import type { CoreDeps } from '../deps.js';
 import type { CoreState } from '../state.js';
+import { categoryCommands } from './categories.js';
 import { clickCommands } from './clicks.js';
 import { creatorCommands } from './creators.js';
 import { jobCommands } from './jobs.js';
@@ -15,6 +16,7 @@ import { worldCommands } from './world.js';
 
 export function createCommands(deps: CoreDeps, state: CoreState) {
   const base = {
+    ...categoryCommands(deps, state),
     ...merchantCommands(deps, state),
     ...productCommands(deps, state),
     ...creatorCommands(deps, state),

@@ -12,6 +12,7 @@ import type { CoreDeps } from '../deps.js';
 import { creatorChanged, type CoreState } from '../state.js';
 import { writeEmbedded } from './embedded.js';
 import type { WriteOptions } from './products.js';
+import { postCategoryProblem, storedPost } from './taxonomy-rules.js';
 
 export function postCommands(deps: CoreDeps, state: CoreState) {
   const { store } = deps;
@@ -29,7 +30,11 @@ export function postCommands(deps: CoreDeps, state: CoreState) {
           if (given !== undefined && given !== creatorId) {
             return { ok: false, result: failResult(itemId(item, k), 'VALIDATION_FAILED', `items.${k}.creatorId: must be "${creatorId}", the creator in the path`) };
           }
-          return parseItem(Post, typeof item === 'object' && item !== null ? { ...item, creatorId } : item, k);
+          const parsed = parseItem(Post, typeof item === 'object' && item !== null ? { ...item, creatorId } : item, k);
+          if (!parsed.ok) return parsed;
+          const problem = postCategoryProblem(state.taxonomy, parsed.value, k);
+          if (problem) return { ok: false, result: failResult(parsed.value.id, 'VALIDATION_FAILED', problem) };
+          return { ok: true, value: storedPost(parsed.value) };
         },
         text: (p) => p.caption,
         save: (rows) => store.upsertPosts(creatorId, rows, deps.embedder.modelId),

@@ -14,6 +14,7 @@ import { itemId, parseItem, type Parsed } from '../../ingest/validate.js';
 import type { CoreDeps } from '../deps.js';
 import { productRemoved, productsWritten, type CoreState } from '../state.js';
 import { writeEmbedded } from './embedded.js';
+import { productCategoryProblem, storedProduct } from './taxonomy-rules.js';
 
 /** The text half of a product's vector. */
 export const productText = (p: Pick<Product, 'title' | 'description'>) => `${p.title}. ${p.description}`;
@@ -28,7 +29,7 @@ export interface WriteOptions {
 export function productCommands(deps: CoreDeps, state: CoreState) {
   const { store, productIndex } = deps;
 
-  /** Every item must name a known merchant and that merchant's network. */
+  /** Every item must name a known merchant and that merchant's network, and a category of the taxonomy. */
   async function merchantCheck(): Promise<(item: unknown, k: number) => Parsed<Product>> {
     const merchants = new Map((await store.listMerchants()).map((m) => [m.id, m]));
     return (item, k) => {
@@ -39,7 +40,9 @@ export function productCommands(deps: CoreDeps, state: CoreState) {
       const refuse = (message: string) => ({ ok: false as const, result: failResult(itemId(item, k), 'VALIDATION_FAILED', message) });
       if (!m) return refuse(`items.${k}.merchant: no merchant "${p.merchant}"; PUT /v1/merchants first (known: ${[...merchants.keys()].slice(0, 20).join(', ') || 'none'})`);
       if (m.network !== p.network) return refuse(`items.${k}.network: merchant "${m.id}" is on the "${m.network}" network, not "${p.network}"`);
-      return parsed;
+      const problem = productCategoryProblem(state.taxonomy, p, k);
+      if (problem) return refuse(problem);
+      return { ok: true, value: storedProduct(p) };
     };
   }
 

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.js';
 import { errorResult, failResult, okResult, type ItemResult } from '../../ingest/item-result.js';
 import { parseItem } from '../../ingest/validate.js';
 import type { CoreDeps } from '../deps.js';
+import { shopperView } from '../present.js';
 import type { ErasureView, ShopperView } from '../schemas.js';
 import { shopperChanged, type CoreState } from '../state.js';
 
@@ -37,7 +38,7 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
   const view = async (id: string): Promise<ShopperView> => {
     const user = await store.getUser(id);
     if (!user) throw notFound(id);
-    return { ...user, follows: await store.getFollows(id) };
+    return shopperView(user, await store.getFollows(id));
   };
 
   /** Unknown creators as field errors, or nothing. */
@@ -60,7 +61,8 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
     /** Creates or updates a shopper; the age band can make them a minor, so nothing cached survives. */
     async upsertShopper(id: string, change: ShopperChange): Promise<ShopperView> {
       const prev = await store.getUser(id);
-      const user: Shopper = { id, displayName: change.displayName ?? prev?.displayName ?? '', region: change.region, ageBand: change.ageBand };
+      // `demo` is never the caller's to set: a persona stays one, anyone else stays not one.
+      const user: Shopper = { id, displayName: change.displayName ?? prev?.displayName ?? '', region: change.region, ageBand: change.ageBand, demo: prev?.demo ?? false };
       await store.upsertUser(user);
       shopperChanged(state, id);
       return view(id);
@@ -94,9 +96,9 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
     /**
      * Loads shoppers in the world format. The ledger is append-only, so events already recorded
      * (same purpose, decision, time, source and policy) are skipped: loading a world twice does not
-     * duplicate history.
+     * duplicate history. `demo` marks them as demo personas (the world loader does, for fixtures).
      */
-    async importShoppers(items: unknown[]): Promise<ItemResult[]> {
+    async importShoppers(items: unknown[], options: { demo?: boolean } = {}): Promise<ItemResult[]> {
       const results: ItemResult[] = [];
       for (const [k, item] of items.entries()) {
         const parsed = parseItem(ShopperRecord, item, k);
@@ -111,7 +113,7 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
           continue;
         }
         try {
-          await store.upsertUser({ id: u.id, displayName: u.displayName, region: u.region, ageBand: u.ageBand });
+          await store.upsertUser({ id: u.id, displayName: u.displayName, region: u.region, ageBand: u.ageBand, demo: options.demo ?? false });
           await store.setFollows(u.id, u.follows);
           const seen = new Set((await store.listConsents(u.id)).map(eventKey));
           const fresh = u.consents.filter((e) => !seen.has(eventKey(e)));

@@ -1,6 +1,6 @@
 /**
  * Loads a whole world folder (the documented format, fixtures/README.md) through the same commands
- * the API uses: merchants, creators, their posts, products, then shoppers (whose follows need the
+ * the API uses: categories (optional), merchants, creators, their posts, products, then shoppers (whose follows need the
  * creators). Items go in chunks so progress can be reported and memory stays flat; the index is
  * flushed once at the end.
  */
@@ -9,6 +9,7 @@ import { failResult, type ItemResult } from '../../ingest/item-result.js';
 import { itemId } from '../../ingest/validate.js';
 import { readWorldFiles } from '../../ingest/world-files.js';
 import type { CoreDeps } from '../deps.js';
+import type { categoryCommands } from './categories.js';
 import type { clickCommands } from './clicks.js';
 import type { creatorCommands } from './creators.js';
 import type { merchantCommands } from './merchants.js';
@@ -16,7 +17,7 @@ import type { postCommands } from './posts.js';
 import type { productCommands } from './products.js';
 import type { shopperCommands } from './shoppers.js';
 
-export type WorldStage = 'merchants' | 'creators' | 'posts' | 'products' | 'users';
+export type WorldStage = 'categories' | 'merchants' | 'creators' | 'posts' | 'products' | 'users';
 
 export interface WorldProgress {
   stage: WorldStage;
@@ -31,7 +32,8 @@ export type WorldSummary = Record<WorldStage, { ok: number; failed: ItemResult[]
 const CHUNK = 64;
 
 /** The commands a world load goes through (everything but itself). */
-type Writes = ReturnType<typeof merchantCommands> & ReturnType<typeof productCommands> & ReturnType<typeof creatorCommands> &
+type Writes = ReturnType<typeof categoryCommands> & ReturnType<typeof merchantCommands> & ReturnType<typeof productCommands> &
+  ReturnType<typeof creatorCommands> &
   ReturnType<typeof postCommands> & ReturnType<typeof shopperCommands> & ReturnType<typeof clickCommands>;
 
 export function worldCommands(deps: CoreDeps, commands: Writes) {
@@ -58,6 +60,8 @@ export function worldCommands(deps: CoreDeps, commands: Writes) {
         if (s.failed.length > 0) deps.log.warn('world items rejected', { stage, failed: s.failed.length, first: s.failed[0] });
       };
 
+      // The taxonomy first: products and posts are checked against it.
+      await run('categories', files.categories, (chunk) => commands.upsertCategories(chunk));
       await run('merchants', files.merchants, (chunk) => commands.upsertMerchants(chunk));
       await run('creators', files.creators, (chunk) => commands.upsertCreators(chunk));
       await run('posts', files.posts, async (chunk) => {
@@ -79,7 +83,8 @@ export function worldCommands(deps: CoreDeps, commands: Writes) {
         return out;
       });
       await run('products', files.products, (chunk) => commands.upsertProducts(chunk, write));
-      await run('users', files.users, (chunk) => commands.importShoppers(chunk));
+      // A world folder is synthetic (fixtures, generated worlds): its shoppers are the demo's personas.
+      await run('users', files.users, (chunk) => commands.importShoppers(chunk, { demo: true }));
       await deps.productIndex.flush();
       return summary;
     },

@@ -9,7 +9,7 @@ import { AppError } from '../../errors.js';
 import type { ClickGroupBy, EntityKind, MediaFile } from '../../store/types.js';
 import { getJob } from '../commands/jobs.js';
 import type { CoreDeps } from '../deps.js';
-import { postImageUrl, productView } from '../present.js';
+import { postImageUrl, productView, shopperSummary, shopperView } from '../present.js';
 import type { ClickReport, CreatorView, Health, ProductDetail, ShopperView } from '../schemas.js';
 import type { CoreState } from '../state.js';
 
@@ -24,8 +24,11 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
     async getProduct(id: string): Promise<ProductDetail> {
       const p = state.catalog.get(id);
       if (!p) throw notFound('product', id);
-      return { ...productView(p), description: p.description, url: p.url };
+      return { ...productView(p), description: p.description, url: p.url, health: state.catalog.isHealth(id) };
     },
+
+    /** The category taxonomy as it applies now. */
+    listCategories: () => state.taxonomy.list(),
 
     listMerchants: () => store.listMerchants(),
 
@@ -42,13 +45,13 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
       };
     },
 
-    listShoppers: () => store.listUsers(),
+    listShoppers: async () => (await store.listUsers()).map(shopperSummary),
 
     /** A shopper and the creators they follow. @throws AppError NOT_FOUND */
     async getShopper(id: string): Promise<ShopperView> {
       const user = await store.getUser(id);
       if (!user) throw notFound('shopper', id);
-      return { ...user, follows: await store.getFollows(id) };
+      return shopperView(user, await store.getFollows(id));
     },
 
     /** Choices, the decision applied and the full history. @throws AppError NOT_FOUND */

@@ -4,12 +4,8 @@
  * Falls back to the non-personalised list, with the reason, when consent or follows rule out a
  * profile. The consent decision is taken fresh on every request, so a withdrawal applies at once.
  */
-import { isCreditable, type Credit } from '../../affiliate/tagger.js';
-import type { ConsentDecision } from '../../consent/decide.js';
-import type { Creator } from '../../domain/index.js';
+import { consentAge } from '../../consent/decide.js';
 import { AppError } from '../../errors.js';
-import { profileKey } from '../../profile/cache.js';
-import { buildProfile, eligibleCreators, type Profile } from '../../profile/profile.js';
 import { mostSimilarPost } from '../../rank/inspired.js';
 import { mmrRerank } from '../../rank/mmr.js';
 import { describeParameters } from '../../rank/parameters.js';
@@ -21,6 +17,7 @@ import { responseKey } from '../response-cache.js';
 import type { RecommendationItem, RecommendationResponse, RecommendQuery } from '../schemas.js';
 import type { CoreState } from '../state.js';
 import { popularList } from './popular.js';
+import { createProfiles, NO_SOURCES } from './shopper-profile.js';
 
 /** Ablation switches for the offline evaluation; the API always uses the defaults. */
 export interface RecommendOptions {
@@ -30,40 +27,9 @@ export interface RecommendOptions {
   mmr?: boolean;
 }
 
-const NO_SOURCES =
-  'You do not follow any creator whose posts may be used for recommendations yet, so you are seeing popular picks that do not use your data.';
-
 export function createRecommend(deps: CoreDeps, state: CoreState) {
   const { profiles: cache, responses, vectors: productVectors, catalog } = state;
-
-  async function profileFor(follows: string[], userId: string, decision: ConsentDecision, mode: 'multi' | 'single', at: Date, epoch: number): Promise<Profile> {
-    const byId = new Map((await deps.store.getCreators(follows)).map((c) => [c.id, c]));
-    const creators = follows.map((id) => byId.get(id)).filter((c): c is Creator => !!c);
-    const sources = eligibleCreators(creators);
-    const key = profileKey(sources.map((c) => c.id), decision.health, mode);
-    const hit = cache.get(userId, key);
-    if (hit) return hit;
-    const posts = await deps.store.listPosts(sources.map((c) => c.id));
-    const vectors = await deps.store.getVectors('post', posts.map((p) => p.id), deps.embedder.modelId);
-    const profile = buildProfile(
-      { creators: sources, posts, vectors, allowHealth: decision.health, now: at },
-      { halfLifeDays: deps.settings.halfLifeDays, mode },
-    );
-    cache.set(userId, key, profile, epoch);
-    return profile;
-  }
-
-  /** Who each profile creator's picks may credit: only creators with both opt-ins, by their opaque code. */
-  async function creditsFor(profile: Profile): Promise<Map<string, Credit>> {
-    const creditable = [...new Map(profile.posts.map((p) => [p.creator.id, p.creator])).values()].filter((c) => isCreditable(c));
-    const codes = await deps.store.creatorCodes(creditable.map((c) => c.id));
-    const credits = new Map<string, Credit>();
-    for (const c of creditable) {
-      const code = codes.get(c.id);
-      if (code) credits.set(c.id, { code, handle: c.handle });
-    }
-    return credits;
-  }
+  const { profileFor, creditsFor } = createProfiles(deps, state);
 
   /**
    * The ranked list for one shopper.
@@ -86,8 +52,12 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const accept = productPredicate(catalog, { filters: query, excludeIds: clicked, allowSensitive: decision.health });
     const { personalization, clickTracking, health, minor, applied } = decision;
     const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity };
+    const because = minor ? 'minor' : personalization ? 'no-sources' : 'not-granted';
     const describe = (personalized: boolean) =>
-      describeParameters({ personalized, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays });
+      describeParameters({
+        personalized, because, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays,
+        minorAge: minor ? consentAge(user.region, deps.policy) : undefined,
+      });
 
     const follows = personalization ? await deps.store.getFollows(userId) : [];
     const profile = personalization ? await profileFor(follows, userId, decision, mode, at, profileEpoch) : null;

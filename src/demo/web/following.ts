@@ -39,6 +39,13 @@ function postButton(creator: CreatorDetail, post: CreatorPost, onPick: (post: Cr
   );
 }
 
+/** The creator's initial on their hue, set through CSSOM: the page's CSP refuses style attributes. */
+function avatar(creator: CreatorDetail): HTMLElement {
+  const el = h('span', { class: 'avatar', 'aria-hidden': 'true' }, (creator.displayName || creator.handle).replace(/^@/, '').slice(0, 1).toUpperCase());
+  el.style.setProperty('--hue', String(hue(creator.id)));
+  return el;
+}
+
 function creatorRow(creator: CreatorDetail, onPick: (post: CreatorPost, creator: CreatorDetail) => void): HTMLElement {
   const posts = (creator.posts ?? []).slice(0, POSTS_PER_CREATOR);
   return h(
@@ -47,11 +54,7 @@ function creatorRow(creator: CreatorDetail, onPick: (post: CreatorPost, creator:
     h(
       'div',
       { class: 'creator-head' },
-      h(
-        'span',
-        { class: 'avatar', 'aria-hidden': 'true', style: `--hue: ${hue(creator.id)}` },
-        (creator.displayName || creator.handle).replace(/^@/, '').slice(0, 1).toUpperCase(),
-      ),
+      avatar(creator),
       h(
         'div',
         {},

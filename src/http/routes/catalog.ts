@@ -7,27 +7,24 @@ import { z } from 'zod';
 import { Creator, Merchant } from '../../domain/index.js';
 import type { Core } from '../../core/core.js';
 import { CreatorView, ProductDetail, SearchResponse, SimilarQuery } from '../../core/schemas.js';
-import type { ItemResult } from '../../ingest/item-result.js';
 import { RAW, route } from '../route.js';
-import { BulkBody, BulkResult, IdParams, PostParams, doc } from '../schemas.js';
-
-const summary = (results: ItemResult[]) => ({ ok: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results });
+import { BulkBody, BulkResult, IdParams, PostParams, bulkAnswer as summary, doc } from '../schemas.js';
 
 export function catalogRoutes({ core }: { core: Core }) {
   const { commands } = core;
   return [
     route({
-      method: 'put', path: '/v1/merchants', tag: 'catalog', summary: 'Bulk upsert merchants and their affiliate programmes; per-item results',
+      method: 'put', path: '/v1/merchants', operationId: 'upsertMerchants', tag: 'catalog', errors: ['BATCH_REJECTED'], summary: 'Bulk upsert merchants and their affiliate programmes; per-item results',
       body: BulkBody, docBody: doc.merchants, response: BulkResult,
       handle: async ({ body }) => summary(await commands.upsertMerchants(body.items)),
     }),
     route({
-      method: 'get', path: '/v1/merchants', tag: 'catalog', summary: 'List merchants with their programmes',
+      method: 'get', path: '/v1/merchants', operationId: 'listMerchants', tag: 'catalog', summary: 'List merchants with their programmes',
       response: z.object({ items: z.array(Merchant) }),
       handle: async () => ({ items: await core.listMerchants() }),
     }),
     route({
-      method: 'put', path: '/v1/products', tag: 'catalog',
+      method: 'put', path: '/v1/products', operationId: 'upsertProducts', tag: 'catalog', errors: ['BATCH_REJECTED'],
       summary: 'Bulk upsert products (up to 1,000); embeds and indexes them; per-item results. With PostgreSQL a batch of JOB_MIN_ITEMS or more is queued for the embedding workers: 202 with the job (GET /v1/jobs/:id)',
       body: BulkBody, docBody: doc.products, response: BulkResult,
       handle: async ({ body, res }) => {
@@ -38,47 +35,47 @@ export function catalogRoutes({ core }: { core: Core }) {
       },
     }),
     route({
-      method: 'get', path: '/v1/products/:id', tag: 'catalog', summary: 'One product',
+      method: 'get', path: '/v1/products/:id', operationId: 'getProduct', tag: 'catalog', summary: 'One product',
       params: IdParams, response: ProductDetail,
       handle: ({ params }) => core.getProduct(params.id),
     }),
     route({
-      method: 'delete', path: '/v1/products/:id', tag: 'catalog', summary: 'Remove a product (store, index and image)',
+      method: 'delete', path: '/v1/products/:id', operationId: 'removeProduct', tag: 'catalog', summary: 'Remove a product (store, index and image)',
       params: IdParams,
       handle: ({ params }) => commands.removeProduct(params.id),
     }),
     route({
-      method: 'get', path: '/v1/products/:id/similar', tag: 'discover', summary: 'Products that look and read like this one',
+      method: 'get', path: '/v1/products/:id/similar', operationId: 'similarProducts', tag: 'discover', summary: 'Products that look and read like this one; `userId` applies that shopper\'s consent decision',
       params: IdParams, query: SimilarQuery, response: SearchResponse,
-      handle: ({ params, query }) => core.similar(params.id, query.limit),
+      handle: ({ params, query }) => core.similar(params.id, query.limit, undefined, query.userId),
     }),
     route({
-      method: 'put', path: '/v1/creators', tag: 'catalog', summary: 'Bulk upsert creators (handle, opt-ins); per-item results',
+      method: 'put', path: '/v1/creators', operationId: 'upsertCreators', tag: 'catalog', errors: ['BATCH_REJECTED'], summary: 'Bulk upsert creators (handle, opt-ins); per-item results',
       body: BulkBody, docBody: doc.creators, response: BulkResult,
       handle: async ({ body }) => summary(await commands.upsertCreators(body.items)),
     }),
     route({
-      method: 'get', path: '/v1/creators', tag: 'catalog', summary: 'List creators',
+      method: 'get', path: '/v1/creators', operationId: 'listCreators', tag: 'catalog', summary: 'List creators',
       response: z.object({ items: z.array(Creator) }),
       handle: async () => ({ items: await core.listCreators() }),
     }),
     route({
-      method: 'get', path: '/v1/creators/:id', tag: 'catalog', summary: 'A creator with their recent posts',
+      method: 'get', path: '/v1/creators/:id', operationId: 'getCreator', tag: 'catalog', summary: 'A creator with their recent posts',
       params: IdParams, response: CreatorView,
       handle: ({ params }) => core.getCreator(params.id),
     }),
     route({
-      method: 'delete', path: '/v1/creators/:id', tag: 'catalog', summary: 'Remove a creator with their posts and images (and from every profile)',
+      method: 'delete', path: '/v1/creators/:id', operationId: 'removeCreator', tag: 'catalog', summary: 'Remove a creator with their posts and images (and from every profile)',
       params: IdParams,
       handle: ({ params }) => commands.removeCreator(params.id),
     }),
     route({
-      method: 'put', path: '/v1/creators/:id/posts', tag: 'catalog', summary: "Bulk upsert a creator's posts (image, caption, postedAt, engagement); per-item results",
+      method: 'put', path: '/v1/creators/:id/posts', operationId: 'upsertPosts', tag: 'catalog', errors: ['BATCH_REJECTED'], summary: "Bulk upsert a creator's posts (image, caption, postedAt, engagement); per-item results",
       params: IdParams, body: BulkBody, docBody: doc.posts, response: BulkResult,
       handle: async ({ params, body }) => summary(await commands.upsertPosts(params.id, body.items)),
     }),
     route({
-      method: 'delete', path: '/v1/creators/:id/posts/:postId', tag: 'catalog', summary: 'Remove one post and its image (and from every profile)',
+      method: 'delete', path: '/v1/creators/:id/posts/:postId', operationId: 'removePost', tag: 'catalog', summary: 'Remove one post and its image (and from every profile)',
       params: PostParams,
       handle: ({ params }) => commands.removePost(params.id, params.postId),
     }),

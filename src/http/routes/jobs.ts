@@ -7,7 +7,7 @@ import { IdParams } from '../schemas.js';
 export function jobRoutes({ core }: { core: Core }) {
   return [
     route({
-      method: 'get', path: '/v1/jobs/:id', tag: 'catalog', summary: 'Progress of an embedding job (a large product batch queued for the workers), with each failed item\'s error',
+      method: 'get', path: '/v1/jobs/:id', operationId: 'getJob', tag: 'catalog', errors: ['NOT_FOUND'], summary: 'Progress of an embedding job (a large product batch queued for the workers), with each failed item\'s error',
       params: IdParams, response: JobView,
       handle: ({ params }) => core.job(params.id),
     }),

@@ -22,11 +22,12 @@ export interface RedirectRouteDeps {
 export function redirectRoutes({ core, landing = (url) => url }: RedirectRouteDeps): RouteSpec[] {
   return [
     route({
-      method: 'get', path: '/r/:token', tag: 'affiliate', summary: 'Follow an affiliate link: 302 to the merchant (400 tampered, 410 expired)',
-      params: TokenParams, status: 302,
+      method: 'get', path: '/r/:token', operationId: 'followLink', tag: 'affiliate', summary: 'Follow an affiliate link: 302 to the merchant (400 tampered, 410 expired or its key retired)',
+      params: TokenParams, errors: ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_RETIRED'],
+      raw: { status: 302, description: 'Redirect to the merchant: Location is the tagged URL built by the server' },
       handle: async ({ params, req, res }) => {
         // HEAD is what link checkers and unfurlers send: answer it, but it is not a shopper's click.
-        const { url } = await core.commands.followLink(params.token, { count: req.method !== 'HEAD' });
+        const { url } = await core.commands.followLink(params.token, { count: req.method !== 'HEAD', userAgent: req.get('user-agent') });
         res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
         res.redirect(302, landing(url));
         return RAW;

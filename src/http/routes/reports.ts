@@ -19,7 +19,7 @@ export const ClickReportQuery = z
 export function reportRoutes({ core }: { core: Core }): RouteSpec[] {
   return [
     route({
-      method: 'get', path: '/v1/reports/clicks', tag: 'affiliate', summary: 'Affiliate clicks grouped by creator code, product or network',
+      method: 'get', path: '/v1/reports/clicks', operationId: 'clickReport', tag: 'affiliate', summary: 'Affiliate clicks grouped by creator code, product or network',
       query: ClickReportQuery, response: ClickReport,
       handle: ({ query }) => core.clickReport(query.groupBy, { from: query.from, to: query.to }),
     }),
