@@ -6,6 +6,7 @@
  * images, tens of KB). At 10M products an object store behind this same port is the better
  * home (docs/sharding.md has the arithmetic).
  */
+import { rasterTypeOf } from './media-files.js';
 import type { PgPools } from './pg-pool.js';
 import type { MediaStore } from './types.js';
 
@@ -21,8 +22,12 @@ export function pgMediaStore({ primary: db }: PgPools): MediaStore {
       );
     },
     async get(kind, id) {
-      const { rows } = await db.query<{ content_type: string; bytes: Buffer }>('SELECT content_type, bytes FROM media WHERE kind = $1 AND id = $2', [kind, id]);
-      return rows[0] ? { bytes: rows[0].bytes, contentType: rows[0].content_type } : undefined;
+      const { rows } = await db.query<{ bytes: Buffer }>('SELECT bytes FROM media WHERE kind = $1 AND id = $2', [kind, id]);
+      // As media-files.ts: typed by the bytes, and bytes that are not a raster image (a row
+      // written around the service, say) are never served as something a browser would run.
+      const bytes = rows[0]?.bytes;
+      const contentType = bytes && rasterTypeOf(bytes);
+      return bytes && contentType ? { bytes, contentType } : undefined;
     },
     async remove(kind, id) {
       await db.query('DELETE FROM media WHERE kind = $1 AND id = $2', [kind, id]);

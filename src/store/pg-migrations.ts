@@ -167,6 +167,28 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX job_items_open ON job_items (job_id, k) WHERE status IN ('queued', 'running');
     `,
   },
+  {
+    version: 4,
+    description:
+      'What SQLite migrations 3 and 4 added: the category taxonomy (health comes from it), shopper regions in their stored form (upper-case ISO, EL as GR, UK as GB), demo personas, and the click dedupe key',
+    sql: `
+      -- A reference table under Citus (small, read by every shard's joins). \`sensitive\` is a
+      -- column so filtered vector search can join it; data holds the category whole.
+      CREATE TABLE categories (id text PRIMARY KEY, sensitive boolean NOT NULL, data json NOT NULL);
+
+      UPDATE users SET region = upper(trim(region)) WHERE region <> upper(trim(region));
+      UPDATE users SET region = 'GR' WHERE region = 'EL';
+      UPDATE users SET region = 'GB' WHERE region = 'UK';
+
+      ALTER TABLE users ADD COLUMN demo boolean NOT NULL DEFAULT false;
+
+      -- NULL for clicks recorded before this version (NULLs never conflict). Unique with the
+      -- distribution column, as Citus requires: a key hashes a link token, which names one
+      -- product, so (product_id, dedupe_key) is as unique as the key alone.
+      ALTER TABLE clicks ADD COLUMN dedupe_key text;
+      CREATE UNIQUE INDEX clicks_by_dedupe_key ON clicks (product_id, dedupe_key);
+    `,
+  },
 ];
 /** Brings the schema up to date; returns the version it ended at. */
 export async function migratePg(pool: pg.Pool, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<number> {

@@ -17,8 +17,8 @@ type PeopleOps = Pick<
   | 'appendConsents' | 'listConsents' | 'listConsentProofs'
 >;
 
-interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand'] }
-const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band });
+interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand']; demo: boolean }
+const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band, demo: r.demo });
 
 export function pgPeople({ primary: db, read }: PgPools, salt: string): PeopleOps {
   const requireUser = async (c: { query: typeof db.query }, userId: string) => {
@@ -31,9 +31,11 @@ export function pgPeople({ primary: db, read }: PgPools, salt: string): PeopleOp
     async upsertUser(user) {
       await tx(db, async (c) => {
         await c.query(
-          `INSERT INTO users (id, display_name, region, age_band) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, region = excluded.region, age_band = excluded.age_band`,
-          [user.id, user.displayName, user.region, user.ageBand],
+          // demo: undefined (NULL) keeps what is stored; a new shopper is not a persona.
+          `INSERT INTO users (id, display_name, region, age_band, demo) VALUES ($1, $2, $3, $4, COALESCE($5::boolean, false))
+           ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, region = excluded.region, age_band = excluded.age_band,
+             demo = COALESCE($5::boolean, users.demo)`,
+          [user.id, user.displayName, user.region, user.ageBand, user.demo ?? null],
         );
         await c.query('INSERT INTO link_refs (ref, user_id) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING', [randomBytes(16).toString('base64url'), user.id]);
       });

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL `Store` (node-postgres + pgvector), chosen when `DATABASE_URL` is set. The same
  * contract as the SQLite store, proven by the same suite (test/store/contract.ts). Split by area
- * like the SQLite store: pg-catalog, pg-people, pg-clicks, pg-vectors; a new Store method goes in
+ * like the SQLite store: pg-catalog, pg-categories, pg-people, pg-clicks, pg-vectors; a new Store method goes in
  * the file of its area, for both backends.
  *
  * @example
@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pgCatalog } from './pg-catalog.js';
+import { pgCategories } from './pg-categories.js';
 import { pgClicks } from './pg-clicks.js';
 import { migratePg } from './pg-migrations.js';
 import { pgPeople } from './pg-people.js';
@@ -39,6 +40,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
       schemaVersion,
       pools,
       ...pgCatalog(pools),
+      ...pgCategories(pools),
       ...pgPeople(pools, salt),
       ...pgClicks(pools),
       ...pgVectors(pools),

@@ -65,7 +65,8 @@ export function searchSql(modelId: string, dimension: number): string {
     WHERE v.model_id = ${literal(modelId)}
       AND ($3::text IS NULL OR p.category = $3) AND ($4::text IS NULL OR p.merchant = $4)
       AND ($5::float8 IS NULL OR p.price >= $5) AND ($6::float8 IS NULL OR p.price <= $6)
-      AND ($7::boolean OR NOT p.sensitive) AND NOT (v.id = ANY($8::text[]))
+      AND ($7::boolean OR NOT (p.sensitive OR EXISTS (SELECT 1 FROM categories c WHERE c.id = p.category AND c.sensitive)))
+      AND NOT (v.id = ANY($8::text[]))
     ORDER BY ${distance(dimension, '$1')}
     LIMIT $2`;
 }

@@ -32,6 +32,28 @@ describe.skipIf(!PG_URL)(`PostgreSQL migrations${PG_URL ? '' : ` (${PG_SKIP})`}`
     }
   });
 
+  it('migration 4 brings a version-3 database to SQLite migrations 3 and 4: ISO regions, demo off, old clicks without a dedupe key, an empty taxonomy', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const p = pool(schema);
+    try {
+      await p.query(`CREATE SCHEMA ${schema}`);
+      await migratePg(p, PG_MIGRATIONS.filter((m) => m.version <= 3));
+      for (const [id, region] of [['a', 'EL'], ['b', 'uk'], ['c', ' de '], ['d', 'FR']]) {
+        await p.query("INSERT INTO users (id, display_name, region, age_band) VALUES ($1, '', $2, '25-34')", [id, region]);
+      }
+      await p.query("INSERT INTO clicks (product_id, at, merchant, network) VALUES ('p1', '2026-01-01T00:00:00.000Z', 'm', 'utm'), ('p1', '2026-01-02T00:00:00.000Z', 'm', 'utm')");
+      expect(await migratePg(p)).toBe(PG_MIGRATIONS.at(-1)!.version);
+      expect((await p.query('SELECT id, region, demo FROM users ORDER BY id')).rows).toEqual([
+        { id: 'a', region: 'GR', demo: false }, { id: 'b', region: 'GB', demo: false }, { id: 'c', region: 'DE', demo: false }, { id: 'd', region: 'FR', demo: false },
+      ]);
+      expect((await p.query('SELECT count(*)::int AS n FROM clicks WHERE dedupe_key IS NULL')).rows).toEqual([{ n: 2 }]);
+      expect((await p.query('SELECT count(*)::int AS n FROM categories')).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await p.end();
+    }
+  });
+
   it('a store opens at the latest version, and two stores opening one fresh schema at once both succeed', async () => {
     const schema = freshSchema();
     schemas.push(schema);

@@ -241,6 +241,31 @@ describeBackends('store contract', (backend: Backend) => {
     expect(await s.clickedProducts('u1')).toEqual(new Set(['p1', 'p2']));
   });
 
+  it('counts a click once per dedupe key, and every click without one', async () => {
+    const s = await fresh();
+    const c = click('2026-05-01T12:00:00Z', 'p1', 'utm', null, 'ref-a');
+    expect(await s.recordClick(c, { dedupeKey: 'k1' })).toBe(true);
+    expect(await s.recordClick({ ...c, at: '2026-05-01T12:00:05Z' }, { dedupeKey: 'k1' })).toBe(false);
+    expect(await s.recordClick(c, { dedupeKey: 'k2' })).toBe(true);
+    expect(await s.recordClick(c)).toBe(true);
+    expect(await s.recordClick(c)).toBe(true);
+    // Concurrent replays of one key (two replicas, say): exactly one is recorded.
+    const raced = await Promise.all([1, 2, 3, 4].map(() => s.recordClick(c, { dedupeKey: 'k3' })));
+    expect(raced.filter(Boolean)).toHaveLength(1);
+    expect(await s.listClicks()).toHaveLength(5);
+  });
+
+  it('keeps a shopper\'s demo flag when an update leaves it out; a new shopper is not a demo persona', async () => {
+    const s = await fresh();
+    await s.upsertUser(user);
+    expect((await s.getUser('u1'))!.demo).toBe(false);
+    await s.upsertUser({ ...user, id: 'u2', demo: true });
+    await s.upsertUser({ ...user, id: 'u2', displayName: 'Renamed' });
+    expect(await s.getUser('u2')).toMatchObject({ displayName: 'Renamed', demo: true });
+    await s.upsertUser({ ...user, id: 'u2', demo: false });
+    expect((await s.listUsers()).map((u) => [u.id, u.demo])).toEqual([['u1', false], ['u2', false]]);
+  });
+
   it('close is idempotent', async () => {
     const s = await backend.openStore();
     await s.close();
