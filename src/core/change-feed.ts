@@ -10,12 +10,13 @@
  * is applied by replica B before B answers its next request.
  */
 
-/** What changed; small and generic, so a new cache hooks into the same five functions. */
+/** What changed; small and generic, so a new cache hooks into the same six functions. */
 export type Change =
   | { kind: 'products'; ids: string[] }
   | { kind: 'productRemoved'; id: string }
   | { kind: 'creator'; id: string }
   | { kind: 'shopper'; id: string }
+  | { kind: 'categories'; ids: string[] }
   | { kind: 'merchants' };
 
 export interface ChangeFeed {

@@ -59,11 +59,17 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
 }
 
 /**
+ * Only functions that return a promise can be wrapped (a synchronous read would start returning
+ * a promise on PostgreSQL alone): a synchronous one is a type error here.
+ */
+type OnlyAsync<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (R extends PromiseLike<unknown> ? T[K] : (...args: A) => Promise<R>) : T[K] };
+
+/**
  * Every read and command first applies what other replicas committed, and every command
  * publishes what it changed before it answers: a change acknowledged by one replica is in effect
  * on the next request to any other.
  */
-function inStep<T extends Record<string, unknown>>(feed: ChangeFeed, state: CoreState, fns: T, publish: () => Promise<void>): T {
+function inStep<T extends Record<string, unknown>>(feed: ChangeFeed, state: CoreState, fns: T & OnlyAsync<T>, publish: () => Promise<void>): T {
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(fns)) {
     if (typeof fn !== 'function') {

@@ -6,7 +6,7 @@
  */
 import type { Change } from './change-feed.js';
 import type { CoreDeps } from './deps.js';
-import { creatorChanged, merchantsChanged, productRemoved, productsWritten, shopperChanged, type CoreState } from './state.js';
+import { categoriesChanged, creatorChanged, merchantsChanged, productRemoved, productsWritten, shopperChanged, type CoreState } from './state.js';
 
 export function remoteApplier(deps: CoreDeps, state: CoreState) {
   const asRemote = (fn: () => void) => {
@@ -48,6 +48,12 @@ export function remoteApplier(deps: CoreDeps, state: CoreState) {
         return asRemote(() => creatorChanged(state, change.id));
       case 'shopper':
         return asRemote(() => shopperChanged(state, change.id));
+      case 'categories': {
+        // Re-read from the primary: what is applied is what is committed now.
+        const ids = new Set(change.ids);
+        const categories = (await deps.store.listCategories()).filter((c) => ids.has(c.id));
+        return asRemote(() => categoriesChanged(state, categories));
+      }
       case 'merchants': {
         const merchants = await deps.store.listMerchants();
         return asRemote(() => {

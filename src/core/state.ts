@@ -86,6 +86,7 @@ export function categoriesChanged(state: CoreState, categories: Category[]): voi
   state.taxonomy.set(categories);
   state.profiles.clear();
   state.responses.clear();
+  record(state, { kind: 'categories', ids: categories.map((c) => c.id) });
 }
 
 /** Merchant programmes changed: cached lists hold links and disclosures built from the old ones. */

@@ -133,8 +133,22 @@ describe.skipIf(!PG_URL)(`two API replicas on one database${PG_URL ? '' : ` (${P
       }
     };
 
+    // The taxonomy decides health for everyone: a category marked health on A is health on B at once.
+    const taxonomy = async () => {
+      const on = async (base: string, id: string) =>
+        ((await call(base, 'GET', '/v1/categories')).body as { items: Array<{ id: string; sensitive?: string }> }).items.find((c) => c.id === id);
+      for (let r = 0; r < ROUNDS; r++) {
+        const id = `cat-r${r}`;
+        await ok(call(A, 'PUT', '/v1/categories', { items: [{ id, group: 'home' }] }, admin));
+        check((await on(B, id))?.sensitive === undefined, `B did not list ${id}, created on A`);
+        await ok(call(A, 'PUT', '/v1/categories', { items: [{ id, group: 'health', sensitive: 'health' }] }, admin));
+        check((await on(B, id))?.sensitive === 'health', `B did not treat ${id} as health after A marked it`);
+      }
+    };
+
     try {
       await Promise.all([
+      taxonomy(),
       ...Array.from({ length: 4 }, (_, k) => (async () => {
         for (let i = k; i < SHOPPERS; i += 4) await consent(`s${i}`);
       })()),

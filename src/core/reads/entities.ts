@@ -27,8 +27,10 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
       return { ...productView(p), description: p.description, url: p.url, health: state.catalog.isHealth(id) };
     },
 
-    /** The category taxonomy as it applies now. */
-    listCategories: () => state.taxonomy.list(),
+    /** The category taxonomy as it applies now (async like every read: with replicas, the core catches up first). */
+    async listCategories() {
+      return state.taxonomy.list();
+    },
 
     listMerchants: () => store.listMerchants(),
 
