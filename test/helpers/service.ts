@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embed/types.js';
@@ -96,5 +96,16 @@ export async function testService(o: TestServiceOptions = {}): Promise<TestServi
     },
   };
   live.add(t);
+  if (backendEnv.DATABASE_SCHEMA) {
+    // PostgreSQL: each service holds pooled connections (and a LISTEN client) until it closes; a
+    // file building one per test (beforeEach) would pass max_connections before afterAll. One
+    // built in a test or its beforeEach closes when that test ends; one built in beforeAll
+    // (no current test) lives for the file, as on SQLite.
+    try {
+      onTestFinished(() => t.dispose());
+    } catch {
+      /* built in beforeAll: closed by the afterAll above */
+    }
+  }
   return t;
 }
