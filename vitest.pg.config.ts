@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // Files that check SQLite files on disk are left out (they have PostgreSQL counterparts).
 export default defineConfig({
   test: {
-    include: ['test/store/**/*.test.ts', 'test/core/**/*.test.ts', 'test/http/**/*.test.ts', 'test/consent/**/*.test.ts', 'test/affiliate/redirect.test.ts', 'test/affiliate/click-trust.test.ts', 'test/service/recommend.test.ts', 'test/service/response-cache.test.ts', 'test/service/profile.test.ts', 'test/pg/**/*.test.ts'],
+    include: ['test/store/**/*.test.ts', 'test/core/**/*.test.ts', 'test/http/**/*.test.ts', 'test/consent/**/*.test.ts', 'test/affiliate/redirect.test.ts', 'test/affiliate/click-trust.test.ts', 'test/demo/demo-proxy.test.ts', 'test/service/recommend.test.ts', 'test/service/response-cache.test.ts', 'test/service/profile.test.ts', 'test/pg/**/*.test.ts'],
     // erasure-files.test.ts reads SQLite's store.db/WAL bytes: on PostgreSQL it would find no files and pass vacuously.
     exclude: ['test/store/sqlite-store.test.ts', 'test/store/erasure-files.test.ts', 'node_modules/**'],
     env: { TEST_BACKEND: 'postgres' },
