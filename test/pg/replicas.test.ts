@@ -83,7 +83,7 @@ describe.skipIf(!PG_URL)(`two API replicas on one database${PG_URL ? '' : ` (${P
         check(after.status === 200 && after.body.personalized === false, `B served a personalised list to ${id} after the withdrawal on A`);
         await ok(call(A, 'PUT', `/v1/users/${id}/consents`, { events: [{ purpose: 'personalization', granted: true }] }));
         const back = await recs(B, id);
-        check(back.body.personalized === true, `B kept ${id} unpersonalised after the grant on A`);
+        check(back.body.personalized === true, `B kept ${id} unpersonalised after the grant on A (${back.status}: ${JSON.stringify(back.body?.consent)} ${back.body?.reason ?? JSON.stringify(back.body).slice(0, 200)})`);
       }
     };
 
@@ -160,6 +160,7 @@ describe.skipIf(!PG_URL)(`two API replicas on one database${PG_URL ? '' : ` (${P
       running = false;
       await Promise.allSettled(load);
     }
+    if (violations.length) console.log('B OUTPUT', b.output().slice(-6000));
     expect(violations.slice(0, 5)).toEqual([]);
     expect(checks).toBeGreaterThanOrEqual(ROUNDS * 60);
     console.log(`two replicas: ${checks} checks, ${violations.length} violations`);

@@ -67,8 +67,12 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     };
     if (!profile || profile.interests.length === 0) {
       const popular = await popularList(deps.store, catalog, accept, query.limit);
-      const items = popular.map((p, i): RecommendationItem => {
-        const product = catalog.get(p.id)!;
+      // A product removed while this request awaited (another request applied the delete) is skipped, never served.
+      const live = popular.flatMap((p) => {
+        const product = catalog.get(p.id);
+        return product ? [{ p, product }] : [];
+      });
+      const items = live.map(({ p, product }, i): RecommendationItem => {
         return { rank: i + 1, score: round4(p.score), product: productView(product), inspiredBy: null, ...deps.tagger.tag({ product, credit: null, userRef: ref, now: at }) };
       });
       return remember({ ...base, personalized: false, reason: decision.reason ?? NO_SOURCES, parameters: describe(false), items });
@@ -85,8 +89,14 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const ranked =
       options.mmr === false ? withVectors.slice(0, query.limit) : mmrRerank(withVectors, { k: query.limit, lambda: 1 - query.diversity });
     const credits = await creditsFor(profile);
-    const items = ranked.map((c, i): RecommendationItem => {
-      const product = catalog.get(c.id)!;
+    // As above: the catalog may have lost a candidate during the awaits (a delete applied meanwhile;
+    // with replicas, by another request's catch-up). It is skipped, and the epoch guard keeps this
+    // list out of the cache.
+    const live = ranked.flatMap((c) => {
+      const product = catalog.get(c.id);
+      return product ? [{ c, product }] : [];
+    });
+    const items = live.map(({ c, product }, i): RecommendationItem => {
       const insp = mostSimilarPost(c.vector, profile.posts)!;
       return {
         rank: i + 1,
