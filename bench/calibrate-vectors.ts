@@ -11,9 +11,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
-import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
 import { ExactIndex } from '../src/index/exact-index.js';
-import { createService } from '../src/service.js';
+import { createConfiguredEmbedder, createService } from '../src/service.js';
 import { clusteredVectors } from './lib/vectors.js';
 import { benchTmp, fmt, markdownTable, writeOut } from './lib/stats.js';
 
@@ -43,7 +42,7 @@ export function spaceStats(rows: Float32Array[], sample = 300): { lid: number; n
 
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+  const embedder = await createConfiguredEmbedder(config);
   const dir = mkdtempSync(join(benchTmp(), 'calibrate-'));
   // The fixture world through the service as the server builds it: the real fused product vectors.
   const service = await createService({ ...config, DATA_DIR: dir }, { embedder });

@@ -57,8 +57,8 @@ async function storeAndIndex() {
   const idx = await HnswVectorIndex.open({ dir, name: 'p', modelId: 'm', dimension: DIM, rebuild: async () => all, ...hnsw });
   console.log(`index rebuild + flush (${N}x${DIM}, M=${hnsw.m}, efC=${hnsw.efConstruction}): ${((performance.now() - t) / 1000).toFixed(1)} s = ${rate(N, t)} inserts/s`);
   t = performance.now();
-  await HnswVectorIndex.open({ dir, name: 'p', modelId: 'm', dimension: DIM, rebuild: async () => { throw new Error('should have loaded'); }, expectedCount: () => store.countVectors('product', 'm'), ...hnsw });
-  console.log(`index open from files: ${(performance.now() - t).toFixed(0)} ms`);
+  await HnswVectorIndex.open({ dir, name: 'p', modelId: 'm', dimension: DIM, rebuild: async () => { throw new Error('should have loaded'); }, reconcile: { checksums: () => store.vectorChecksums('product', 'm'), vectors: (ids) => store.getVectors('product', ids, 'm') }, ...hnsw });
+  console.log(`index open from files (checksums checked, reconciled with the store): ${(performance.now() - t).toFixed(0)} ms`);
   idx.upsert('extra', items[0]!.vector);
   t = performance.now();
   await idx.flush();

@@ -15,8 +15,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import type { WorldStage } from '../src/core/commands/index.js';
-import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
-import { createService } from '../src/service.js';
+import { createConfiguredEmbedder, createService } from '../src/service.js';
 import { generateWorld } from '../tools/world/generate.js';
 import { machineInfo, machineLine } from './lib/machine.js';
 import { benchTmp, fmt, parseArgs, writeOut } from './lib/stats.js';
@@ -35,7 +34,7 @@ export interface IngestBenchResult {
 
 async function ingestOnce(worldDir: string, threads: number): Promise<IngestBenchResult> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads });
+  const embedder = await createConfiguredEmbedder(config, threads);
   const dataDir = mkdtempSync(join(benchTmp(), 'ingest-'));
   // The service as the server builds it, on a fresh data folder: the embedding cache starts empty.
   const service = await createService({ ...config, DATA_DIR: dataDir, WORLD_DIR: worldDir }, { embedder });

@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     const pgv = pgVectorSearch(pgStore.pools, { modelId: MODEL, dimension: DIM, efSearch: config.HNSW_EF_SEARCH });
     const queries = Array.from({ length: 200 }, (_, k) => vec(N + (k % 400)));
     const recall: Record<string, { recall: number; qps: number; rows: number }> = {};
-    for (const [name, filter] of [['unfiltered', undefined], ['2% category filter', { category: 'cat7' }]] as const) {
+    for (const [name, filter] of [['unfiltered', undefined], ['2% category filter', { category: ['cat7'] as string[] }]] as const) {
       let hit = 0;
       let got = 0;
       let ms = 0; // pgvector's time only, not the exact search it is checked against

@@ -3,10 +3,11 @@
  * `service.ts` does that). Tests build the service with a fake embedder and call this in-process.
  *
  * Middleware order, and why:
- *   security headers (on every response, errors included) → demo page + /demo-api proxy when the
- *   demo is on (raw bodies, its own key) → 405 for a known path with the wrong method → access
- *   table (401/403 before any parsing) → JSON body (415/413/400) → routes → 404 → the one error
- *   mapping.
+ *   security headers (on every response, errors included) → access log + request id (every
+ *   response, errors too) → latency timing (/metrics) → CORS (preflights answered before any key
+ *   check) → demo page + /demo-api proxy when the demo is on (raw bodies, its own key) → rate
+ *   limit (429 before any work) → 405 for a known path with the wrong method → access table
+ *   (401/403 before any parsing) → JSON body (415/413/400) → routes → 404 → the one error mapping.
  *
  * @example
  * const service = await createService(config);
@@ -24,12 +25,20 @@ import { jsonBody } from './http/json-body.js';
 import { methodNotAllowed } from './http/methods.js';
 import { securityHeaders } from './http/security-headers.js';
 import { buildOpenApi } from './http/openapi.js';
+import * as coreSchemas from './core/schemas.js';
+import * as domain from './domain/index.js';
+import * as httpSchemas from './http/schemas.js';
+import { accessLog } from './http/ops/access-log.js';
+import { createCors } from './http/ops/cors.js';
+import { createMetrics, type Metrics } from './http/ops/metrics.js';
+import { createRateLimit } from './http/ops/rate-limit.js';
 import { mountRoutes, type RouteSpec } from './http/route.js';
 import { catalogRoutes } from './http/routes/catalog.js';
 import { categoryRoutes } from './http/routes/categories.js';
 import { consentRoutes } from './http/routes/consent.js';
 import { discoverRoutes } from './http/routes/discover.js';
 import { jobRoutes } from './http/routes/jobs.js';
+import { feedbackRoutes } from './http/routes/feedback.js';
 import { mediaRoutes } from './http/routes/media.js';
 import { redirectRoutes } from './http/routes/redirect.js';
 import { reportRoutes } from './http/routes/reports.js';
@@ -47,10 +56,14 @@ export interface AppOptions {
   demo?: boolean;
 }
 
+/** The service's exported zod schemas by name: the OpenAPI components a typed client sees. */
+const SCHEMA_NAMES: Record<string, unknown> = { ...domain, ...coreSchemas, ...httpSchemas };
+
 /** Every route of the API, as data; handlers close over `core` and only run per request. */
-export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, openapi: () => unknown = () => ({})): RouteSpec[] {
+export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, openapi: () => unknown = () => ({}), metrics?: Metrics): RouteSpec[] {
+  const exposition = metrics && (async () => ({ body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }));
   const specs = [
-    ...systemRoutes({ core, openapi }),
+    ...systemRoutes({ core, openapi, metrics: exposition }),
     ...mediaRoutes({ core }),
     ...categoryRoutes({ core }),
     ...catalogRoutes({ core }),
@@ -58,6 +71,7 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
     ...userRoutes({ core }),
     ...discoverRoutes({ core }),
     ...consentRoutes({ core }),
+    ...feedbackRoutes({ core }),
     ...redirectRoutes({ core, landing }),
     ...reportRoutes({ core }),
   ];
@@ -78,26 +92,31 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
  * `npm run api-types` generates the demo page's types from.
  */
 export function openApiDocument(config: Pick<Config, 'PUBLIC_BASE_URL'>): Record<string, unknown> {
-  return buildOpenApi(routeSpecs(new Proxy({}, { get: () => undefined }) as Core), ACCESS, config.PUBLIC_BASE_URL);
+  return buildOpenApi(routeSpecs(new Proxy({}, { get: () => undefined }) as Core), ACCESS, config.PUBLIC_BASE_URL, SCHEMA_NAMES);
 }
 
 export function createApp(options: AppOptions): { app: Express; openapi: unknown } {
   const { config, core } = options;
   const log = options.log ?? silentLogger;
-  const specs = routeSpecs(core, options.landing, () => openapi);
-  const openapi = buildOpenApi(specs, ACCESS, config.PUBLIC_BASE_URL);
+  const metrics = createMetrics(() => core.operations());
+  const specs = routeSpecs(core, options.landing, () => openapi, metrics);
+  const openapi = buildOpenApi(specs, ACCESS, config.PUBLIC_BASE_URL, SCHEMA_NAMES);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: query schemas see flat strings
   app.use(securityHeaders);
+  app.use(accessLog(log));
+  app.use(metrics.timing);
+  app.use(...createCors(config.CORS_ORIGINS));
   if (options.demo ?? demoEnabled(config)) {
     const appKey = config.API_KEYS.find((k) => k.scope === 'app') ?? config.API_KEYS[0];
     const isDemoPersona = async (id: string) => (await core.getShopper(id).catch(() => undefined))?.demo === true;
     if (appKey) app.use(createDemoRouter({ apiKey: appKey.key, isDemoPersona, bodyLimit: config.BODY_LIMIT }));
   }
+  app.use(createRateLimit(config.RATE_LIMIT_PER_MINUTE, config.API_KEYS));
   app.use(methodNotAllowed(ACCESS));
-  app.use(createAuth(config.API_KEYS));
+  app.use(createAuth(config.API_KEYS, ACCESS, { metricsToken: config.METRICS_TOKEN }));
   app.use(jsonBody(config.BODY_LIMIT));
   app.use(mountRoutes(specs));
   app.use(notFound);

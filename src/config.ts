@@ -11,6 +11,7 @@
  * app.listen(config.PORT, config.HOST);
  */
 import { z } from 'zod';
+import { CRASH_STEPS, type CrashStep } from './crash-points.js';
 import { normaliseRegion, unknownRegionMessage } from './domain/regions.js';
 import { AppError } from './errors.js';
 
@@ -43,6 +44,13 @@ const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
     .pipe(z.number().int({ error }).min(min, { error }).max(max, { error }))
     .default(def);
 };
+
+/** "true"/"false" (or 1/0) → boolean. */
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
 
 /** The development keys: with these (and only these) the demo page is on by default (`DEMO=auto`). */
 export const DEV_API_KEYS = 'admin:dev-admin-key,app:dev-app-key';
@@ -93,6 +101,32 @@ const ageOverrides = z
     return out;
   });
 
+/**
+ * "EUR:1,USD:1.08,GBP:0.85" → units of each currency per one unit of the first (the base, which
+ * must be 1). The default is an illustrative table, not market data: set your own with its date.
+ */
+const currencyRates = z
+  .string()
+  .default('EUR:1,USD:1.08,GBP:0.85')
+  .transform((s, ctx) => {
+    const out: Record<string, number> = {};
+    const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const entry of entries) {
+      const m = /^([A-Za-z]{3}):(\d+(?:\.\d+)?)$/.exec(entry);
+      const rate = m ? Number(m[2]) : NaN;
+      if (!m || !(rate > 0)) {
+        ctx.addIssue({ code: 'custom', message: 'expected "CUR:rate" pairs (ISO 4217 codes, positive rates), the first being the base at 1, e.g. "EUR:1,USD:1.08"' });
+        return z.NEVER;
+      }
+      out[m[1]!.toUpperCase()] = rate;
+    }
+    const first = Object.keys(out)[0];
+    if (!first || out[first] !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'the first currency is the base and must have rate 1, e.g. "EUR:1,USD:1.08"' });
+      return z.NEVER;
+    }
+    return { base: first, perBase: out };
+  });
 /** A key that signs /r/ links, named by the id every token carries. */
 export interface LinkKey {
   kid: string;
@@ -153,6 +187,8 @@ export const ConfigSchema = z.object({
   WORLD_DIR: z.string().min(1).default('./fixtures').describe('World loaded on an empty DATA_DIR; base of world-relative image paths.'),
   MODELS_DIR: z.string().min(1).default('./models').describe('Folder holding Transformers.js model folders.'),
   MODEL_ID: z.string().min(1).default('style-clip-mini').describe('Model folder name inside MODELS_DIR.'),
+  // One definition for every process that loads the model (server, ingest, eval, bench, workers).
+  MODEL_QUANTIZED: bool(false).describe('true: load onnx/*_quantized.onnx (dynamic INT8) instead of the float towers; vectors are stored under "<MODEL_ID>:q8", apart from the float ones.'),
   EMBED_THREADS: int(1, 1, 64).describe('Worker threads running the model.'),
   EMBED_BATCH: int(32, 1, 256).describe('Images or texts per embedder call when writing products and posts.'),
   IMAGE_WEIGHT: number(0.7).pipe(z.number().min(0)).describe('Weight of the image vector in fused product/post vectors.'),
@@ -163,6 +199,8 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: byteSize('10mb').describe('Largest accepted JSON body; larger bodies get 413.'),
   API_KEYS: apiKeys.describe('Comma-separated scope:key pairs (scopes admin, app). Dev defaults: admin:dev-admin-key,app:dev-app-key.'),
   RECOMMEND_CACHE_TTL_S: int(30, 0, 3600).describe("Seconds a shopper's recommendation list may be served again from memory (0 = no cache). Consent is re-checked on every request; follows, consents, catalog changes and the shopper's clicks invalidate it at once."),
+  RECOMMEND_CANDIDATE_DEPTH: int(2000, 300, 100_000).describe('Products kept per precomputed candidate list (one per followed-creator interest, and per filter when the unfiltered list is too short). At least 300, the most one interest is asked for.'),
+  QUERY_CACHE_SIZE: int(1000, 0, 1_000_000).describe('Search-query text embeddings kept in memory (least recently used dropped; 0 = none).'),
   // Defaults are the one configuration that met both index targets at 100k x 512 in BENCHMARKS.md
   // (hnswlib's usual M=16/efConstruction=200 builds ~4x slower and still misses recall there).
   HNSW_M: int(32, 4, 128).describe('HNSW graph degree (links per node) for a newly built index.'),
@@ -181,12 +219,26 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false', 'auto'], { error: 'expected true, false or auto' })
     .default('auto')
     .describe('The demo page and its /demo-api proxy: auto = on only while API_KEYS are the dev keys.'),
-  DEMO_MERCHANT_REDIRECT: z
-    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
-    .default('false')
-    .transform((v) => v === 'true' || v === '1')
-    .describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
+  DEMO_MERCHANT_REDIRECT: bool(false).describe('true: /r/:token lands on the local demo merchant page instead of the real network URL (which it shows).'),
+  CURRENCY_RATES: currencyRates.describe('Rate table for price filters: "CUR:rate" pairs, units per one unit of the first (base) currency. The default is illustrative, not market data.'),
+  CURRENCY_RATES_DATE: z.iso.date({ error: 'expected a date like 2026-01-02' }).default('2026-01-01').describe('The date CURRENCY_RATES are from; shown in every price-filtered response.'),
+  CORS_ORIGINS: csv.describe('Comma-separated browser origins allowed to call the API (e.g. https://shop.example); "*" for any; empty: no CORS headers.'),
+  RATE_LIMIT_PER_MINUTE: int(1200, 0, 1_000_000).describe('Requests a minute per API key (and per client address without a key, on /v1 and /r/); 0 = no limit.'),
+  METRICS_TOKEN: z.string().min(16, { error: 'expected 16+ characters' }).optional().describe('A bearer token that may read GET /metrics without an admin key (for a scraper); unset: admin key only.'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('Least severe log level written.'),
+  TEST_CRASH_AT: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return undefined;
+      const m = /^([a-z-]+)(?::(\d+))?$/.exec(s.trim());
+      if (!m || !(CRASH_STEPS as readonly string[]).includes(m[1]!) || m[2] === '0') {
+        ctx.addIssue({ code: 'custom', message: `expected "step" or "step:n" (n >= 1), step one of ${CRASH_STEPS.join(', ')}` });
+        return z.NEVER;
+      }
+      return { step: m[1] as CrashStep, nth: Number(m[2] ?? 1) };
+    })
+    .describe('TEST ONLY (crash test): the process SIGKILLs itself the nth time a write reaches this step. Unset (the default): off.'),
 }).superRefine((c, ctx) => {
   if (c.LINK_SECRET !== undefined && c.LINK_SECRETS !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['LINK_SECRETS'], message: `set LINK_SECRETS or LINK_SECRET, not both (LINK_SECRET=s is LINK_SECRETS=${LEGACY_KID}:s)` });

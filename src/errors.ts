@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   FORBIDDEN: 'This API key lacks the scope this route needs.',
   TOKEN_INVALID: 'The redirect token is malformed or its signature does not verify.',
   TOKEN_EXPIRED: 'The redirect token has expired.',
+  RATE_LIMITED: 'Too many requests for this API key; retry later.',
   TOKEN_RETIRED: 'This link was signed with a key that has since been retired; ask for a fresh link.',
   METHOD_NOT_ALLOWED: 'This path does not accept that method; the Allow header lists the ones it does.',
   BATCH_REJECTED: 'None of the items in the batch was accepted; each item says why.',
@@ -22,6 +23,7 @@ export const ERROR_CODES = {
   INDEX_UNAVAILABLE: 'The vector index could not be loaded or rebuilt.',
   STORE_UNAVAILABLE: 'The data store could not be opened.',
   CONFIG_INVALID: 'The configuration (environment variables) is invalid.',
+  DATA_DIR_IN_USE: 'The data folder is held by another running process (the server or an ingest).',
   INTERNAL: 'Something went wrong on our side.',
 } as const;
 

@@ -17,6 +17,8 @@ import { createTagger } from './affiliate/tagger.js';
 import { linkKeys, type Config } from './config.js';
 import { policyFromConfig } from './consent/policy.js';
 import { createCore, type Core, type CoreDeps, type CoreSettings } from './core/core.js';
+import { serialWrites } from './core/deps.js';
+import { crashPoint } from './crash-points.js';
 import type { Embedder } from './embed/types.js';
 import { createWorkerEmbedder } from './embed/worker-pool.js';
 import { HnswVectorIndex } from './index/hnsw-index.js';
@@ -29,7 +31,7 @@ import { pgJobQueue } from './store/pg-jobs.js';
 import { pgMediaStore } from './store/pg-media.js';
 import { ensureVectorIndex } from './store/pg-vector-index.js';
 import { openPgStore, type PgStore } from './store/pg-store.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { checkNotEmptied, openDataDirStore, storeDamage } from './store/data-dir.js';
 import type { MediaStore, Store } from './store/types.js';
 
 export interface ServiceOverrides {
@@ -60,6 +62,11 @@ export interface Service {
   backend: 'sqlite' | 'postgres';
   /** The PostgreSQL store (with its pools) when backend is 'postgres'. */
   pg?: PgStore;
+  /**
+   * This start created the store (DATA_DIR had no store.db; with PostgreSQL, this start created
+   * the schema): the server loads WORLD_DIR only then.
+   */
+  freshInstall: boolean;
   /** Flushes the index, closes the store and (unless it was given) stops the embedder. */
   close(): Promise<void>;
 }
@@ -74,6 +81,10 @@ export function coreSettings(config: Config): CoreSettings {
     textWeight: config.TEXT_WEIGHT,
     embedBatch: config.EMBED_BATCH,
     jobMinItems: config.JOB_MIN_ITEMS,
+    candidateDepth: config.RECOMMEND_CANDIDATE_DEPTH,
+    queryCacheSize: config.QUERY_CACHE_SIZE,
+    embedThreads: config.EMBED_THREADS,
+    rates: { ...config.CURRENCY_RATES, date: config.CURRENCY_RATES_DATE },
     clickDedupeWindowS: config.CLICK_DEDUPE_WINDOW_S,
     imageFetchTimeoutMs: config.IMAGE_FETCH_TIMEOUT_MS,
     imageMaxBytes: config.IMAGE_MAX_BYTES,
@@ -95,41 +106,66 @@ export function describeSettings(config: Config, embedder: Pick<Embedder, 'model
   };
 }
 
+/**
+ * The configured model (MODELS_DIR, MODEL_ID, MODEL_QUANTIZED) in EMBED_THREADS worker threads:
+ * what createService starts, and what the evaluation and benchmarks start when they hold the
+ * embedder themselves. `threads` overrides EMBED_THREADS (the ingest benchmark varies it).
+ */
+export function createConfiguredEmbedder(config: Config, threads = config.EMBED_THREADS): Promise<Embedder> {
+  return createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, quantized: config.MODEL_QUANTIZED, threads });
+}
+
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
-  const t0 = Date.now();
-  const embedder =
-    overrides.embedder ?? (await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS }));
-  log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: Date.now() - t0 });
-  let store: Store | undefined;
+  // The store first: a store that must not be used stops start-up before the model loads.
+  let t = performance.now();
+  const pg = config.DATABASE_URL
+    ? await openPgStore({ url: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_MAX })
+    : undefined;
+  const sqlite = pg ? undefined : openDataDirStore(config.DATA_DIR);
+  const store: Store = pg ?? sqlite!.store;
+  const fresh = pg ? pg.created : sqlite!.fresh;
+  let embedder: Embedder | undefined;
   let feed: ChangeFeed | undefined;
   try {
-    const pg = config.DATABASE_URL
-      ? await openPgStore({ url: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_MAX })
-      : undefined;
-    store = pg ?? openSqliteStore({ path: join(config.DATA_DIR, 'store.db') });
-    const s = store;
-    // Rebuilt from the store's vectors when its files are missing, corrupt, from another model or
-    // dimension, or hold fewer vectors than the store (writes lost before a flush).
+    if (sqlite && !fresh) await checkNotEmptied(sqlite.store, config.DATA_DIR);
+    const storeMs = lap();
+    embedder = overrides.embedder ?? (await createConfiguredEmbedder(config));
+    log.info('model loaded', { model: embedder.modelId, dimension: embedder.dimension, ms: lap() });
+    const { modelId } = embedder;
+    const crash = crashPoint(config.TEST_CRASH_AT);
+    let serving = false; // the index's flush crash point counts writes only, not start-up's own flush
+    // Before anything is served: finish or undo media writes a crash interrupted, drop orphans.
+    // With PostgreSQL every replica runs it: staged rows are only touched once old enough that no
+    // live write can still own them (pg-media.ts).
+    const media = pg ? pgMediaStore(pg.pools) : fileMediaStore(join(config.DATA_DIR, 'media'));
+    const recovered = await media.recover({ product: await store.mediaVersions('product'), post: await store.mediaVersions('post') });
+    if (recovered.promoted + recovered.discarded + recovered.orphans > 0) log.warn('media recovered after an interrupted write', { ...recovered });
+    const mediaMs = lap();
+    // Embedded: rebuilt from the store's vectors when its files are missing, damaged (checksums),
+    // from another model or dimension; otherwise reconciled with the store's vector checksums.
+    // PostgreSQL: never persisted, so always built from the shared store (nothing to reconcile).
     const productIndex = await HnswVectorIndex.open({
       dir: join(config.DATA_DIR, 'index'),
       name: 'products',
-      modelId: embedder.modelId,
+      modelId,
       dimension: embedder.dimension,
-      rebuild: () => s.allVectors('product', embedder.modelId),
-      expectedCount: () => s.countVectors('product', embedder.modelId),
+      rebuild: () => store.allVectors('product', modelId),
+      reconcile: pg ? undefined : { checksums: () => store.vectorChecksums('product', modelId), vectors: (ids) => store.getVectors('product', ids, modelId) },
       m: config.HNSW_M,
       efConstruction: config.HNSW_EF_CONSTRUCTION,
       efSearch: config.HNSW_EF_SEARCH,
       // Other processes write the shared database: local files could never be trusted.
       persist: !pg,
       log,
+      crashPoint: (step) => serving && crash(step),
     });
+    serving = true;
     // The model's pgvector HNSW index (dimension from the model): the durable index of the
     // shared database, measured against the in-process one in BENCHMARKS.md.
-    if (pg) await ensureVectorIndex(pg.pools, { modelId: embedder.modelId, dimension: embedder.dimension, m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION });
-    const media = pg ? pgMediaStore(pg.pools) : fileMediaStore(join(config.DATA_DIR, 'media'));
+    if (pg) await ensureVectorIndex(pg.pools, { modelId, dimension: embedder.dimension, m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION });
     feed = pg ? pgChangeFeed(pg.pools, { log }) : undefined;
+    log.info('start-up checks', { storeMs, mediaMs, indexMs: lap() });
     const tagger = createTagger({ merchants: await store.listMerchants(), keys: linkKeys(config), tokenTtlSeconds: config.TOKEN_TTL });
     const deps: CoreDeps = {
       store, media, productIndex, embedder, tagger, log,
@@ -139,24 +175,34 @@ export async function createService(config: Config, overrides: ServiceOverrides 
       fetchImage: overrides.fetchImage,
       feed,
       jobs: pg ? pgJobQueue(pg.pools) : undefined,
+      writes: serialWrites(),
+      crashPoint: crash,
     };
     const core = await createCore(deps);
+    const running = embedder;
     let closed: Promise<void> | undefined;
     return {
       config, log, core, embedder, store, productIndex, media, deps: { ...deps, feed: undefined }, pg,
       backend: pg ? 'postgres' : 'sqlite',
+      freshInstall: fresh,
       close: () =>
         (closed ??= (async () => {
           await productIndex.flush();
           await feed?.close();
-          await s.close();
-          if (!overrides.embedder) await embedder.close();
+          await store.close();
+          if (!overrides.embedder) await running.close();
         })()),
     };
   } catch (err) {
     await feed?.close();
-    await store?.close();
-    if (!overrides.embedder) await embedder.close();
-    throw err;
+    await store.close();
+    if (!overrides.embedder) await embedder?.close();
+    throw storeDamage(err, config.DATA_DIR) ?? err;
+  }
+
+  function lap(): number {
+    const ms = Math.round(performance.now() - t);
+    t = performance.now();
+    return ms;
   }
 }

@@ -3,7 +3,7 @@
  * ingested for real (creators, posts, shoppers, 2k products, all embedded by the shipped model),
  * then the catalog is padded with synthetic products whose vectors are a real product's vector
  * plus small noise, so they live in the model's actual embedding space. Built once into
- * `.bench-tmp/` and reused while the model and index settings stay the same.
+ * `.bench-tmp/` and reused while the model, dimension and index settings stay the same.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ export interface BigCatalog {
   /** The data folder: open it with `createService({ ...config, DATA_DIR: dataDir })`. */
   dataDir: string;
   /** How the padded index was built (measured once, when the folder was created). */
-  build: { products: number; indexInsertsPerS: number; indexSeconds: number; m: number; efConstruction: number };
+  build: { products: number; indexInsertsPerS: number; indexSeconds: number; m: number; efConstruction: number; totalSeconds?: number; dimension?: number };
 }
 
 export interface BigCatalogOptions {
@@ -31,6 +31,8 @@ export interface BigCatalogOptions {
   modelFingerprint: string;
   log?: (msg: string) => void;
 }
+
+const BATCH = 2000;
 
 /**
  * Builds (once) a data folder holding the fixture world, loaded through the service's own
@@ -45,7 +47,8 @@ export async function openBigCatalog(o: BigCatalogOptions): Promise<BigCatalog> 
   const ready = join(dataDir, 'ready.json');
   if (existsSync(ready)) return { dataDir, build: JSON.parse(readFileSync(ready, 'utf8')) };
 
-  o.log?.(`building a ${o.size.toLocaleString('en-US')}-product catalog in ${dataDir} (once)`);
+  o.log?.(`building a ${o.size.toLocaleString('en-US')}-product catalog (${o.embedder.dimension}-d) in ${dataDir} (once)`);
+  const started = performance.now();
   const service = await createService({ ...config, DATA_DIR: dataDir }, { embedder: o.embedder, log: silentLogger });
   const { store, productIndex } = service;
   await service.core.commands.loadWorld(config.WORLD_DIR);
@@ -56,9 +59,9 @@ export async function openBigCatalog(o: BigCatalogOptions): Promise<BigCatalog> 
   const sigma = 0.45 / Math.sqrt(dim); // noise of norm ~0.45: cosine ~0.9 to the product it copies
 
   let indexSeconds = 0;
-  for (let start = real.length; start < o.size; start += 1000) {
+  for (let start = real.length; start < o.size; start += BATCH) {
     const batch: Array<{ entity: Product; vector: Float32Array }> = [];
-    for (let i = start; i < Math.min(start + 1000, o.size); i++) {
+    for (let i = start; i < Math.min(start + BATCH, o.size); i++) {
       const base = real[i % real.length]!;
       const { attributes: _truth, ...product } = base;
       const v = Float32Array.from(vectors.get(base.id)!, (x) => x + sigma * g());
@@ -66,17 +69,21 @@ export async function openBigCatalog(o: BigCatalogOptions): Promise<BigCatalog> 
       for (let d = 0; d < dim; d++) norm += v[d]! * v[d]!;
       norm = Math.sqrt(norm);
       for (let d = 0; d < dim; d++) v[d] /= norm;
-      batch.push({ entity: { ...product, id: `syn${String(i).padStart(6, '0')}`, title: `${base.title} (#${i})` }, vector: v });
+      batch.push({ entity: { ...product, id: `syn${String(i).padStart(7, '0')}`, title: `${base.title} (#${i})` }, vector: v });
     }
     await store.upsertProducts(batch, o.embedder.modelId);
     const t0 = performance.now();
     for (const { entity, vector } of batch) productIndex.upsert(entity.id, vector);
     indexSeconds += (performance.now() - t0) / 1000;
-    if ((start - real.length) % 10_000 < 1000) o.log?.(`  ${start.toLocaleString('en-US')} products, index inserts ${((start - real.length) / Math.max(indexSeconds, 1e-9)).toFixed(0)}/s`);
+    const done = start + batch.length - real.length;
+    if (done % 50_000 < BATCH) o.log?.(`  ${(start + batch.length).toLocaleString('en-US')} products, index inserts ${(done / Math.max(indexSeconds, 1e-9)).toFixed(0)}/s, ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
   await service.close();
   const padded = o.size - real.length;
-  const build = { products: o.size, indexInsertsPerS: padded / indexSeconds, indexSeconds, m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION };
+  const build = {
+    products: o.size, dimension: dim, indexInsertsPerS: padded / indexSeconds, indexSeconds,
+    totalSeconds: (performance.now() - started) / 1000, m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION,
+  };
   writeFileSync(ready, JSON.stringify(build));
   return { dataDir, build };
 }

@@ -13,3 +13,6 @@ const instance = autocannon(JSON.parse(input), (err, r) => {
   }));
 });
 process.on('SIGTERM', () => instance.stop());
+// Tells the parent a SIGTERM from now on stops the run and still reports (before this, it would kill us).
+process.send?.('started');
+process.channel?.unref(); // the channel must not keep this process alive after the run

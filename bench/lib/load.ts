@@ -17,6 +17,8 @@ export interface LoadOptions {
   headers: Record<string, string>;
   /** Requests per second over all connections; omit for a closed loop at full speed. */
   overallRate?: number;
+  /** Replace `[<id>]` in request bodies with a random id per request (unique search queries). */
+  idReplacement?: boolean;
 }
 
 export interface LoadResult {
@@ -35,10 +37,17 @@ export interface LoadResult {
 export type RunningLoad = Promise<LoadResult> & { stop(): void };
 
 export function runLoad(o: LoadOptions): RunningLoad {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./load-child.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./load-child.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  // A stop() before the child has its SIGTERM handler would kill it with no summary: wait for it.
+  let started = false;
+  let stopRequested = false;
+  child.once('message', () => {
+    started = true;
+    if (stopRequested) child.kill('SIGTERM');
+  });
   const done = new Promise<LoadResult>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
+    child.stdout!.on('data', (d) => (out += d));
     child.once('error', reject);
     child.once('close', () => {
       try {
@@ -49,7 +58,11 @@ export function runLoad(o: LoadOptions): RunningLoad {
         reject(new Error(`autocannon child printed no result: ${out.slice(0, 200)}`));
       }
     });
-    child.stdin.end(JSON.stringify(o));
+    child.stdin!.end(JSON.stringify(o));
   });
-  return Object.assign(done, { stop: () => void child.kill('SIGTERM') });
+  const stop = () => {
+    stopRequested = true;
+    if (started) child.kill('SIGTERM');
+  };
+  return Object.assign(done, { stop });
 }

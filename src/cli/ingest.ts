@@ -5,8 +5,9 @@
  * Settings (DATA_DIR, MODELS_DIR, MODEL_ID, EMBED_THREADS, IMAGE_WEIGHT, ...) come from the
  * environment via `loadConfig`, exactly as for `npm start`.
  *
- * Run it while the server is stopped: a running server holds its own copy of the index and
- * would overwrite the file on shutdown (its next start would detect the gap and rebuild).
+ * It refuses to run while a server holds the DATA_DIR (`DATA_DIR/.lock`, src/ingest/data-lock.ts):
+ * a running server keeps its own copy of the index and would overwrite the file on shutdown.
+ * Load through the running server's API instead, or stop it first.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +16,7 @@ import { loadConfig } from '../config.js';
 import type { WorldProgress, WorldSummary } from '../core/commands/index.js';
 import type { Embedder } from '../embed/types.js';
 import { AppError } from '../errors.js';
+import { holdDataDir } from '../ingest/data-lock.js';
 import { createService } from '../service.js';
 
 export interface RunIngestOptions {
@@ -26,7 +28,16 @@ export interface RunIngestOptions {
 
 /** Loads `worldDir` into the DATA_DIR named by `env`; resolves with per-stage results. */
 export async function runIngest(worldDir: string, env: Record<string, string | undefined>, options: RunIngestOptions = {}): Promise<WorldSummary> {
-  const service = await createService(loadConfig(env), { embedder: options.embedder });
+  const config = loadConfig(env);
+  // Refused, with what to do, while a server holds this DATA_DIR (it would overwrite the index on shutdown).
+  const lock = holdDataDir(config.DATA_DIR, 'ingest');
+  let service: Awaited<ReturnType<typeof createService>>;
+  try {
+    service = await createService(config, { embedder: options.embedder });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const bar = new cliProgress.SingleBar(
     { format: '{stage} [{bar}] {value}/{total} | ETA {eta_formatted}', noTTYOutput: false, stream: process.stderr },
     cliProgress.Presets.shades_classic,
@@ -46,6 +57,7 @@ export async function runIngest(worldDir: string, env: Record<string, string | u
   } finally {
     if (stage) bar.stop();
     await service.close();
+    lock.release();
   }
 }
 

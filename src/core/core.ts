@@ -12,6 +12,8 @@ import type { Change, ChangeFeed } from './change-feed.js';
 import { createCommands, type Commands } from './commands/index.js';
 import type { CoreDeps } from './deps.js';
 import { createEntityReads, type EntityReads } from './reads/entities.js';
+import { createFeedbackReads } from './reads/feedback.js';
+import { createOperationsRead } from './reads/operations.js';
 import { createExport } from './reads/export.js';
 import { createRecommend, type RecommendOptions } from './reads/recommend.js';
 import { createSearch } from './reads/search.js';
@@ -19,7 +21,7 @@ import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequ
 import { remoteApplier } from './remote-changes.js';
 import { loadState, type CoreState } from './state.js';
 
-export interface Core extends EntityReads {
+export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads>, ReturnType<typeof createOperationsRead> {
   recommend(userId: string, query: RecommendQuery, options?: RecommendOptions): Promise<RecommendationResponse>;
   search(req: SearchRequest): Promise<SearchResponse>;
   /** `userId`: apply that shopper's consent decision (health items, link pseudonym), as recommend does. */
@@ -31,7 +33,8 @@ export interface Core extends EntityReads {
   readonly state: Readonly<CoreState>;
 }
 
-export async function createCore(deps: CoreDeps): Promise<Core> {
+export async function createCore(given: CoreDeps): Promise<Core> {
+  const deps: CoreDeps = { ...given, stats: given.stats ?? { embeddingCache: { hits: 0, misses: 0 } } };
   let apply: ((c: Change) => Promise<void>) | undefined;
   // Follow the feed from before the state is loaded, so nothing committed during the load is missed.
   await deps.feed?.start((c) => apply!(c));
@@ -40,22 +43,25 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const { search, similar } = createSearch(deps, state);
   const reads = {
     ...createEntityReads(deps, state),
+    ...createFeedbackReads(deps),
     recommend: createRecommend(deps, state),
     search,
     similar,
     exportShopper: createExport(deps, state),
   };
+  // A snapshot of this process's counters: synchronous, and nothing to catch up on first.
+  const operations = createOperationsRead(deps, state);
   const commands = createCommands(deps, state);
   if (!deps.feed) {
     await commands.seedCategories(); // first start only: a store without a taxonomy gets the default one
-    return { ...reads, commands, state };
+    return { ...reads, ...operations, commands, state };
   }
   await deps.feed.catchUp();
   const publish = publisher(deps.feed, state);
   const stepped = inStep(deps.feed, state, commands, publish);
   // Through the feed, so a taxonomy seeded by this replica reaches the others.
   await stepped.seedCategories();
-  return { ...inStep(deps.feed, state, reads, publish), commands: stepped, state };
+  return { ...inStep(deps.feed, state, reads, publish), ...operations, commands: stepped, state };
 }
 
 /**

@@ -21,6 +21,7 @@ export function productView(p: Product): ProductView {
     currency: p.currency,
     merchant: p.merchant,
     network: p.network,
+    ...(p.colour !== undefined ? { colour: p.colour } : {}),
     imageUrl: productImageUrl(p.id),
   };
 }

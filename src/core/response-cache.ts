@@ -31,6 +31,9 @@ export class ResponseCache {
    * follow or a delete can land mid-request) is not stored: it may reflect the old state.
    */
   private generation = 0;
+  /** Lookups answered from the cache and not (for /metrics). */
+  hits = 0;
+  misses = 0;
 
   /**
    * @param ttlMs how long an entry may be served; 0 disables the cache.
@@ -55,11 +58,16 @@ export class ResponseCache {
   /** A copy of the cached response, or undefined when absent or older than the TTL. */
   get(userId: string, key: string, nowMs: number): RecommendationResponse | undefined {
     const entry = this.byUser.get(userId)?.get(key);
-    if (!entry) return undefined;
-    if (nowMs - entry.at >= this.ttlMs || nowMs < entry.at) {
-      this.byUser.get(userId)!.delete(key);
+    if (!entry) {
+      this.misses++;
       return undefined;
     }
+    if (nowMs - entry.at >= this.ttlMs || nowMs < entry.at) {
+      this.byUser.get(userId)!.delete(key);
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
     // Read paths never hand out what the cache holds: a caller editing its copy cannot poison it.
     return structuredClone(entry.response);
   }
@@ -109,7 +117,10 @@ export class ResponseCache {
  * so two requests share an entry only if they were decided identically.
  */
 export function responseKey(query: RecommendQuery, decision: ConsentDecision, mode: string, mmr: boolean): string {
-  const q = [query.limit, query.diversity, query.category ?? '', query.merchant ?? '', query.minPrice ?? '', query.maxPrice ?? ''];
+  // Every field of the parsed query, in a fixed key order: a new query parameter can never be
+  // forgotten here and serve one filter's list for another.
+  const fields = query as Record<string, unknown>;
+  const q = Object.keys(fields).filter((k) => fields[k] !== undefined).sort().map((k) => [k, fields[k]]);
   const d = [decision.personalization, decision.clickTracking, decision.health, decision.minor, decision.applied.join(','), decision.reason ?? ''];
   return JSON.stringify([mode, mmr, q, d]);
 }

@@ -6,18 +6,38 @@
 import { z } from 'zod';
 import { ConsentDecision, PurposeFlags } from '../consent/decision.js';
 import {
-  AffiliateNetwork, AgeBand, Click, ConsentEvent, Creator, CreatorOptIns, Id, ImageRef, Post, TEXT_LIMITS as L, line, text,
+  AffiliateNetwork, AgeBand, Click, ConsentEvent, Creator, CreatorOptIns, FeedbackInput, FeedbackType, Id, ImageRef, Post, TEXT_LIMITS as L, line, text,
 } from '../domain/index.js';
 import type { ProductFilters as RetrieveFilters } from '../retrieve/filters.js';
 
 export const MAX_LIMIT = 100;
 
-/** Catalog filters shared by recommendations, search and similar. */
+/**
+ * A multi-valued filter: "dress,skirt" (comma-separated), a repeated query parameter, or a JSON
+ * array; values are trimmed, de-duplicated and matched case-insensitively.
+ */
+const multi = (description: string) =>
+  z
+    .union([z.string().max(2000), z.array(z.string().max(200)).max(50)])
+    .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))])
+    .pipe(z.array(z.string()).min(1, { error: 'give at least one value' }).max(50))
+    .optional()
+    .describe(description);
+
+/** Catalog filters shared by recommendations, search, similar and the catalog listing. */
 const filterFields = {
-  category: line(L.category).min(1).optional().describe('Only this category, e.g. "dress".'),
-  minPrice: z.coerce.number().nonnegative().optional().describe('Lowest price, inclusive.'),
-  maxPrice: z.coerce.number().nonnegative().optional().describe('Highest price, inclusive.'),
-  merchant: Id.optional().describe('Only this merchant id.'),
+  category: multi('Only these categories, e.g. "dress,skirt".'),
+  brand: multi('Only these brands, e.g. "Saltline,Blocklab".'),
+  colour: multi('Only these colours, e.g. "navy,white" (products without a colour never match).'),
+  merchant: multi('Only these merchant ids.'),
+  minPrice: z.coerce.number().nonnegative().optional().describe('Lowest price, inclusive, in `currency`.'),
+  maxPrice: z.coerce.number().nonnegative().optional().describe('Highest price, inclusive, in `currency`.'),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, { error: 'an ISO 4217 code, e.g. "EUR"' })
+    .transform((c) => c.toUpperCase())
+    .optional()
+    .describe("The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES."),
 };
 const priceOrder = [
   (f: { minPrice?: number; maxPrice?: number }) => f.minPrice === undefined || f.maxPrice === undefined || f.minPrice <= f.maxPrice,
@@ -25,7 +45,17 @@ const priceOrder = [
 ] as const;
 
 export const ProductFilters = z.object(filterFields).refine(...priceOrder);
-export type ProductFilters = z.infer<typeof ProductFilters> & RetrieveFilters;
+export type ProductFilters = z.infer<typeof ProductFilters>;
+// The core's filters are the retrieve stage's filters: a compile-time check that they stay one shape.
+const _sameShape: RetrieveFilters = {} as ProductFilters;
+void _sameShape;
+
+/** Shown with every price-filtered list: what the prices were compared in, and the rates' date. */
+export const PriceFilterInfo = z
+  .object({ currency: z.string(), ratesDate: z.string().describe('The date of the CURRENCY_RATES used to convert prices.') })
+  .nullable()
+  .describe('Set when minPrice or maxPrice was given; null otherwise.');
+export type PriceFilterInfo = z.infer<typeof PriceFilterInfo>;
 
 /** Search and similar may name a shopper: their consent decision then applies exactly as for recommendations. */
 const shopperId = Id.optional().describe(
@@ -33,6 +63,9 @@ const shopperId = Id.optional().describe(
 );
 
 const limit = z.coerce.number().int().min(1).max(MAX_LIMIT).default(20).describe(`How many items (1-${MAX_LIMIT}).`);
+
+export const MAX_EXCLUDE = 500;
+export const DEFAULT_GROUP_CAP = 2;
 
 export const RecommendQuery = z
   .object({
@@ -44,6 +77,15 @@ export const RecommendQuery = z
       .max(1)
       .default(0.3)
       .describe('0 = pure relevance; higher trades relevance for variety (MMR, lambda = 1 - diversity).'),
+    exclude: z
+      .union([z.string().max(20_000), z.array(z.string().max(200)).max(MAX_EXCLUDE)])
+      .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))])
+      .pipe(z.array(z.string()).max(MAX_EXCLUDE))
+      .optional()
+      .describe(`Product ids never to return, comma-separated (e.g. what is already in the cart); up to ${MAX_EXCLUDE}.`),
+    groupBy: z.enum(['creator', 'brand']).optional().describe('Cap how many items share the inspiring creator or the brand (see groupCap).'),
+    // Optional rather than defaulted, so in-process callers (eval, bench) may leave it out; the core applies DEFAULT_GROUP_CAP.
+    groupCap: z.coerce.number().int().min(1).max(MAX_LIMIT).optional().describe('With groupBy: at most this many items per creator or brand (default 2).'),
   })
   .refine(...priceOrder);
 export type RecommendQuery = z.infer<typeof RecommendQuery>;
@@ -57,6 +99,7 @@ export const ProductView = z.object({
   currency: z.string(),
   merchant: z.string(),
   network: AffiliateNetwork,
+  colour: z.string().optional(),
   imageUrl: z.string().describe('Served by GET /media/products/:id.'),
 });
 export type ProductView = z.infer<typeof ProductView>;
@@ -77,7 +120,9 @@ export const ConsentSummary = ConsentDecision.omit({ reason: true });
 
 export const RecommendationItem = z.object({
   rank: z.number().int(),
-  score: z.number().describe('Cosine similarity to the closest followed-creator interest (popularity share when not personalised).'),
+  score: z
+    .number()
+    .describe('Cosine similarity to the closest interest, lowered for look-alikes of items marked "not interested" (popularity share when not personalised).'),
   product: ProductView,
   inspiredBy: InspiredBy.nullable(),
   affiliateUrl: z.string().describe('Always /r/<signed token>; the server builds the merchant URL.'),
@@ -92,19 +137,44 @@ export const RecommendationResponse = z.object({
   consent: ConsentSummary,
   parameters: z.string().describe('Plain-language main ranking parameters (EU DSA Art. 27).'),
   diversity: z.number(),
+  priceFilter: PriceFilterInfo,
   items: z.array(RecommendationItem),
 });
 export type RecommendationResponse = z.infer<typeof RecommendationResponse>;
 
+/** A product or a post used as an example in a steered search. */
+export const ExampleRef = z
+  .strictObject({ productId: Id.optional(), postId: Id.optional() })
+  .refine((e) => (e.productId === undefined) !== (e.postId === undefined), { message: 'give exactly one of productId, postId' });
+export type ExampleRef = z.infer<typeof ExampleRef>;
+export const MAX_EXAMPLES = 20;
+
 export const SearchRequest = z
   .object({
     text: text(L.searchText).trim().min(1).optional().describe('What to look for, e.g. "boho summer dress".'),
+    terms: z
+      .record(z.string().trim().min(1).max(200), z.number().min(-10).max(10))
+      .refine((t) => Object.keys(t).length >= 1 && Object.keys(t).length <= 10, { message: 'give 1-10 terms' })
+      .refine((t) => Object.values(t).some((w) => w !== 0), { message: 'at least one weight must be non-zero' })
+      .optional()
+      .describe('Weighted terms: {"red floral dress": 1, "ruffles": -0.5}; negative weights steer away (the query is the weighted sum of the terms\' vectors).'),
     image: ImageRef.optional(),
+    positive: z.array(ExampleRef).max(MAX_EXAMPLES).optional().describe('More like these products or posts.'),
+    negative: z.array(ExampleRef).max(MAX_EXAMPLES).optional().describe('Less like these products or posts.'),
+    strategy: z
+      .enum(['average_vector', 'best_score'])
+      .optional()
+      .describe(
+        'How examples combine, as in Qdrant\'s recommend API (default average_vector). average_vector: one query, avg(positive) + (avg(positive) - avg(negative)). best_score: each candidate scores by its closest example; closer to a negative than to any positive ranks below every candidate that is not.',
+      ),
     limit,
     filters: ProductFilters.optional(),
     userId: shopperId,
   })
-  .refine((b) => b.text !== undefined || b.image !== undefined, { message: 'give text, image or both', path: ['text'] });
+  .refine((b) => b.text !== undefined || b.image !== undefined || b.terms !== undefined || (b.positive?.length ?? 0) > 0, {
+    message: 'give text, terms, image or positive examples',
+    path: ['text'],
+  });
 export type SearchRequest = z.infer<typeof SearchRequest>;
 
 export const SearchItem = RecommendationItem.omit({ inspiredBy: true });
@@ -113,11 +183,12 @@ export const SearchResponse = z.object({
   consent: ConsentSummary.nullable().describe('The decision applied for that shopper (null without one: nobody\'s data or choices are used).'),
   reason: z.string().nullable().describe('Why health & wellness items are left out of this list; null when they may appear.'),
   parameters: z.string().describe('Plain-language main ranking parameters (EU DSA Art. 27).'),
+  priceFilter: PriceFilterInfo,
   items: z.array(SearchItem),
 });
 export type SearchResponse = z.infer<typeof SearchResponse>;
 
-export const SimilarQuery = z.object({ limit, userId: shopperId });
+export const SimilarQuery = z.object({ limit, userId: shopperId, ...filterFields }).refine(...priceOrder);
 
 export const ProductDetail = ProductView.extend({
   description: z.string(),
@@ -144,13 +215,25 @@ export const ShopperSummary = ShopperView.omit({ follows: true });
 export const ErasureView = z.object({ userId: z.string(), erased: z.literal(true), retained: z.string() });
 export type ErasureView = z.infer<typeof ErasureView>;
 
+/** Paging of every list: `limit` items after the opaque `cursor` (the `next` of the previous page). */
+export const MAX_PAGE = 1000;
+export const pageFields = {
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100).describe(`Items per page (1-${MAX_PAGE}).`),
+  cursor: z.string().min(1).max(1000).optional().describe('The `next` value of the previous page; omit for the first page.'),
+};
+export const PageQuery = z.object(pageFields);
+export type PageQuery = z.infer<typeof PageQuery>;
+export const nextCursor = z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.');
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: nextCursor });
+
 export const ClickGroupBy = z.enum(['creator', 'product', 'network']);
 export const ClickReport = z.object({
   groupBy: ClickGroupBy,
   from: z.string().nullable(),
   to: z.string().nullable(),
-  total: z.number().int(),
+  total: z.number().int().describe('Clicks over the whole range (every page).'),
   rows: z.array(z.object({ key: z.string(), clicks: z.number().int() })),
+  next: nextCursor,
 });
 export type ClickReport = z.infer<typeof ClickReport>;
 
@@ -161,6 +244,49 @@ export const Health = z.object({
   counts: z.object({ products: z.number().int(), creators: z.number().int(), posts: z.number().int(), users: z.number().int() }),
 });
 export type Health = z.infer<typeof Health>;
+
+/** Feedback events as a client sends them (`POST /v1/users/:id/events`): the server stamps the time. */
+export const MAX_FEEDBACK_BATCH = 500;
+export const FeedbackBody = z.strictObject({
+  events: z.array(FeedbackInput).min(1).max(MAX_FEEDBACK_BATCH).describe(`1-${MAX_FEEDBACK_BATCH} events, each on a product or a post.`),
+});
+
+export const FeedbackOutcome = z.object({
+  index: z.number().int().describe('Position of the event in the request.'),
+  outcome: z.enum(['recorded', 'ignored', 'rejected']).describe('recorded; ignored because consent does not allow keeping it; rejected (unknown product or post).'),
+  id: z.string().optional().describe('The stored event id (recorded events only).'),
+  code: z.string().optional(),
+  message: z.string().optional(),
+});
+
+export const FeedbackResult = z.object({
+  userId: z.string(),
+  recorded: z.number().int(),
+  ignored: z.number().int(),
+  rejected: z.number().int(),
+  reason: z.string().nullable().describe('Why nothing was recorded (no personalization consent, or a minor); null otherwise.'),
+  results: z.array(FeedbackOutcome),
+});
+export type FeedbackResult = z.infer<typeof FeedbackResult>;
+
+export const FeedbackView = z.object({
+  id: z.string(),
+  type: FeedbackType,
+  productId: z.string().optional(),
+  postId: z.string().optional(),
+  at: z.string().describe('Server time the event was recorded.'),
+});
+
+export const FeedbackList = pageOf(FeedbackView);
+export type FeedbackList = z.infer<typeof FeedbackList>;
+
+export const ProductListQuery = z.object({ ...pageFields, ...filterFields }).refine(...priceOrder);
+export type ProductListQuery = z.infer<typeof ProductListQuery>;
+export const ProductList = pageOf(ProductView).extend({ priceFilter: PriceFilterInfo });
+export type ProductList = z.infer<typeof ProductList>;
+export const ShopperList = pageOf(ShopperSummary);
+export const CreatorList = pageOf(Creator);
+export const PostList = pageOf(PostView);
 
 /** Identifies the export document's format, so a receiving service can recognise and version it. */
 export const SHOPPER_EXPORT_FORMAT = 'creator-style-recommender/shopper-export' as const;
@@ -197,8 +323,8 @@ export const ShopperExport = z.object({
     })
     .describe('The creators and posts that shape the shopper\'s recommendations today, with their weights (recency x engagement).'),
   feedback: z
-    .array(z.never())
-    .describe('Feedback the shopper gave. The service collects none yet, so this is always empty; any feedback it collects later is listed here.'),
+    .array(FeedbackView)
+    .describe('Every feedback event the shopper sent that is kept (only under personalization), oldest first, with the server time it was recorded.'),
   processing: z
     .object({ purposes: z.record(z.string(), z.string()), recipients: z.string(), retention: z.string(), source: z.string() })
     .describe('What the data is used for, who receives any of it, how long it is kept and where it came from (Art. 15(1)).'),

@@ -1,8 +1,9 @@
 /**
  * The core's in-memory state beside the store: the catalog (the gate every read passes through),
- * product vectors for ranking, the profile and response caches. Only the write commands change it,
- * and only through the `*Changed` functions below, so no write can update one structure and
- * forget another.
+ * the product table (vectors and filter columns for ranking), the candidate lists per interest,
+ * the per-creator interest parts, and the profile and response caches. Only the write commands
+ * change it, and only through the `*Changed` functions below, so no write can update one
+ * structure and forget another.
  *
  * Each of them also records what changed in `state.outbox`; the core publishes it on the change
  * feed (change-feed.ts) before the command answers, and other replicas apply it through these
@@ -12,8 +13,11 @@ import type { ConsentDecider } from '../consent/decide.js';
 import { decideConsent } from '../consent/decide.js';
 import { CategoryTaxonomy, type Category, type Product } from '../domain/index.js';
 import { ProfileCache } from '../profile/cache.js';
+import { CreatorInterestCache } from '../profile/creator-interests.js';
+import { CandidateLists } from '../retrieve/candidate-lists.js';
 import { ProductCatalog } from '../retrieve/catalog.js';
-import { ProductVectors } from '../retrieve/product-vectors.js';
+import { ProductTable } from '../retrieve/product-table.js';
+import { Scanner } from '../retrieve/scanner.js';
 import type { Change } from './change-feed.js';
 import type { CoreDeps } from './deps.js';
 import { ResponseCache } from './response-cache.js';
@@ -22,7 +26,14 @@ export interface CoreState {
   /** The category taxonomy (which categories are health); the catalog holds the same instance. */
   taxonomy: CategoryTaxonomy;
   catalog: ProductCatalog;
-  vectors: ProductVectors;
+  /** Product vectors and filter columns (also what `similar` reads vectors from). */
+  vectors: ProductTable;
+  /** Exact nearest products per interest, kept fresh by every catalog write (see candidate-lists.ts). */
+  lists: CandidateLists;
+  /** Runs the exact scans that build candidate lists, off the event loop. */
+  scanner: Scanner;
+  /** Each eligible creator's interest and usable posts, per health variant, shared by all followers. */
+  creators: CreatorInterestCache;
   profiles: ProfileCache;
   responses: ResponseCache;
   decide: ConsentDecider;
@@ -34,38 +45,49 @@ export interface CoreState {
 
 export async function loadState(deps: CoreDeps): Promise<CoreState> {
   const taxonomy = new CategoryTaxonomy(await deps.store.listCategories());
-  const state: CoreState = {
+  const catalog = await ProductCatalog.load(deps.store, taxonomy);
+  // At start-up, not inside the first shopper's request: one bulk read of every vector. Health
+  // flags come from the taxonomy (read now; `categoriesChanged` refreshes them).
+  const vectors = await ProductTable.load(deps.store, catalog, deps.embedder.modelId, deps.embedder.dimension);
+  const scanner = new Scanner(vectors);
+  return {
     taxonomy,
-    catalog: await ProductCatalog.load(deps.store, taxonomy),
-    vectors: new ProductVectors(deps.store, deps.embedder.modelId),
+    catalog,
+    vectors,
+    scanner,
+    lists: new CandidateLists(vectors, scanner, { depth: deps.settings.candidateDepth }),
+    creators: new CreatorInterestCache(),
     profiles: new ProfileCache(),
     responses: new ResponseCache(deps.settings.responseCacheTtlS * 1000),
     decide: (user, events, now) => decideConsent(user, events, deps.policy, now),
     outbox: deps.feed ? [] : null,
     applyingRemote: false,
   };
-  await state.vectors.load(); // at start-up, not inside the first shopper's request (~0.6 s at 100k)
-  return state;
 }
 
-/** Products were written to store + index: they become visible to reads here, last. */
+/**
+ * Products were written to store + index: they become visible to reads here, last. Writing a
+ * row re-scores it in every candidate list (the table announces it), so the next request sees it.
+ */
 export function productsWritten(state: CoreState, items: Array<{ product: Product; vector: Float32Array }>): void {
-  for (const { product, vector } of items) state.vectors.set(product.id, vector);
+  for (const { product, vector } of items) state.vectors.upsert(product, vector);
   state.catalog.upsert(items.map((i) => i.product));
   state.responses.clear();
   record(state, { kind: 'products', ids: items.map((i) => i.product.id) });
 }
 
-/** A product is going away: it leaves the catalog first, so no read can pick it while store and index follow. */
+/** A product is going away: it leaves the catalog and every candidate list first, so no read can pick it while store and index follow. */
 export function productRemoved(state: CoreState, id: string): void {
   state.catalog.remove(id);
-  state.vectors.invalidate([id]);
+  state.vectors.remove(id);
   state.responses.clear();
   record(state, { kind: 'productRemoved', id });
 }
 
-/** A creator's posts, opt-ins or existence changed: every profile and list built from them goes. */
+/** A creator's posts, opt-ins or existence changed: every interest, list and profile built from them goes. */
 export function creatorChanged(state: CoreState, creatorId: string): void {
+  state.creators.invalidateCreator(creatorId);
+  state.lists.dropCreator(creatorId);
   state.profiles.invalidateCreator(creatorId);
   state.responses.invalidateCreator(creatorId);
   record(state, { kind: 'creator', id: creatorId });
@@ -80,10 +102,15 @@ export function shopperChanged(state: CoreState, userId: string): void {
 
 /**
  * Categories were written to the store: the taxonomy takes them now, and since a category's health
- * status decides which products and posts anyone may see, every profile and cached list goes.
+ * status decides which products and posts anyone may see, every creator part, profile and cached
+ * list goes, and the product table's health flags follow.
  */
 export function categoriesChanged(state: CoreState, categories: Category[]): void {
   state.taxonomy.set(categories);
+  // Rows whose health status flipped are rewritten in place (announced, so every candidate list
+  // and any scan in flight re-checks them); creator parts left out or kept health posts by the old taxonomy.
+  state.vectors.refreshHealth((id) => state.catalog.get(id));
+  state.creators.clear();
   state.profiles.clear();
   state.responses.clear();
   record(state, { kind: 'categories', ids: categories.map((c) => c.id) });

@@ -20,6 +20,8 @@ export const Product = z.object({
   brand: line(L.brand),
   /** An id of the category taxonomy (GET /v1/categories); unknown categories are refused. */
   category: line(L.category).min(1),
+  /** The main colour where the catalog has it ("navy"); the `colour=` filter matches it. */
+  colour: line(50).min(1).optional(),
   /**
    * Optional and never trusted: health status comes from the category taxonomy. "health" on a
    * product whose category is not a health category is refused; a product in a health category is

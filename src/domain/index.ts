@@ -5,5 +5,6 @@ export * from './catalog.js';
 export * from './creators.js';
 export * from './shoppers.js';
 export * from './clicks.js';
+export * from './feedback.js';
 export * from './categories.js';
 export * from './regions.js';

@@ -17,6 +17,7 @@ import {
 import { AppError } from '../errors.js';
 import { assertModelFolder } from './model-folder.js';
 import { ImagePreprocessor } from './pixel-values.js';
+import { closingSpecialIds, tokenizeTexts } from './tokenize.js';
 import { configureTransformers } from './transformers-env.js';
 import type { Embedder, ImageInput } from './types.js';
 import { chunks, normalizedRows } from './vectors.js';
@@ -26,11 +27,24 @@ export interface ClipEmbedderOptions {
   modelsDir: string;
   /** Model folder name inside modelsDir, e.g. "style-clip-mini" (config MODEL_ID). */
   modelId: string;
-  /** Load `onnx/*_quantized.onnx` instead of the float files. Default false. */
+  /**
+   * Load `onnx/*_quantized.onnx` instead of the float files (config MODEL_QUANTIZED). Default false.
+   * The embedder's modelId then gets QUANTIZED_SUFFIX, so vectors of the two never mix.
+   */
   quantized?: boolean;
   /** Largest batch sent to ONNX at once; bigger inputs are split. Default 64. */
   maxBatch?: number;
 }
+
+/**
+ * Appended to the model id of a quantized embedder: INT8 vectors are close to the float ones
+ * (cosine ~0.99) but not equal, so the embedding cache, the stored vectors and the index (all keyed
+ * by model id) keep them apart, and switching MODEL_QUANTIZED re-embeds instead of mixing the two.
+ */
+export const QUANTIZED_SUFFIX = ':q8';
+
+/** The id an embedder reports for a model folder, float or quantized. */
+export const embedderModelId = (modelId: string, quantized: boolean) => (quantized ? `${modelId}${QUANTIZED_SUFFIX}` : modelId);
 
 interface TensorLike {
   data: Float32Array;
@@ -42,6 +56,8 @@ export class ClipEmbedder implements Embedder {
     readonly modelId: string,
     readonly dimension: number,
     private readonly tokenizer: PreTrainedTokenizer,
+    /** The tokenizer's closing special ids, put back into truncated rows (tokenize.ts). */
+    private readonly closing: readonly number[],
     private readonly pixels: ImagePreprocessor,
     private readonly textModel: PreTrainedModel,
     private readonly visionModel: PreTrainedModel,
@@ -70,10 +86,11 @@ export class ClipEmbedder implements Embedder {
         CLIPTextModelWithProjection.from_pretrained(id, { quantized, local_files_only: true }),
         CLIPVisionModelWithProjection.from_pretrained(id, { quantized, local_files_only: true }),
       ]);
-      const probe = (await textModel(tokenizer(['a'], { padding: true, truncation: true }))).text_embeds as TensorLike;
+      const closing = closingSpecialIds(tokenizer);
+      const probe = (await textModel(tokenizeTexts(tokenizer, ['a'], closing))).text_embeds as TensorLike;
       const dimension = probe.dims[probe.dims.length - 1];
       const pixels = ImagePreprocessor.create(processor as Processor);
-      return new ClipEmbedder(id, dimension, tokenizer, pixels, textModel, visionModel, options.maxBatch ?? 64);
+      return new ClipEmbedder(embedderModelId(id, quantized), dimension, tokenizer, closing, pixels, textModel, visionModel, options.maxBatch ?? 64);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new AppError('MODEL_UNAVAILABLE', `Model "${id}" in ${options.modelsDir} could not be loaded: ${reason}`, undefined, { cause });
@@ -83,8 +100,8 @@ export class ClipEmbedder implements Embedder {
   async embedTexts(texts: string[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     for (const batch of chunks(texts, this.maxBatch)) {
-      // truncation: our position table (and CLIP's) is finite; padding: mask-aware pooling ignores it.
-      const inputs = this.tokenizer(batch, { padding: true, truncation: true });
+      // Truncated to the position table (77 for CLIP), closing token restored; padding is masked.
+      const inputs = tokenizeTexts(this.tokenizer, batch, this.closing);
       const { text_embeds } = (await this.textModel(inputs)) as { text_embeds: TensorLike };
       out.push(...normalizedRows(text_embeds.data, batch.length, this.dimension));
     }
@@ -116,11 +133,3 @@ export class ClipEmbedder implements Embedder {
   }
 }
 
-/**
- * Worker factory (an embed-protocol `EmbedderFactoryRef` export) loading the `onnx/*_quantized.onnx`
- * files: worker-pool.ts names it for `quantized: true`, because embed-worker.ts hands a factory only
- * `{ modelsDir, modelId }`.
- */
-export function createQuantizedClipEmbedder(options: { modelsDir: string; modelId: string }): Promise<ClipEmbedder> {
-  return ClipEmbedder.create({ ...options, quantized: true });
-}

@@ -6,13 +6,19 @@ import type { ImageInput } from './types.js';
 export interface EmbedderFactoryRef {
   /** Module URL (file://...) or path the worker can import. */
   module: string;
-  /** Export called with `{ modelsDir, modelId }`; returns an Embedder (or a promise of one). */
+  /** Export called with the worker's `EmbedderOptions`; returns an Embedder (or a promise of one). */
   exportName: string;
 }
 
-export interface WorkerInit {
+/** What each worker's Embedder is built from (ClipEmbedder.create takes the same fields). */
+export interface EmbedderOptions {
   modelsDir: string;
   modelId: string;
+  /** Load `onnx/*_quantized.onnx` (config MODEL_QUANTIZED). */
+  quantized: boolean;
+}
+
+export interface WorkerInit extends EmbedderOptions {
   factory?: EmbedderFactoryRef;
 }
 

@@ -4,19 +4,20 @@
  * transferred, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { serializeError, type Reply, type Request, type WorkerInit } from './embed-protocol.js';
+import { serializeError, type EmbedderOptions, type Reply, type Request, type WorkerInit } from './embed-protocol.js';
 import type { Embedder } from './types.js';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
 
 async function load(): Promise<Embedder> {
+  const options: EmbedderOptions = { modelsDir: init.modelsDir, modelId: init.modelId, quantized: init.quantized };
   if (init.factory) {
-    const mod = (await import(init.factory.module)) as Record<string, (o: { modelsDir: string; modelId: string }) => Embedder | Promise<Embedder>>;
-    return mod[init.factory.exportName]!({ modelsDir: init.modelsDir, modelId: init.modelId });
+    const mod = (await import(init.factory.module)) as Record<string, (o: EmbedderOptions) => Embedder | Promise<Embedder>>;
+    return mod[init.factory.exportName]!(options);
   }
   const { ClipEmbedder } = await import('./clip-embedder.js');
-  return ClipEmbedder.create({ modelsDir: init.modelsDir, modelId: init.modelId });
+  return ClipEmbedder.create(options);
 }
 
 /** A vector that owns its whole buffer can be transferred; views must be copied first. */

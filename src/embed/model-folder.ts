@@ -19,14 +19,8 @@ export function requiredModelFiles(quantized: boolean): string[] {
   ];
 }
 
-/**
- * Throws AppError MODEL_UNAVAILABLE naming every missing file of `modelsDir/modelId`.
- *
- * @example
- * await assertModelFolder('./models', 'style-clip-mini', false);
- */
-export async function assertModelFolder(modelsDir: string, modelId: string, quantized: boolean): Promise<void> {
-  const folder = path.resolve(modelsDir, modelId);
+/** The files of `requiredModelFiles(quantized)` that `folder` lacks. */
+async function missingFiles(folder: string, quantized: boolean): Promise<string[]> {
   const missing: string[] = [];
   for (const file of requiredModelFiles(quantized)) {
     try {
@@ -35,12 +29,28 @@ export async function assertModelFolder(modelsDir: string, modelId: string, quan
       missing.push(file);
     }
   }
+  return missing;
+}
+
+/**
+ * Throws AppError MODEL_UNAVAILABLE naming every missing file of `modelsDir/modelId`, and the
+ * MODEL_QUANTIZED value that would work when only the other variant's towers are there.
+ *
+ * @example
+ * await assertModelFolder('./models', 'style-clip-mini', false);
+ */
+export async function assertModelFolder(modelsDir: string, modelId: string, quantized: boolean): Promise<void> {
+  const folder = path.resolve(modelsDir, modelId);
+  const missing = await missingFiles(folder, quantized);
   if (missing.length === 0) return;
+  const otherWorks = missing.every((f) => f.startsWith('onnx/')) && (await missingFiles(folder, !quantized)).length === 0;
   throw new AppError(
     'MODEL_UNAVAILABLE',
     `Model folder ${folder} is missing ${missing.join(', ')}. ` +
-      `Train the shipped model with \`npm run train\` (it writes models/style-clip-mini), ` +
-      `or, with internet access, download a CLIP export with \`npm run models:fetch -- <hub id>\` ` +
-      `(e.g. Xenova/clip-vit-base-patch32) and set MODEL_ID to its folder name.`,
+      (otherWorks
+        ? `It has the ${quantized ? 'float' : 'quantized'} towers: set MODEL_QUANTIZED=${!quantized}, or fetch the missing files.`
+        : `Train the shipped model with \`npm run train\` (it writes models/style-clip-mini), ` +
+          `or, with internet access, download a CLIP export with \`npm run models:fetch -- <hub id>\` ` +
+          `(e.g. Xenova/clip-vit-base-patch32: float and quantized files) and set MODEL_ID to its folder name.`),
   );
 }

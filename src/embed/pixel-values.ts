@@ -75,6 +75,8 @@ const KERNELS = ['nearest', 'lanczos3', null, 'cubic', null, null] as const;
 
 /**
  * Reads a CLIP preprocessor config into a PixelSpec, or null when it needs the general processor.
+ * Sizes mean what they mean to Python's CLIPImageProcessor: `size: 224` is the shortest edge and
+ * `crop_size: 224` a 224 x 224 crop.
  *
  * @example
  * pixelSpec({ feature_extractor_type: 'CLIPFeatureExtractor', do_resize: true, size: { shortest_edge: 224 }, ... })
@@ -92,8 +94,12 @@ export function pixelSpec(raw: Record<string, unknown>): PixelSpec | null {
   let resizeTo: PixelSpec['resizeTo'] = null;
   let shortestEdge: number | null = null;
   if (c.do_resize) {
-    const size = c.size;
-    if (size === undefined || typeof size === 'number' || size.longest_edge !== undefined) return null;
+    // An integer size is the shortest edge, as Python's CLIPImageProcessor reads it
+    // (get_size_dict(size, default_to_square=False)); openai/clip-vit-base-patch32 spells it so.
+    // Transformers.js 2.17 would take it as shortest AND longest edge and letterbox the image.
+    if (typeof c.size === 'number' && c.max_size !== undefined) return null; // Python ignores max_size here; don't guess
+    const size = typeof c.size === 'number' ? { shortest_edge: c.size } : c.size;
+    if (size === undefined || size.longest_edge !== undefined) return null;
     const shortest = size.shortest_edge;
     if (shortest !== undefined) {
       shortestEdge = shortest;

@@ -18,4 +18,6 @@ export interface Embedder {
   embedImages(images: ImageInput[]): Promise<Float32Array[]>;
   /** Frees workers / sessions. */
   close(): Promise<void>;
+  /** Batches sent to the model and not answered yet (the /metrics embed queue depth); 0 when unknown. */
+  queueDepth?(): number;
 }

@@ -1,4 +1,16 @@
 /** The one vector-maths module: shared by the embedder, the index, the profile and ranking stages and the model tools. All stored vectors are L2-normalised, so cosine similarity is a dot product. */
+import { createHash } from 'node:crypto';
+
+/**
+ * A 48-bit checksum of a vector's float32 bytes (the first 6 bytes of their SHA-256): the store
+ * keeps one beside every vector and the index one per label, so start-up can tell, without reading
+ * a single vector, which index entries disagree with the store. 48 bits fit a JS number exactly
+ * and an SQLite INTEGER; a stale vector passing for the current one has odds of 2^-48.
+ * @example vectorChecksum(Float32Array.of(1, 0)) === vectorChecksum(Float32Array.of(1, 0))
+ */
+export function vectorChecksum(v: Float32Array | Uint8Array): number {
+  return createHash('sha256').update(Buffer.from(v.buffer, v.byteOffset, v.byteLength)).digest().readUIntBE(0, 6);
+}
 
 /**
  * Splits a row-major [rows, dim] buffer into L2-normalised copies. Normalising here (not only in the

@@ -6,7 +6,7 @@
  * the caller's indices).
  *
  * @example
- * const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+ * const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, quantized: config.MODEL_QUANTIZED, threads: config.EMBED_THREADS });
  * const vectors = await embedder.embedImages(['fixtures/images/products/p0001.jpg']);
  * await embedder.close();
  */
@@ -24,21 +24,11 @@ export interface WorkerEmbedderOptions {
   /** Load a different Embedder in the workers (tests use the fake one). Default: ClipEmbedder. */
   factory?: EmbedderFactoryRef;
   /**
-   * Load `onnx/*_quantized.onnx` (dynamic INT8) instead of the float files, as ClipEmbedderOptions.quantized.
-   * Default false. Ignored when `factory` is given.
+   * Load `onnx/*_quantized.onnx` (dynamic INT8) instead of the float files (config MODEL_QUANTIZED).
+   * Default false. Passed to the workers' factory like modelsDir and modelId.
    */
   quantized?: boolean;
 }
-
-/**
- * ClipEmbedder with `quantized: true` in a worker: a factory export of clip-embedder itself, so
- * embed-worker.ts needs no new field. The worker loads the .ts source under tsx/vitest, the .js beside
- * it in a compiled build (the same rule as `spawn` below).
- */
-const quantizedClipFactory = (): EmbedderFactoryRef => ({
-  module: new URL(import.meta.url.endsWith('.ts') ? './clip-embedder.ts' : './clip-embedder.js', import.meta.url).href,
-  exportName: 'createQuantizedClipEmbedder',
-});
 
 interface Pending { resolve: (v: Float32Array[]) => void; reject: (e: unknown) => void }
 
@@ -81,8 +71,7 @@ class EmbedWorker {
 /** Spawns the workers and resolves once every one has loaded its model. */
 export async function createWorkerEmbedder(options: WorkerEmbedderOptions): Promise<Embedder> {
   const threads = Math.max(1, options.threads ?? 1);
-  const factory = options.factory ?? (options.quantized ? quantizedClipFactory() : undefined);
-  const init: WorkerInit = { modelsDir: options.modelsDir, modelId: options.modelId, factory };
+  const init: WorkerInit = { modelsDir: options.modelsDir, modelId: options.modelId, quantized: options.quantized ?? false, factory: options.factory };
   const spawned = Array.from({ length: threads }, () => spawn(init));
   const settled = await Promise.allSettled(spawned.map((s) => s.ready));
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -129,6 +118,7 @@ export async function createWorkerEmbedder(options: WorkerEmbedderOptions): Prom
     dimension,
     embedTexts: (texts: string[]) => run(texts, (part) => ({ op: 'texts', texts: part })),
     embedImages: (images: ImageInput[]) => run(images, (part) => ({ op: 'images', images: part })),
+    queueDepth: () => workers.reduce((n, w) => n + w.pending.size, 0),
     async close() {
       closed = true;
       await Promise.all(workers.map((w) => w.worker.terminate()));

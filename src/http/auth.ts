@@ -14,7 +14,8 @@ import { Router, type RequestHandler } from 'express';
 import type { ApiKey, Scope } from '../config.js';
 import { AppError } from '../errors.js';
 
-export type Access = 'public' | Scope;
+/** 'metrics': the admin scope, or the METRICS_TOKEN setting (a scraper that holds no API key). */
+export type Access = 'public' | Scope | 'metrics';
 
 export interface AccessRule {
   method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -27,6 +28,7 @@ export interface AccessRule {
 export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/health', access: 'public' },
   { method: 'GET', path: '/openapi.json', access: 'public' },
+  { method: 'GET', path: '/metrics', access: 'metrics' },
   { method: 'GET', path: '/media/products/:id', access: 'public' },
   { method: 'GET', path: '/media/posts/:id', access: 'public' },
   { method: 'GET', path: '/r/:token', access: 'public' },
@@ -36,6 +38,8 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'PUT', path: '/v1/merchants', access: 'admin' },
   { method: 'GET', path: '/v1/merchants', access: 'admin' },
   { method: 'PUT', path: '/v1/products', access: 'admin' },
+  { method: 'GET', path: '/v1/products', access: 'app' },
+  { method: 'PATCH', path: '/v1/products/:id', access: 'admin' },
   { method: 'GET', path: '/v1/products/:id', access: 'app' },
   { method: 'DELETE', path: '/v1/products/:id', access: 'admin' },
   { method: 'GET', path: '/v1/products/:id/similar', access: 'app' },
@@ -45,6 +49,7 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/v1/creators', access: 'app' },
   { method: 'GET', path: '/v1/creators/:id', access: 'app' },
   { method: 'DELETE', path: '/v1/creators/:id', access: 'admin' },
+  { method: 'GET', path: '/v1/creators/:id/posts', access: 'app' },
   { method: 'PUT', path: '/v1/creators/:id/posts', access: 'admin' },
   { method: 'DELETE', path: '/v1/creators/:id/posts/:postId', access: 'admin' },
   { method: 'PATCH', path: '/v1/creators/:id/opt-ins', access: 'admin' },
@@ -54,6 +59,8 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/v1/users/:id', access: 'app' },
   { method: 'DELETE', path: '/v1/users/:id', access: 'admin' },
   { method: 'PUT', path: '/v1/users/:id/follows', access: 'app' },
+  { method: 'PUT', path: '/v1/users/:id/follows/:creatorId', access: 'app' },
+  { method: 'DELETE', path: '/v1/users/:id/follows/:creatorId', access: 'app' },
   { method: 'PUT', path: '/v1/users/:id/consents', access: 'app' },
   { method: 'GET', path: '/v1/users/:id/consents', access: 'app' },
   // The shopper's own data export (GDPR Art. 15/20) is requested by the shopper, and the app is
@@ -61,6 +68,8 @@ export const ACCESS: readonly AccessRule[] = [
   // staff answering a request made another way use an admin key (admin includes app).
   { method: 'GET', path: '/v1/users/:id/export', access: 'app' },
   { method: 'GET', path: '/v1/users/:id/recommendations', access: 'app' },
+  { method: 'POST', path: '/v1/users/:id/events', access: 'app' },
+  { method: 'GET', path: '/v1/users/:id/events', access: 'app' },
   { method: 'POST', path: '/v1/search', access: 'app' },
   // reports
   { method: 'GET', path: '/v1/reports/clicks', access: 'admin' },
@@ -78,7 +87,8 @@ export function scopeOfKey(presented: string, keys: readonly ApiKey[]): Scope | 
   return found;
 }
 
-function presentedKey(headers: Record<string, string | string[] | undefined>): string | null {
+/** The API key a request presents (Bearer or x-api-key), unchecked; null when none. */
+export function presentedKey(headers: Record<string, string | string[] | undefined>): string | null {
   const auth = headers.authorization;
   if (typeof auth === 'string') {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
@@ -88,23 +98,29 @@ function presentedKey(headers: Record<string, string | string[] | undefined>): s
   return typeof x === 'string' && x.length > 0 ? x : null;
 }
 
+export interface AuthOptions {
+  /** METRICS_TOKEN: may read routes whose access is 'metrics'. */
+  metricsToken?: string;
+}
+
 /** Checks the presented key against `access`; sets `res.locals.scope`. */
-function check(access: Access, keys: readonly ApiKey[]): RequestHandler {
+function check(access: Access, keys: readonly ApiKey[], options: AuthOptions = {}): RequestHandler {
   return (req, res, next) => {
     if (access === 'public') return next();
     const key = presentedKey(req.headers);
+    if (access === 'metrics' && key && options.metricsToken && timingSafeEqual(digest(key), digest(options.metricsToken))) return next();
     if (!key) return next(new AppError('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>" or "x-api-key".'));
     const scope = scopeOfKey(key, keys);
     if (!scope) return next(new AppError('UNAUTHENTICATED', 'The API key is not valid.'));
-    if (access === 'admin' && scope !== 'admin') return next(new AppError('FORBIDDEN', `This route needs an API key with the "${access}" scope.`));
+    if ((access === 'admin' || access === 'metrics') && scope !== 'admin') return next(new AppError('FORBIDDEN', 'This route needs an API key with the "admin" scope.'));
     res.locals.scope = scope;
     next();
   };
 }
 
 /** First matching rule wins: later matches (and the /v1 fallback) are skipped. */
-function guard(access: Access, keys: readonly ApiKey[]): RequestHandler {
-  const inner = check(access, keys);
+function guard(access: Access, keys: readonly ApiKey[], options?: AuthOptions): RequestHandler {
+  const inner = check(access, keys, options);
   return (req, res, next) => {
     if (res.locals.accessChecked) return next();
     res.locals.accessChecked = true;
@@ -117,9 +133,9 @@ function guard(access: Access, keys: readonly ApiKey[]): RequestHandler {
  * decides; anything else under /v1 needs a valid key (then 404s), anything else outside /v1 is
  * public (404s, the demo).
  */
-export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS): Router {
+export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS, options: AuthOptions = {}): Router {
   const router = Router();
-  for (const rule of rules) router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys));
+  for (const rule of rules) router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys, options));
   router.use('/v1', guard('app', keys));
   return router;
 }

@@ -7,6 +7,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, ERROR_CODES, type ErrorCode, type ErrorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
+import { requestIdOf } from './ops/access-log.js';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_JSON: 400,
@@ -22,11 +23,13 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   TOKEN_RETIRED: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
   BATCH_REJECTED: 422,
   MODEL_UNAVAILABLE: 503,
   INDEX_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
   CONFIG_INVALID: 500,
+  DATA_DIR_IN_USE: 503,
   INTERNAL: 500,
 };
 
@@ -74,7 +77,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const status = HTTP_STATUS[appError.code];
     if (status >= 500) {
       const cause = appError.cause ?? err;
-      log.error('request failed', { method: req.method, path: req.path, code: appError.code, error: cause instanceof Error ? cause.stack : String(cause) });
+      log.error('request failed', { requestId: requestIdOf(req), method: req.method, path: req.path, code: appError.code, error: cause instanceof Error ? cause.stack : String(cause) });
     }
     res.status(status).json(errorBody(appError));
   };

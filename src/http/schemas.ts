@@ -10,6 +10,13 @@ import { ItemResult } from '../ingest/item-result.js';
 
 export const IdParams = z.object({ id: Id });
 export const PostParams = z.object({ id: Id, postId: Id });
+export const FollowParams = z.object({ id: Id, creatorId: Id });
+
+/** Any product field but the id; at least one. Omitted fields keep their stored values. */
+export const ProductPatchBody = Product.omit({ id: true })
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'send at least one field to change' });
 
 export const MAX_BATCH = 1000;
 

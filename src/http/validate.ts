@@ -2,11 +2,13 @@
  * Validation at the edge: a request's params, query and body are parsed ONCE with their zod
  * schemas; the parsed values are stored on `res.locals.valid` and read back by the handler,
  * never re-parsed. Failures become VALIDATION_FAILED with one detail per issue and its field
- * path ("items.3.price" for the body, "query.limit" / "params.id" for the others).
+ * path ("items.3.price" for the body, "query.limit" / "params.id" for the others). Fields a
+ * schema does not know are refused the same way, by name (`unknownFields`), on every route.
  */
 import type { RequestHandler, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { undeclaredKeys, unknownFields } from '../ingest/unknown-fields.js';
 
 export interface Schemas {
   params?: z.ZodType;
@@ -27,18 +29,28 @@ export function validate(schemas: Schemas): RequestHandler {
     const valid: Valid = { params: req.params, query: req.query, body: req.body };
     const details: Array<{ path: string; message: string }> = [];
     for (const part of ['params', 'query', 'body'] as const) {
-      const schema = schemas[part];
+      // A route that declares no query or body takes none: anything sent is an unknown field.
+      const schema = schemas[part] ?? (part === 'params' || (part === 'body' && !hasFields(req.body)) ? undefined : NOTHING);
       if (!schema) continue;
       // A body-less request (no JSON content) validates as an empty object, so the schema says what
       // is missing; an empty query parameter (`?category=`) means "not given", as forms send it.
       const input = part === 'body' && req.body === undefined ? {} : part === 'query' ? withoutEmpty(req.query) : valid[part];
       const result = schema.safeParse(input);
-      if (result.success) valid[part] = result.data;
-      else
-        for (const issue of result.error.issues) {
-          const path = [PREFIX[part], ...issue.path.map(String)].filter(Boolean).join('.');
-          details.push({ path: path || part, message: issue.message });
+      if (result.success) {
+        valid[part] = result.data;
+        // One rule for every route: a field the schema does not know is refused by name.
+        for (const field of unknownFields(input, result.data)) {
+          details.push({ path: [PREFIX[part], field].filter(Boolean).join('.'), message: `unknown field "${field.split('.').at(-1)}"` });
         }
+      } else {
+        const unknown = new Set(undeclaredKeys(schema, input));
+        for (const issue of result.error.issues) {
+          // Strict schemas say "unrecognized key": the same rule, so the same words.
+          if (issue.code === 'unrecognized_keys') for (const key of issue.keys) unknown.add([...issue.path.map(String), key].join('.'));
+          else details.push({ path: [PREFIX[part], ...issue.path.map(String)].filter(Boolean).join('.') || part, message: issue.message });
+        }
+        for (const field of unknown) details.unshift({ path: [PREFIX[part], field].filter(Boolean).join('.'), message: `unknown field "${field.split('.').at(-1)}"` });
+      }
     }
     if (details.length > 0) {
       return next(new AppError('VALIDATION_FAILED', `The request did not match the expected schema: ${details.map((d) => d.path).join(', ')}.`, details));
@@ -47,6 +59,9 @@ export function validate(schemas: Schemas): RequestHandler {
     next();
   };
 }
+
+const NOTHING = z.object({});
+const hasFields = (body: unknown) => typeof body === 'object' && body !== null && Object.keys(body).length > 0;
 
 function withoutEmpty(query: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));

@@ -1,27 +1,43 @@
 /**
  * `VectorIndex` on hnswlib-node (cosine space), persisted as `<dir>/<name>.hnsw` plus a
- * `<name>.meta.json` sidecar (model id, dimension, space, capacity, M/ef and the label map).
+ * `<name>.meta.json` sidecar (model id, dimension, space, capacity, M/ef, the label map, a checksum
+ * per vector, and the SHA-256 of the index file and of the sidecar itself).
  *
- * `open` trusts the files only if the sidecar parses, names the same model id and dimension,
- * and the binary header agrees with it; otherwise it rebuilds from `rebuild()` (the store's
- * vectors) and logs why. Capacity doubles before it is reached; deletes are `markDelete`s whose
- * labels are reused if the same id comes back.
+ * `open` trusts the files only if both checksums hold, the sidecar names the same model id and
+ * dimension, and the binary header agrees with it; otherwise it rebuilds from `rebuild()` (the
+ * store's vectors) and logs why. Trusted files are then reconciled with the store (`reconcile`):
+ * every entry whose vector checksum differs from the store's is rewritten from the store, missing
+ * ones are added and extra ones removed, so the index never serves a vector the store does not
+ * hold (a kill between the store's commit and the index flush leaves exactly that). Capacity
+ * doubles before it is reached; deletes are `markDelete`s whose labels are reused if the same id
+ * comes back.
+ *
+ * `flush` never blocks the event loop on the whole index: hnswlib writes the file on libuv's
+ * thread pool (`writeIndex`) while the graph is frozen, and the file's checksum is computed from a
+ * stream. Upserts and removes that arrive during a write are held in `pending` (searched exactly,
+ * counted by `size`/`has`) and applied to the graph once the write is done; flush calls during a
+ * write wait for it and then write once more for all of them (coalesced). The contract is
+ * unchanged: when `flush()` resolves, everything written before the call is on disk, index file
+ * first and sidecar second, each via temp file + rename.
  *
  * @example
  * const index = await HnswVectorIndex.open({
  *   dir: join(config.DATA_DIR, 'index'), name: 'products', modelId: embedder.modelId,
  *   dimension: embedder.dimension, rebuild: () => store.allVectors('product', embedder.modelId),
- *   expectedCount: () => store.countVectors('product', embedder.modelId), log,
- *   m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH,
+ *   reconcile: { checksums: () => store.vectorChecksums('product', embedder.modelId), vectors: (ids) => store.getVectors('product', ids, embedder.modelId) },
+ *   m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH, log,
  * });
  * const hits = index.search(queryVector, 20, (id) => !excluded.has(id));
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
+import { chunks, dot, normalise, vectorChecksum } from '../embed/vectors.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { atomicWriteSync, readHnswHeader, SidecarSchema, type Sidecar } from './hnsw-files.js';
+import { atomicWrite, encodeSidecar, removeTempFiles, sha256FileAsync, tryLoad, type Paths, type Sidecar } from './hnsw-files.js';
+import { diffChecksums, type IndexSource } from './reconcile.js';
 import type { IndexMeta, Neighbour, VectorIndex } from './types.js';
 
 export interface HnswIndexOptions {
@@ -33,11 +49,10 @@ export interface HnswIndexOptions {
   /** Every vector the index should hold; called when the files cannot be trusted. */
   rebuild: () => Promise<Array<{ id: string; vector: Float32Array }>>;
   /**
-   * How many vectors the index should hold (e.g. `store.countVectors('product', modelId)`). When
-   * the files load but disagree (writes since the last flush were lost, or another process
-   * ingested meanwhile) the index is rebuilt. Optional: without it the files are trusted.
+   * What the index must agree with (the store): checked every time trusted files are opened.
+   * Optional: without it the files are trusted as they are (tests of the file format).
    */
-  expectedCount?: () => Promise<number>;
+  reconcile?: IndexSource;
   log?: Pick<Logger, 'info' | 'warn'>;
   /** Initial capacity of a new index (default 1024). */
   capacity?: number;
@@ -52,6 +67,8 @@ export interface HnswIndexOptions {
    * shared database: other processes write to it, so local files can never be trusted).
    */
   persist?: boolean;
+  /** Test-only (TEST_CRASH_AT): called between the two renames of a flush, where the crash test kills the process. */
+  crashPoint?: (step: 'index-file-renamed') => void;
 }
 
 type Settings = { m: number; efConstruction: number; efSearch: number };
@@ -60,6 +77,13 @@ type Settings = { m: number; efConstruction: number; efSearch: number };
 const SELECTIVE = 0.1;
 /** Labels sampled to estimate a filter's selectivity. */
 const SAMPLE = 256;
+/** Vectors read from the store per call while reconciling. */
+const RECONCILE_CHUNK = 1000;
+/** At or above this share passing, search without the JS filter callback and filter the results. */
+const LOOSE = 0.5;
+
+/** A write held during a file write: the vector as given (its checksum must match the store's) and its unit form for search. */
+type Held = { vector: Float32Array; unit: Float32Array } | null;
 
 export class HnswVectorIndex implements VectorIndex {
   readonly meta: IndexMeta;
@@ -68,35 +92,54 @@ export class HnswVectorIndex implements VectorIndex {
   private readonly scanCache = new Map<number, Float32Array>();
   private dirty = false;
   private persist = true;
+  /** The write in progress, if any: the graph must not change until it is done. */
+  private writing: Promise<void> | null = null;
+  /** Writes held while `writing`: id → vector, or null for a removal. */
+  private readonly pending = new Map<string, Held>();
+  /** Live count change the pending writes will make. */
+  private pendingDelta = 0;
 
   private constructor(
-    private readonly paths: { index: string; sidecar: string },
+    private readonly paths: Paths,
     private readonly hnsw: hnswlib.HierarchicalNSW,
     modelId: string,
     dimension: number,
     private readonly settings: Settings,
     private readonly ids: string[],
+    /** sums[label]: checksum of the vector last written under the label. */
+    private readonly sums: number[],
     private readonly deleted: Set<number>,
+    private readonly crashPoint?: HnswIndexOptions['crashPoint'],
   ) {
     this.meta = { modelId, dimension, space: 'cosine', capacity: hnsw.getMaxElements() };
     ids.forEach((id, label) => this.labelOf.set(id, label));
   }
 
-  /** Loads the persisted index, or rebuilds it (and persists it) when it cannot be trusted. */
+  /**
+   * Loads the persisted index (checked, then reconciled with the store), or rebuilds it (and
+   * persists it) when it cannot be trusted.
+   */
   static async open(o: HnswIndexOptions): Promise<HnswVectorIndex> {
     mkdirSync(o.dir, { recursive: true });
+    const temps = removeTempFiles(o.dir, o.name);
+    if (temps > 0) o.log?.warn('removed temp files of an interrupted index flush', { name: o.name, files: temps });
     const paths = { index: join(o.dir, `${o.name}.hnsw`), sidecar: join(o.dir, `${o.name}.meta.json`) };
     const settings = { m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch };
-    let loaded: Loaded = o.persist === false ? { reason: 'built from the shared store at start-up' } : tryLoad(paths, o.modelId, o.dimension);
-    if ('index' in loaded && o.expectedCount) {
-      const live = loaded.sidecar.ids.length - loaded.sidecar.deleted.length;
-      const expected = await o.expectedCount();
-      if (live !== expected) loaded = { reason: `index holds ${live} vectors, the store has ${expected}` };
-    }
+    const t0 = performance.now();
+    let loaded: ReturnType<typeof tryLoad> = o.persist === false ? { reason: 'built from the shared store at start-up' } : tryLoad(paths, o.modelId, o.dimension);
     if ('index' in loaded) {
-      o.log?.info('vector index loaded', { name: o.name, live: loaded.sidecar.ids.length - loaded.sidecar.deleted.length });
       const s = loaded.sidecar;
-      return new HnswVectorIndex(paths, loaded.index, o.modelId, o.dimension, { m: s.m, efConstruction: s.efConstruction, efSearch: settings.efSearch }, s.ids, new Set(s.deleted));
+      const checkedMs = Math.round(performance.now() - t0);
+      const index = new HnswVectorIndex(paths, loaded.index, o.modelId, o.dimension, { m: s.m, efConstruction: s.efConstruction, efSearch: settings.efSearch }, s.ids, s.sums, new Set(s.deleted), o.crashPoint);
+      const t1 = performance.now();
+      const outcome = o.reconcile ? await index.reconcile(o.reconcile) : { changed: 0 };
+      if (!('rebuild' in outcome)) {
+        const fields = { name: o.name, live: index.size(), checkedMs, reconcileMs: Math.round(performance.now() - t1) };
+        if (outcome.changed > 0) o.log?.warn('vector index reconciled with the store', { ...fields, ...outcome });
+        else o.log?.info('vector index loaded', fields);
+        return index;
+      }
+      loaded = { reason: outcome.rebuild };
     }
     (o.persist === false ? o.log?.info : o.log?.warn)?.call(o.log, 'vector index rebuilt', { name: o.name, reason: loaded.reason });
     let items: Array<{ id: string; vector: Float32Array }>;
@@ -107,7 +150,7 @@ export class HnswVectorIndex implements VectorIndex {
     }
     const hnsw = new hnswlib.HierarchicalNSW('cosine', o.dimension);
     hnsw.initIndex({ maxElements: Math.max(o.capacity ?? 1024, Math.ceil(items.length * 1.5)), m: settings.m, efConstruction: settings.efConstruction, randomSeed: 42 });
-    const index = new HnswVectorIndex(paths, hnsw, o.modelId, o.dimension, settings, [], new Set());
+    const index = new HnswVectorIndex(paths, hnsw, o.modelId, o.dimension, settings, [], [], new Set(), o.crashPoint);
     index.persist = o.persist !== false;
     for (const { id, vector } of items) index.upsert(id, vector);
     index.dirty = true;
@@ -115,17 +158,84 @@ export class HnswVectorIndex implements VectorIndex {
     return index;
   }
 
+  /**
+   * Makes the index hold exactly the store's vectors: entries whose checksum differs are rewritten
+   * from the store, missing ones added, extra ones removed, then the files are rewritten. When
+   * most of the index is wrong a fresh build gives a better graph than rewriting it in place.
+   */
+  private async reconcile(source: IndexSource): Promise<{ changed: number; stale?: number; missing?: number; extra?: number } | { rebuild: string }> {
+    const want = await source.checksums();
+    const live = this.ids.flatMap((id, label) => (this.deleted.has(label) ? [] : [[id, this.sums[label]!] as const]));
+    const { stale, missing, extra } = diffChecksums(live, want);
+    const changed = stale.length + missing.length + extra.length;
+    if (changed === 0) return { changed };
+    if (changed * 2 > Math.max(want.size, live.length)) {
+      return { rebuild: `index disagrees with the store on ${changed} of ${want.size} vectors (${stale.length} stale, ${missing.length} missing, ${extra.length} extra)` };
+    }
+    for (const id of extra) this.remove(id);
+    for (const part of chunks([...stale, ...missing], RECONCILE_CHUNK)) {
+      const vectors = await source.vectors(part);
+      for (const id of part) {
+        const v = vectors.get(id);
+        if (v) this.upsert(id, v);
+        else this.remove(id); // gone from the store between the two reads
+      }
+    }
+    await this.flush();
+    return { changed, stale: stale.length, missing: missing.length, extra: extra.length };
+  }
+
   size(): number {
-    return this.labelOf.size - this.deleted.size;
+    return this.labelOf.size - this.deleted.size + this.pendingDelta;
   }
 
   has(id: string): boolean {
-    const label = this.labelOf.get(id);
-    return label !== undefined && !this.deleted.has(label);
+    const held = this.pending.get(id);
+    return held !== undefined ? held !== null : this.inGraph(id);
   }
 
   upsert(id: string, vector: Float32Array): void {
     this.checkDimension(vector, 'upsert');
+    if (this.writing) {
+      if (!this.has(id)) this.pendingDelta++;
+      this.pending.set(id, { vector, unit: normalise(vector) });
+      this.dirty = true;
+      return;
+    }
+    this.apply(id, vector);
+  }
+
+  remove(id: string): boolean {
+    if (this.writing) {
+      if (!this.has(id)) return false;
+      this.pendingDelta--;
+      this.pending.set(id, null);
+      this.dirty = true;
+      return true;
+    }
+    return this.applyRemove(id);
+  }
+
+  search(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[] {
+    this.checkDimension(query, 'search');
+    const want = Math.min(Math.max(0, Math.floor(k)), this.size());
+    if (want === 0) return [];
+    if (this.pending.size === 0) return this.searchGraph(query, want, filter);
+    // During a write: the graph answers for ids without a held write, the held ones are scanned.
+    const held = this.pending;
+    const fromGraph = this.searchGraph(query, want, (id) => !held.has(id) && (!filter || filter(id)));
+    const q = normalise(query);
+    const fromHeld: Neighbour[] = [];
+    for (const [id, v] of held) if (v && (!filter || filter(id))) fromHeld.push({ id, score: dot(q, v.unit) });
+    return [...fromGraph, ...fromHeld].sort((a, b) => b.score - a.score).slice(0, want);
+  }
+
+  private inGraph(id: string): boolean {
+    const label = this.labelOf.get(id);
+    return label !== undefined && !this.deleted.has(label);
+  }
+
+  private apply(id: string, vector: Float32Array): void {
     let label = this.labelOf.get(id);
     if (label === undefined) {
       label = this.ids.length;
@@ -135,12 +245,13 @@ export class HnswVectorIndex implements VectorIndex {
     }
     // On an existing label hnswlib updates the point in place and clears its deleted mark.
     this.hnsw.addPoint(Array.from(vector), label);
+    this.sums[label] = vectorChecksum(vector);
     this.scanCache.delete(label);
     this.deleted.delete(label);
     this.dirty = true;
   }
 
-  remove(id: string): boolean {
+  private applyRemove(id: string): boolean {
     const label = this.labelOf.get(id);
     if (label === undefined || this.deleted.has(label)) return false;
     this.hnsw.markDelete(label);
@@ -150,19 +261,24 @@ export class HnswVectorIndex implements VectorIndex {
     return true;
   }
 
-  search(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[] {
-    this.checkDimension(query, 'search');
-    const live = this.size();
-    const want = Math.min(Math.max(0, Math.floor(k)), live);
-    if (want === 0) return [];
+  private searchGraph(query: Float32Array, want: number, filter?: (id: string) => boolean): Neighbour[] {
     const q = Array.from(query);
     const ids = this.ids;
-    if (!filter) return this.neighbours(this.knn(q, want, Math.max(this.settings.efSearch, want)));
+    const ef = (n: number) => Math.max(this.settings.efSearch, n);
+    if (!filter) return this.neighbours(this.knn(q, want, ef(want)));
     const pass = (label: number) => filter(ids[label]!);
     // HNSW under a selective filter walks most of the graph to collect k passing items; an exact
     // scan of just the passing items is then far cheaper. A small sample estimates selectivity.
-    if (this.passRate(pass) < SELECTIVE) return this.scan(q, want, pass);
-    const hits = this.neighbours(this.knn(q, want, Math.max(this.settings.efSearch, want), pass));
+    const rate = this.passRate(pass);
+    if (rate < SELECTIVE) return this.scan(q, want, pass);
+    // A loose filter (search leaving out health items): search without calling back into JS at
+    // every visited node, over a few more results, and filter those.
+    if (rate >= LOOSE) {
+      const wide = Math.min(this.ids.length, Math.ceil((want / rate) * 1.25) + 8);
+      const hits = this.neighbours(this.knn(q, wide, ef(wide))).filter((h) => filter(h.id));
+      if (hits.length >= want) return hits.slice(0, want);
+    }
+    const hits = this.neighbours(this.knn(q, want, ef(want), pass));
     return hits.length < want ? this.scan(q, want, pass) : hits;
   }
 
@@ -202,18 +318,52 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   async flush(): Promise<void> {
-    if (!this.dirty || !this.persist) return;
-    const sidecar: Sidecar = {
-      formatVersion: 1, modelId: this.meta.modelId, dimension: this.meta.dimension, space: 'cosine',
-      capacity: this.hnsw.getMaxElements(), ...this.settings, ids: this.ids, deleted: [...this.deleted],
-    };
-    // Synchronous on purpose: hnswlib's async writeIndex reads the graph on another thread while
-    // upserts could change it, and two overlapping flushes would share temp files.
-    // Index first, sidecar second: a crash in between leaves a sidecar whose count disagrees
-    // with the new file's header, which `open` detects and rebuilds from.
-    atomicWriteSync(this.paths.index, (tmp) => this.hnsw.writeIndexSync(tmp));
-    atomicWriteSync(this.paths.sidecar, (tmp) => writeFileSync(tmp, JSON.stringify(sidecar)));
+    // A replica over a shared database never writes files (see `persist`).
+    if (!this.persist) return;
+    // One write at a time; a call during a write waits for it, then writes what came since.
+    while (this.writing) await this.writing;
+    if (!this.dirty) return;
+    this.writing = this.write().finally(() => {
+      this.writing = null;
+      this.applyPending();
+    });
+    await this.writing;
+  }
+
+  /** Index file, then sidecar, each atomically; the graph is frozen meanwhile (see the class doc). */
+  private async write(): Promise<void> {
     this.dirty = false;
+    try {
+      // On libuv's thread pool: the event loop keeps serving. Index first, sidecar (holding the
+      // index file's checksum) second: a crash in between leaves a sidecar whose checksum
+      // disagrees with the new file, which `open` detects and rebuilds from.
+      let indexFile: Sidecar['indexFile'] | undefined;
+      await atomicWrite(this.paths.index, async (tmp) => {
+        await this.hnsw.writeIndex(tmp);
+        indexFile = { bytes: (await stat(tmp)).size, sha256: await sha256FileAsync(tmp) };
+      });
+      this.crashPoint?.('index-file-renamed');
+      const sidecar: Sidecar = {
+        formatVersion: 2, modelId: this.meta.modelId, dimension: this.meta.dimension, space: 'cosine',
+        capacity: this.hnsw.getMaxElements(), ...this.settings, ids: this.ids, deleted: [...this.deleted],
+        sums: this.sums, indexFile: indexFile!,
+      };
+      await atomicWrite(this.paths.sidecar, (tmp) => writeFile(tmp, encodeSidecar(sidecar)));
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
+  }
+
+  /** The writes held during a file write go into the graph now. */
+  private applyPending(): void {
+    for (const [id, v] of this.pending) {
+      if (v) this.apply(id, v.vector);
+      else this.applyRemove(id);
+    }
+    if (this.pending.size > 0) this.dirty = true;
+    this.pending.clear();
+    this.pendingDelta = 0;
   }
 
   private knn(q: number[], k: number, ef: number, filter?: (label: number) => boolean) {
@@ -232,37 +382,5 @@ export class HnswVectorIndex implements VectorIndex {
     if (v.length !== this.meta.dimension) {
       throw new AppError('INDEX_UNAVAILABLE', `${op}: the index holds ${this.meta.dimension}-dimensional vectors, but got ${v.length}.`);
     }
-  }
-}
-
-type Loaded = { index: hnswlib.HierarchicalNSW; sidecar: Sidecar } | { reason: string };
-
-function tryLoad(paths: { index: string; sidecar: string }, modelId: string, dimension: number): Loaded {
-  if (!existsSync(paths.index)) return { reason: 'index file is missing' };
-  if (!existsSync(paths.sidecar)) return { reason: 'sidecar file is missing' };
-  let sidecar: Sidecar;
-  try {
-    sidecar = SidecarSchema.parse(JSON.parse(readFileSync(paths.sidecar, 'utf8')));
-  } catch {
-    return { reason: 'sidecar is unreadable or not in the expected format' };
-  }
-  if (new Set(sidecar.ids).size !== sidecar.ids.length || sidecar.deleted.some((l) => l >= sidecar.ids.length)) {
-    return { reason: 'sidecar label map is inconsistent' };
-  }
-  if (sidecar.modelId !== modelId) return { reason: `built by model "${sidecar.modelId}", now using "${modelId}"` };
-  if (sidecar.dimension !== dimension) return { reason: `built with dimension ${sidecar.dimension}, model has ${dimension}` };
-  try {
-    const header = readHnswHeader(paths.index);
-    if (header.dimension !== dimension) return { reason: `index file holds dimension ${header.dimension}, expected ${dimension}` };
-    if (header.elementCount !== sidecar.ids.length) {
-      return { reason: `index file holds ${header.elementCount} elements, sidecar maps ${sidecar.ids.length}` };
-    }
-    const index = new hnswlib.HierarchicalNSW('cosine', dimension);
-    index.readIndexSync(paths.index);
-    // hnswlib reloads with capacity = element count; restore the recorded headroom.
-    if (index.getMaxElements() < sidecar.capacity) index.resizeIndex(sidecar.capacity);
-    return { index, sidecar };
-  } catch (err) {
-    return { reason: `index file is corrupt: ${(err as Error).message}` };
   }
 }

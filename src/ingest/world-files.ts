@@ -3,7 +3,8 @@
  * JSON arrays, validated item by item by the write commands that load them, so a bad record is
  * reported with its file and position and never sinks the rest.
  *
- *   categories.json (optional), merchants.json (optional), creators.json, posts.json, products.json, users.json
+ *   categories.json (optional), merchants.json (optional), creators.json, posts.json, products.json, users.json,
+ *   events.json (optional: shoppers' feedback events with their times, `FeedbackRecord`)
  *
  * One translation from the world format: a world post lists what it shows in `items` (ground
  * truth with colour, pattern, category); a post that names no `categories` of its own gets the
@@ -21,6 +22,7 @@ export interface WorldFiles {
   posts: unknown[];
   products: unknown[];
   users: unknown[];
+  events: unknown[];
 }
 
 /** @throws AppError NOT_FOUND for a missing required file, VALIDATION_FAILED for one that is not a JSON array. */
@@ -32,7 +34,8 @@ export async function readWorldFiles(worldDir: string): Promise<WorldFiles> {
   const users = await readList(worldDir, 'users.json');
   const merchants = await readList(worldDir, 'merchants.json', true);
   const categories = await readList(worldDir, 'categories.json', true);
-  return { categories, merchants, creators, posts: posts.map(withItemCategories), products, users };
+  const events = await readList(worldDir, 'events.json', true);
+  return { categories, merchants, creators, posts: posts.map(withItemCategories), products, users, events };
 }
 
 /** A world post's categories: its own, else those of the items it shows (left as is when neither is usable). */

@@ -11,13 +11,21 @@ export class ProfileCache {
   private readonly entries = new Map<string, { key: string; profile: Profile }>();
   /** Bumped by every invalidation: a profile built across one (the store is async) is not kept. */
   private generation = 0;
+  /** Lookups answered from the cache and not (for /metrics). */
+  hits = 0;
+  misses = 0;
 
   constructor(private readonly maxEntries = 10_000) {}
 
   /** The cached profile if it was built from exactly `key`. */
   get(userId: string, key: string): Profile | undefined {
     const hit = this.entries.get(userId);
-    return hit && hit.key === key ? hit.profile : undefined;
+    if (hit && hit.key === key) {
+      this.hits++;
+      return hit.profile;
+    }
+    this.misses++;
+    return undefined;
   }
 
   /** Take before reading anything a profile is built from; pass to `set`. */

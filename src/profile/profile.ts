@@ -10,6 +10,8 @@
  */
 import type { CategoryTaxonomy, Creator, Post } from '../domain/index.js';
 import { weightedCentroid } from '../embed/vectors.js';
+import type { CreatorPart } from './creator-interests.js';
+import { SAVED_POST_BOOST } from './feedback.js';
 
 /** A post that may be used in this profile, with its vector and its weight. */
 export interface ProfilePost {
@@ -20,8 +22,10 @@ export interface ProfilePost {
 }
 
 export interface Interest {
-  /** The creator this interest stands for; null for the single-centroid ablation. */
+  /** The creator this interest stands for; null for the single-centroid ablation and the history interest. */
   creator: Creator | null;
+  /** 'history': built from the shopper's own feedback events (src/profile/history.ts), not from posts. */
+  source?: 'history';
   centroid: Float32Array;
   /** Sum of its posts' weights. */
   weight: number;
@@ -33,6 +37,8 @@ export interface Profile {
   posts: ProfilePost[];
   /** Creator ids the profile draws on, for cache invalidation. */
   creatorIds: Set<string>;
+  /** The shared per-creator parts it was assembled from (`assembleProfile`); their posts are `posts`. */
+  parts?: CreatorPart[];
 }
 
 export interface ProfileSettings {
@@ -50,6 +56,10 @@ export interface ProfileInput {
   /** Decides which posts are health (a post showing a health category), read at build time. */
   taxonomy: Pick<CategoryTaxonomy, 'postIsHealth'>;
   now: Date;
+  /** Posts the shopper saved: they weigh SAVED_POST_BOOST times as much (feedback events). */
+  savedPosts?: ReadonlySet<string>;
+  /** Posts the shopper hid: never in the profile, so never cited either (feedback events). */
+  hiddenPosts?: ReadonlySet<string>;
 }
 
 const DAY_MS = 86_400_000;
@@ -79,7 +89,9 @@ export function buildProfile(input: ProfileInput, settings: ProfileSettings): Pr
     const vector = input.vectors.get(post.id);
     if (!creator || !vector) continue;
     if (!input.allowHealth && input.taxonomy.postIsHealth(post)) continue;
-    posts.push({ post, creator, vector, weight: postWeight(post, input.now, settings.halfLifeDays) });
+    if (input.hiddenPosts?.has(post.id)) continue;
+    const boost = input.savedPosts?.has(post.id) ? SAVED_POST_BOOST : 1;
+    posts.push({ post, creator, vector, weight: boost * postWeight(post, input.now, settings.halfLifeDays) });
   }
   const creatorIds = new Set(posts.map((p) => p.creator.id));
   if (posts.length === 0) return { interests: [], posts, creatorIds };
@@ -95,7 +107,8 @@ export function buildProfile(input: ProfileInput, settings: ProfileSettings): Pr
   return { interests, posts, creatorIds };
 }
 
-function centroidOf(posts: ProfilePost[]): Float32Array {
+/** The weighted centroid of posts, summed in their order. */
+export function centroidOf(posts: ProfilePost[]): Float32Array {
   return weightedCentroid(
     posts.map((p) => p.vector),
     posts.map((p) => p.weight),

@@ -3,6 +3,12 @@
  * maximises  lambda * relevance - (1 - lambda) * (max similarity to what is already picked),
  * so lambda = 1 is pure relevance order and smaller lambda trades relevance for variety.
  * Near-identical products (cosine >= `duplicateAbove`, default 0.9999, to a pick: the same image and text under another id) are dropped as duplicates.
+ *
+ * Evaluated lazily (the "lazy greedy" of submodular maximisation): a candidate's score can only
+ * fall as picks are added (its max similarity only grows), so its last computed score is an upper
+ * bound, and only the candidate with the best bound is brought up to date with the picks it has
+ * not been compared with. It picks exactly what the plain greedy loop picks, with the same
+ * arithmetic, but compares each candidate with far fewer picks.
  */
 import { dot } from '../embed/vectors.js';
 
@@ -12,44 +18,89 @@ export interface MmrCandidate {
   vector: Float32Array;
 }
 
-export interface MmrOptions {
+export interface MmrOptions<T extends MmrCandidate = MmrCandidate> {
   k: number;
   /** 1 = relevance only; 0 = diversity only. */
   lambda: number;
   duplicateAbove?: number;
+  /** dot(a.vector, b.vector), possibly remembered (retrieve/pair-similarities.ts); must return exactly that. */
+  similarity?: (a: T, b: T) => number;
+  /** A rule a candidate must pass against what is already picked (e.g. a per-group cap). */
+  admit?: (candidate: T, picked: readonly T[]) => boolean;
 }
 
 /** Picks up to k candidates in MMR order. Deterministic: ties go to the earlier candidate. */
-export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrOptions): T[] {
+export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrOptions<T>): T[] {
   const { k, lambda } = options;
   const duplicateAbove = options.duplicateAbove ?? 0.9999;
-  const pool = [...candidates];
+  const similarity = options.similarity ?? ((a: T, b: T) => dot(a.vector, b.vector));
+  const n = candidates.length;
   const picked: T[] = [];
-  // maxSim[i]: highest similarity of pool[i] to anything picked so far (updated incrementally).
-  const maxSim = new Float64Array(pool.length).fill(-Infinity);
-  const alive = new Array<boolean>(pool.length).fill(true);
+  if (k <= 0 || n === 0) return picked;
+  const alive = new Uint8Array(n).fill(1);
+  // maxSim[i] over the first seen[i] picks; bound[i] the score computed from it.
+  const maxSim = new Float64Array(n).fill(-Infinity);
+  const seen = new Int32Array(n);
+  const bound = new Float64Array(n);
+  const scoreOf = (i: number, penalty: number) => lambda * candidates[i]!.relevance - (1 - lambda) * penalty;
+
+  /** Compares candidate i with the picks it has not seen; false if one of them is its duplicate. */
+  const refresh = (i: number): boolean => {
+    const c = candidates[i]!;
+    for (let j = seen[i]!; j < picked.length; j++) {
+      const s = similarity(c, picked[j]!);
+      if (s >= duplicateAbove) {
+        alive[i] = 0;
+        return false;
+      }
+      if (s > maxSim[i]!) maxSim[i] = s;
+    }
+    seen[i] = picked.length;
+    bound[i] = scoreOf(i, maxSim[i]!);
+    return true;
+  };
+
+  // The first pick has no penalty; after it every candidate is compared once, because the
+  // penalty-free score is not a bound (a negative similarity raises a score).
+  let first = -1;
+  let firstScore = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (options.admit && !options.admit(candidates[i]!, picked)) {
+      alive[i] = 0;
+      continue;
+    }
+    const s = scoreOf(i, 0);
+    if (s > firstScore) {
+      firstScore = s;
+      first = i;
+    }
+  }
+  if (first < 0) return picked;
+  alive[first] = 0;
+  picked.push(candidates[first]!);
+  for (let i = 0; i < n; i++) if (alive[i]) refresh(i);
+
   while (picked.length < k) {
-    let bestIdx = -1;
-    let bestScore = -Infinity;
-    for (let i = 0; i < pool.length; i++) {
+    let best = -1;
+    let bestBound = -Infinity;
+    for (let i = 0; i < n; i++) {
       if (!alive[i]) continue;
-      const penalty = picked.length === 0 ? 0 : maxSim[i]!;
-      const score = lambda * pool[i]!.relevance - (1 - lambda) * penalty;
-      if (score > bestScore) {
-        bestScore = score;
-        bestIdx = i;
+      // A group that is full stays full: the candidate is out for good.
+      if (options.admit && !options.admit(candidates[i]!, picked)) {
+        alive[i] = 0;
+        continue;
+      }
+      if (bound[i]! > bestBound) {
+        bestBound = bound[i]!;
+        best = i;
       }
     }
-    if (bestIdx < 0) break;
-    const choice = pool[bestIdx]!;
-    alive[bestIdx] = false;
-    picked.push(choice);
-    for (let i = 0; i < pool.length; i++) {
-      if (!alive[i]) continue;
-      const s = dot(pool[i]!.vector, choice.vector);
-      if (s >= duplicateAbove) alive[i] = false;
-      else if (s > maxSim[i]!) maxSim[i] = s;
-    }
+    if (best < 0) break;
+    // Up to date: its true score is its bound, and no other candidate can beat that bound.
+    if (seen[best] === picked.length) {
+      alive[best] = 0;
+      picked.push(candidates[best]!);
+    } else refresh(best);
   }
   return picked;
 }

@@ -5,6 +5,7 @@
  * person reading it: a minor is never told to turn on something they cannot turn on, and an adult
  * who already allowed personalisation is not told to allow it again.
  */
+import { SAVED_POST_BOOST } from '../profile/feedback.js';
 
 /** Why a recommendation list is not personalised. */
 export type NotPersonalisedBecause = 'minor' | 'not-granted' | 'no-sources';
@@ -17,8 +18,20 @@ export interface ParameterContext {
   health: boolean;
   clickTracking: boolean;
   halfLifeDays: number;
+  /** The request asked to leave some product ids out. */
+  excluded?: boolean;
+  /** The request capped items per creator or brand. */
+  group?: { by: 'creator' | 'brand'; cap: number };
   /** The age of digital consent that made the shopper a minor (for `because: 'minor'`). */
   minorAge?: number;
+}
+
+/** What the request itself asked for (exclude, groupBy): true of personalised and popular lists alike. */
+function requested(c: ParameterContext): string[] {
+  return [
+    c.excluded ? 'Items you asked to exclude are left out.' : '',
+    c.group ? `At most ${c.group.cap} item${c.group.cap === 1 ? '' : 's'} per ${c.group.by === 'creator' ? 'inspiring creator' : 'brand'}.` : '',
+  ];
 }
 
 /** What a minor is told, in every list: true whatever they set, and it does not invite a change they cannot make. */
@@ -34,6 +47,8 @@ export function describeParameters(c: ParameterContext): string {
       'These items are not based on your data.',
       'They are ordered by how often shoppers clicked them, and otherwise by a fixed editorial order that alternates categories.',
       because === 'minor' ? minorSentence(c.minorAge) : healthSentence(c.health, 'list'),
+      because === 'no-sources' ? '' : 'What you view, save, buy or hide is not recorded or used.',
+      ...requested(c),
       because === 'not-granted' ? 'Turn on personalisation to get picks based on the creators you follow.' : '',
       because === 'no-sources' ? 'Follow creators who allow their posts to be used for recommendations to get picks in their style.' : '',
       'You can narrow the list with the category, price and merchant filters.',
@@ -46,8 +61,13 @@ export function describeParameters(c: ParameterContext): string {
     `each creator counts as a separate interest, newer posts count more (a post ${c.halfLifeDays} days old counts half) and posts with more likes, comments and saves count somewhat more.`,
     `Diversity is set to ${c.diversity}: higher values show more varied items at the cost of closeness.`,
     c.clickTracking ? 'Items you already clicked are left out.' : '',
+    'What you tell us counts too: products you bought or hid are left out;',
+    'items that look like something you marked "not interested" are pushed down (and that item is left out);',
+    `posts you saved count ${SAVED_POST_BOOST} times as much, posts you hid are not used;`,
+    `and products you viewed, clicked, saved, added to your cart or bought form one more interest (a purchase counts most, an action ${c.halfLifeDays} days old counts half).`,
     c.health ? 'You allowed health & wellness items.' : 'Health & wellness items and posts are not used because you have not allowed them.',
-    'Change who you follow, your consent settings, the filters or the diversity setting to change the list.',
+    ...requested(c),
+    'Change who you follow, your consent settings, the filters or the diversity setting, or tell us what you like and do not like, to change the list.',
   ]
     .filter(Boolean)
     .join(' ');

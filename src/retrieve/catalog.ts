@@ -12,6 +12,7 @@ import { CategoryTaxonomy, DEFAULT_CATEGORIES, type Product } from '../domain/in
 export class ProductCatalog {
   private readonly byId = new Map<string, Product>();
   private editorial: string[] | null = null;
+  private sorted: string[] | null = null;
 
   /** `taxonomy` is shared with the core, so a category marked health applies to every product in it at once. */
   private constructor(readonly taxonomy: CategoryTaxonomy) {}
@@ -55,12 +56,18 @@ export class ProductCatalog {
   upsert(products: Product[]): void {
     for (const p of products) this.byId.set(p.id, p);
     this.editorial = null;
+    this.sorted = null;
   }
 
   remove(id: string): boolean {
     const had = this.byId.delete(id);
-    if (had) this.editorial = null;
+    if (had) this.editorial = this.sorted = null;
     return had;
+  }
+
+  /** Every id in code-unit order: what the catalog listing pages through (recomputed after a change). */
+  sortedIds(): readonly string[] {
+    return (this.sorted ??= [...this.byId.keys()].sort());
   }
 
   /**

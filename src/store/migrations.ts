@@ -5,6 +5,7 @@
  * ran it would silently diverge). Each runs in its own transaction together with the version bump.
  */
 import type Database from 'better-sqlite3';
+import { vectorChecksum } from '../embed/vectors.js';
 import { AppError } from '../errors.js';
 
 export interface Migration {
@@ -157,6 +158,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX clicks_by_dedupe_key ON clicks(dedupe_key);
     `,
   },
+  {
+    version: 5,
+    description:
+      'Crash consistency: a checksum beside every entity vector (so start-up can find index entries that disagree with the store without reading vectors) and the version (SHA-256) of the media each product and post was committed with (so start-up can finish or undo a media write a crash interrupted)',
+    // vector_checksum: registered by `migrate`, the same checksum the index keeps per label.
+    sql: `
+      ALTER TABLE entity_vectors ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
+      UPDATE entity_vectors SET checksum = vector_checksum(vector);
+      ALTER TABLE products ADD COLUMN media_version TEXT;
+      ALTER TABLE posts ADD COLUMN media_version TEXT;
+    `,
+  },
+  // Versions 3-5 belong to parallel work (issue 14 and 16); this one was assigned 6 so the numbers
+  // never collide when the branches meet.
+  {
+    version: 6,
+    description:
+      "Shoppers' feedback events (view, click, save, add_to_cart, purchase, hide, not_interested on a product or a post): profiling data, so they go with the shopper (ON DELETE CASCADE) and the core deletes them when personalization is withdrawn",
+    sql: `
+      CREATE TABLE feedback_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        product_id TEXT,
+        post_id TEXT,
+        at TEXT NOT NULL,
+        CHECK ((product_id IS NULL) <> (post_id IS NULL))
+      );
+      CREATE INDEX feedback_by_user ON feedback_events(user_id, seq);
+    `,
+  },
 ];
 
 /** Brings `db` up to the latest version; returns the version it ended at. */
@@ -166,6 +198,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   if (current > latest) {
     throw new AppError('STORE_UNAVAILABLE', `Database schema version ${current} is newer than this build supports (${latest}); upgrade the service.`);
   }
+  db.function('vector_checksum', { deterministic: true }, (blob) => vectorChecksum(blob as Buffer));
   for (const m of migrations) {
     if (m.version <= current) continue;
     db.transaction(() => {

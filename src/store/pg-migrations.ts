@@ -192,6 +192,11 @@ export const PG_MIGRATIONS: readonly Migration[] = [
 ];
 /** Brings the schema up to date; returns the version it ended at. */
 export async function migratePg(pool: pg.Pool, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<number> {
+  return (await migratePgFrom(pool, migrations)).version;
+}
+
+/** As `migratePg`, also saying the version found (0: this call created the schema). */
+export async function migratePgFrom(pool: pg.Pool, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<{ from: number; version: number }> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -199,7 +204,8 @@ export async function migratePg(pool: pg.Pool, migrations: readonly Migration[] 
     await client.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':migrate'))");
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
     const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
-    let current = rows[0]?.v ?? 0;
+    const from = rows[0]?.v ?? 0;
+    let current = from;
     const latest = migrations.at(-1)?.version ?? 0;
     if (current > latest) {
       throw new AppError('STORE_UNAVAILABLE', `Database schema version ${current} is newer than this build supports (${latest}); upgrade the service.`);
@@ -211,7 +217,7 @@ export async function migratePg(pool: pg.Pool, migrations: readonly Migration[] 
       current = m.version;
     }
     await client.query('COMMIT');
-    return current;
+    return { from, version: current };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { pgCatalog } from './pg-catalog.js';
 import { pgCategories } from './pg-categories.js';
 import { pgClicks } from './pg-clicks.js';
-import { migratePg } from './pg-migrations.js';
+import { migratePgFrom } from './pg-migrations.js';
 import { pgPeople } from './pg-people.js';
 import { openPools, type PgPoolOptions, type PgPools } from './pg-pool.js';
 import { pgVectors } from './pg-vectors.js';
@@ -26,6 +26,8 @@ export interface PgStoreOptions extends PgPoolOptions {
 
 export interface PgStore extends Store {
   readonly schemaVersion: number;
+  /** This open created the schema (the first start against this database): the server loads WORLD_DIR only then. */
+  readonly created: boolean;
   /** The pools, for the other PostgreSQL adapters of one service (change feed, jobs, media, vector search). */
   readonly pools: PgPools;
 }
@@ -33,11 +35,12 @@ export interface PgStore extends Store {
 export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
   const pools = await openPools(options);
   try {
-    const schemaVersion = await migratePg(pools.primary);
+    const { from, version: schemaVersion } = await migratePgFrom(pools.primary);
     const salt = options.consentProofSalt ?? (await metaValue(pools, 'consent_proof_salt', () => randomBytes(16).toString('hex')));
     let closed = false;
     return {
       schemaVersion,
+      created: from === 0,
       pools,
       ...pgCatalog(pools),
       ...pgCategories(pools),

@@ -30,7 +30,8 @@ export interface PgVectorIndexOptions {
   efConstruction: number;
 }
 
-export interface PgSearchFilter extends ProductFilters {
+/** The filters this SQL applies (the service's own reads filter in process; this is the database's path). */
+export interface PgSearchFilter extends Pick<ProductFilters, 'category' | 'merchant' | 'minPrice' | 'maxPrice'> {
   /** Health products pass only when true. */
   allowSensitive?: boolean;
   excludeIds?: string[];
@@ -63,7 +64,7 @@ export function searchSql(modelId: string, dimension: number): string {
   return `SELECT v.id, 1 - ${distance(dimension, '$1')} AS score
     FROM product_vectors v JOIN products p ON p.id = v.id
     WHERE v.model_id = ${literal(modelId)}
-      AND ($3::text IS NULL OR p.category = $3) AND ($4::text IS NULL OR p.merchant = $4)
+      AND ($3::text[] IS NULL OR p.category = ANY($3)) AND ($4::text[] IS NULL OR p.merchant = ANY($4))
       AND ($5::float8 IS NULL OR p.price >= $5) AND ($6::float8 IS NULL OR p.price <= $6)
       AND ($7::boolean OR NOT (p.sensitive OR EXISTS (SELECT 1 FROM categories c WHERE c.id = p.category AND c.sensitive)))
       AND NOT (v.id = ANY($8::text[]))

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Creator, Merchant, Post, Product } from '../domain/index.js';
+import { vectorChecksum } from '../embed/vectors.js';
 import { AppError } from '../errors.js';
 import type { EntityKind, Store, WithVector } from './types.js';
 import { toBlob } from './vector-blob.js';
@@ -15,7 +16,7 @@ type CatalogOps = Pick<
   | 'upsertMerchants' | 'listMerchants' | 'productNetworks'
   | 'upsertProducts' | 'getProduct' | 'getProducts' | 'listProducts' | 'deleteProduct'
   | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode'
-  | 'upsertPosts' | 'getPost' | 'listPosts' | 'deletePost'
+  | 'upsertPosts' | 'getPost' | 'listPosts' | 'listCreatorPosts' | 'deletePost' | 'mediaVersions'
 >;
 
 const parse = <T>(row: { data: string } | undefined): T | undefined => (row ? (JSON.parse(row.data) as T) : undefined);
@@ -32,13 +33,13 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
       "SELECT json_extract(data, '$.network') AS network, COUNT(*) AS n FROM products WHERE merchant = ? GROUP BY network",
     ),
     upsertProduct: db.prepare(
-      `INSERT INTO products (id, category, merchant, price, data) VALUES (@id, @category, @merchant, @price, @data)
+      `INSERT INTO products (id, category, merchant, price, data, media_version) VALUES (@id, @category, @merchant, @price, @data, @media)
        ON CONFLICT(id) DO UPDATE SET category = excluded.category, merchant = excluded.merchant,
-         price = excluded.price, data = excluded.data`,
+         price = excluded.price, data = excluded.data, media_version = excluded.media_version`,
     ),
     setVector: db.prepare(
-      `INSERT INTO entity_vectors (kind, id, model_id, vector) VALUES (?, ?, ?, ?)
-       ON CONFLICT(kind, model_id, id) DO UPDATE SET vector = excluded.vector`,
+      `INSERT INTO entity_vectors (kind, id, model_id, vector, checksum) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(kind, model_id, id) DO UPDATE SET vector = excluded.vector, checksum = excluded.checksum`,
     ),
     getProduct: db.prepare<[string], { data: string }>('SELECT data FROM products WHERE id = ?'),
     listProducts: db.prepare<[], { data: string }>('SELECT data FROM products ORDER BY id'),
@@ -49,6 +50,7 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     getCreator: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE id = ?'),
     getCreators: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id'),
     listCreators: db.prepare<[], { data: string }>('SELECT data FROM creators ORDER BY id'),
+    pageCreators: db.prepare<[string, number], { data: string }>('SELECT data FROM creators WHERE id > ? ORDER BY id LIMIT ?'),
     deleteCreator: db.prepare('DELETE FROM creators WHERE id = ?'),
     creatorCodes: db.prepare<[string], { id: string; code: string }>('SELECT id, code FROM creators WHERE id IN (SELECT value FROM json_each(?))'),
     creatorByCode: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE code = ?'),
@@ -58,23 +60,33 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     listPosts: db.prepare<[string], { data: string }>(
       `SELECT data FROM posts WHERE creator_id IN (SELECT value FROM json_each(?)) ORDER BY posted_at DESC, id`,
     ),
+    // Keyset over (posted_at DESC, id ASC): rows strictly after the last one of the previous page.
+    pageCreatorPosts: db.prepare<{ creatorId: string; postedAt: string; id: string; limit: number }, { data: string }>(
+      `SELECT data FROM posts WHERE creator_id = @creatorId AND (posted_at < @postedAt OR (posted_at = @postedAt AND id > @id))
+       ORDER BY posted_at DESC, id LIMIT @limit`,
+    ),
     getProducts: db.prepare<[string], { id: string; data: string }>(
       'SELECT id, data FROM products WHERE id IN (SELECT value FROM json_each(?))',
     ),
     upsertPost: db.prepare(
-      `INSERT INTO posts (id, creator_id, posted_at, data) VALUES (?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET creator_id = excluded.creator_id, posted_at = excluded.posted_at, data = excluded.data`,
+      `INSERT INTO posts (id, creator_id, posted_at, data, media_version) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET creator_id = excluded.creator_id, posted_at = excluded.posted_at, data = excluded.data,
+         media_version = excluded.media_version`,
     ),
     deletePost: db.prepare('DELETE FROM posts WHERE id = ? AND creator_id = ?'),
+    productMedia: db.prepare<[], { id: string; v: string | null }>('SELECT id, media_version AS v FROM products'),
+    postMedia: db.prepare<[], { id: string; v: string | null }>('SELECT id, media_version AS v FROM posts'),
   };
+  const setVector = (kind: EntityKind, id: string, modelId: string, vector: Float32Array) =>
+    s.setVector.run(kind, id, modelId, toBlob(vector), vectorChecksum(vector));
 
   const upsertMerchants = db.transaction((merchants: Merchant[]) => {
     for (const m of merchants) s.upsertMerchant.run(m.id, m.network, JSON.stringify(m));
   });
   const upsertProducts = db.transaction((items: WithVector<Product>[], modelId: string) => {
-    for (const { entity: p, vector } of items) {
-      s.upsertProduct.run({ id: p.id, category: p.category, merchant: p.merchant, price: p.price, data: JSON.stringify(p) });
-      s.setVector.run('product', p.id, modelId, toBlob(vector));
+    for (const { entity: p, vector, mediaVersion } of items) {
+      s.upsertProduct.run({ id: p.id, category: p.category, merchant: p.merchant, price: p.price, data: JSON.stringify(p), media: mediaVersion ?? null });
+      setVector('product', p.id, modelId, vector);
     }
   });
   const deleteProduct = db.transaction((id: string) => {
@@ -90,10 +102,10 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
   });
   const upsertPosts = db.transaction((creatorId: string, items: WithVector<Post>[], modelId: string) => {
     if (!s.getCreator.get(creatorId)) throw new AppError('NOT_FOUND', `No creator with id "${creatorId}".`);
-    for (const { entity: p, vector } of items) {
+    for (const { entity: p, vector, mediaVersion } of items) {
       const post = { ...p, creatorId }; // the path decides the owner, not the body
-      s.upsertPost.run(p.id, creatorId, new Date(p.postedAt).toISOString(), JSON.stringify(post));
-      s.setVector.run('post', p.id, modelId, toBlob(vector));
+      s.upsertPost.run(p.id, creatorId, new Date(p.postedAt).toISOString(), JSON.stringify(post), mediaVersion ?? null);
+      setVector('post', p.id, modelId, vector);
     }
   });
   const deletePost = db.transaction((creatorId: string, postId: string) => {
@@ -138,8 +150,9 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
       if (ids.length === 0) return [];
       return s.getCreators.all(JSON.stringify(ids)).map((r) => JSON.parse(r.data) as Creator);
     },
-    async listCreators() {
-      return s.listCreators.all().map((r) => JSON.parse(r.data) as Creator);
+    async listCreators(page) {
+      const rows = page ? s.pageCreators.all(page.after ?? '', page.limit) : s.listCreators.all();
+      return rows.map((r) => JSON.parse(r.data) as Creator);
     },
     async deleteCreator(id) {
       return deleteCreator(id);
@@ -161,8 +174,17 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
       if (creatorIds.length === 0) return [];
       return s.listPosts.all(JSON.stringify(creatorIds)).map((r) => JSON.parse(r.data) as Post);
     },
+    async listCreatorPosts(creatorId, page) {
+      // Stored times are normalised ISO strings; '\uffff' sorts after any of them (first page).
+      const after = page.after ? { postedAt: new Date(page.after.postedAt).toISOString(), id: page.after.id } : { postedAt: '\uffff', id: '' };
+      return s.pageCreatorPosts.all({ creatorId, ...after, limit: page.limit }).map((r) => JSON.parse(r.data) as Post);
+    },
     async deletePost(creatorId, postId) {
       return deletePost(creatorId, postId);
+    },
+    async mediaVersions(kind) {
+      const rows = (kind === 'product' ? s.productMedia : s.postMedia).all();
+      return new Map(rows.map((r) => [r.id, r.v]));
     },
   };
 }

@@ -17,7 +17,7 @@ import type { ConsentProof, Store } from './types.js';
 
 type PeopleOps = Pick<
   Store,
-  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'getFollows' | 'eraseUser' | 'linkRefOf' | 'userOfLinkRef'
+  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'addFollow' | 'removeFollow' | 'getFollows' | 'eraseUser' | 'linkRefOf' | 'userOfLinkRef'
   | 'appendConsents' | 'listConsents' | 'listConsentProofs'
 >;
 
@@ -39,6 +39,9 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
     refOf: db.prepare<[string], { ref: string }>('SELECT ref FROM link_refs WHERE user_id = ?'),
     userOfRef: db.prepare<[string], { user_id: string }>('SELECT user_id FROM link_refs WHERE ref = ?'),
     listUsers: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id'),
+    pageUsers: db.prepare<[string, number], UserRow>('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?'),
+    nextPosition: db.prepare<[string], { next: number }>('SELECT COALESCE(MAX(position) + 1, 0) AS next FROM follows WHERE user_id = ?'),
+    removeFollow: db.prepare('DELETE FROM follows WHERE user_id = ? AND creator_id = ?'),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
     clearFollows: db.prepare('DELETE FROM follows WHERE user_id = ?'),
     addFollow: db.prepare('INSERT OR IGNORE INTO follows (user_id, creator_id, position) VALUES (?, ?, ?)'),
@@ -74,6 +77,12 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
     if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', 'Some followed creators do not exist.', unknown);
     s.clearFollows.run(userId);
     creatorIds.forEach((id, i) => s.addFollow.run(userId, id, i));
+  });
+
+  const addFollow = db.transaction((userId: string, creatorId: string): boolean => {
+    requireUser(userId);
+    if (!s.creatorExists.get(creatorId)) throw new AppError('NOT_FOUND', `No creator with id "${creatorId}".`);
+    return s.addFollow.run(userId, creatorId, s.nextPosition.get(userId)!.next).changes > 0;
   });
 
   const appendConsents = db.transaction((userId: string, events: ConsentEvent[]) => {
@@ -119,8 +128,14 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
       const r = s.getUser.get(id);
       return r ? toUser(r) : undefined;
     },
-    async listUsers() {
-      return s.listUsers.all().map(toUser);
+    async listUsers(page) {
+      return (page ? s.pageUsers.all(page.after ?? '', page.limit) : s.listUsers.all()).map(toUser);
+    },
+    async addFollow(userId, creatorId) {
+      return addFollow(userId, creatorId);
+    },
+    async removeFollow(userId, creatorId) {
+      return s.removeFollow.run(userId, creatorId).changes > 0;
     },
     async setFollows(userId, creatorIds) {
       setFollows(userId, [...new Set(creatorIds)]);

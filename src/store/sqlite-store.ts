@@ -11,10 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { AppError } from '../errors.js';
 import { migrate } from './migrations.js';
 import { sqliteCatalog } from './sqlite-catalog.js';
 import { sqliteCategories } from './sqlite-categories.js';
 import { sqliteClicks } from './sqlite-clicks.js';
+import { sqliteFeedback } from './sqlite-feedback.js';
 import { sqlitePeople } from './sqlite-people.js';
 import { sqliteVectors } from './sqlite-vectors.js';
 import type { Store } from './types.js';
@@ -27,16 +29,27 @@ export interface SqliteStoreOptions {
    * generated once per database and kept in its `meta` table.
    */
   consentProofSalt?: string;
+  /**
+   * Refuse a database that has no schema yet instead of creating one: for a file that exists and
+   * must be this service's store (src/store/data-dir.ts).
+   */
+  requireSchema?: boolean;
 }
 
 export interface SqliteStore extends Store {
   /** The schema version after migration (`PRAGMA user_version`). */
   readonly schemaVersion: number;
+  /** `close`, synchronously (creating a store under a temporary name closes it before renaming). */
+  closeSync(): void;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
+  if (options.requireSchema && db.pragma('user_version', { simple: true }) === 0) {
+    db.close();
+    throw new AppError('STORE_UNAVAILABLE', `${options.path} is an SQLite database without this service's schema`);
+  }
   db.pragma('journal_mode = WAL'); // readers never block the writer during a big ingest
   db.pragma('synchronous = NORMAL'); // durable across app crashes in WAL mode, far fewer fsyncs
   db.pragma('foreign_keys = ON');
@@ -48,11 +61,18 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const schemaVersion = migrate(db);
   const salt = options.consentProofSalt ?? metaValue(db, 'consent_proof_salt', () => randomBytes(16).toString('hex'));
 
+  const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   const counts = db.prepare<[], { products: number; creators: number; posts: number; users: number }>(
     `SELECT (SELECT COUNT(*) FROM products) AS products, (SELECT COUNT(*) FROM creators) AS creators,
             (SELECT COUNT(*) FROM posts) AS posts, (SELECT COUNT(*) FROM users) AS users`,
   );
   let closed = false;
+  const closeSync = () => {
+    if (closed) return;
+    closed = true;
+    db.close();
+  };
 
   return {
     schemaVersion,
@@ -60,15 +80,21 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...sqliteCategories(db),
     ...sqlitePeople(db, salt),
     ...sqliteClicks(db),
+    ...sqliteFeedback(db),
     ...sqliteVectors(db),
     async counts() {
       return { ...counts.get()! };
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      db.close();
+    async getMeta(key) {
+      return getMeta.get(key)?.value;
     },
+    async setMeta(key, value) {
+      setMeta.run(key, value);
+    },
+    async close() {
+      closeSync();
+    },
+    closeSync,
   };
 }
 

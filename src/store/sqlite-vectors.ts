@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { EntityKind, Store } from './types.js';
 import { fromBlob, toBlob } from './vector-blob.js';
 
-type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'getVectors' | 'countVectors' | 'allVectors'>;
+type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'getVectors' | 'countVectors' | 'allVectors' | 'vectorChecksums'>;
 
 export function sqliteVectors(db: Database.Database): VectorOps {
   const s = {
@@ -23,6 +23,7 @@ export function sqliteVectors(db: Database.Database): VectorOps {
     allVectors: db.prepare<[EntityKind, string], { id: string; vector: Buffer }>(
       'SELECT id, vector FROM entity_vectors WHERE kind = ? AND model_id = ? ORDER BY id',
     ),
+    checksums: db.prepare<[EntityKind, string], [string, number]>('SELECT id, checksum FROM entity_vectors WHERE kind = ? AND model_id = ?').raw(),
   };
 
   return {
@@ -42,6 +43,11 @@ export function sqliteVectors(db: Database.Database): VectorOps {
     },
     async allVectors(kind, modelId) {
       return s.allVectors.all(kind, modelId).map((r) => ({ id: r.id, vector: fromBlob(r.vector) }));
+    },
+    async vectorChecksums(kind, modelId) {
+      const out = new Map<string, number>();
+      for (const [id, sum] of s.checksums.iterate(kind, modelId)) out.set(id, sum);
+      return out;
     },
   };
 }

@@ -7,7 +7,7 @@
  * These are primitives, not commands: the core's write commands (src/core/commands/) are the only
  * callers that write, and they keep the index, the media and every cache in step.
  */
-import type { Category, Click, ConsentEvent, Creator, Merchant, Post, Product, Shopper } from '../domain/index.js';
+import type { Category, Click, ConsentEvent, Creator, FeedbackEvent, Merchant, Post, Product, Shopper, StoredFeedback } from '../domain/index.js';
 
 export type EntityKind = 'product' | 'post';
 
@@ -25,6 +25,12 @@ export interface ConsentProof {
 
 export type ClickGroupBy = 'creator' | 'product' | 'network';
 
+/** Keyset paging by id: entities whose id sorts after `after` (exclusive), at most `limit`. */
+export interface IdPage {
+  after?: string;
+  limit: number;
+}
+
 export interface StoreCounts {
   products: number;
   creators: number;
@@ -36,10 +42,18 @@ export interface StoreCounts {
 export interface WithVector<T> {
   entity: T;
   vector: Float32Array;
+  /**
+   * The version (`MediaStore.stage`) of the image committed with the entity, kept in the same
+   * transaction: after a crash, start-up promotes a staged image only if the store holds its version.
+   */
+  mediaVersion?: string;
 }
 
 export interface Store {
   counts(): Promise<StoreCounts>;
+  /** Small service-level markers (e.g. whether the first world load finished); undefined when unset. */
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
 
   /** Inserts or replaces each category whole (the category taxonomy; `sensitive` marks health). */
   upsertCategories(categories: Category[]): Promise<void>;
@@ -63,7 +77,8 @@ export interface Store {
   upsertCreators(creators: Creator[]): Promise<void>;
   getCreator(id: string): Promise<Creator | undefined>;
   getCreators(ids: string[]): Promise<Creator[]>;
-  listCreators(): Promise<Creator[]>;
+  /** Creators by id; with `page`: at most `limit` with an id greater than `after` (keyset paging). */
+  listCreators(page?: IdPage): Promise<Creator[]>;
   /** Removes the creator, their posts and post vectors and every follow of them; their link code dies with them. */
   deleteCreator(id: string): Promise<boolean>;
   /** The opaque codes creators are credited under in links and click reports. */
@@ -75,8 +90,15 @@ export interface Store {
   upsertPosts(creatorId: string, items: WithVector<Post>[], modelId: string): Promise<void>;
   getPost(id: string): Promise<Post | undefined>;
   listPosts(creatorIds: string[]): Promise<Post[]>;
+  /**
+   * One creator's posts newest first (postedAt descending, then id ascending), at most `limit`
+   * after the position `after` (the postedAt and id of the last post of the previous page).
+   */
+  listCreatorPosts(creatorId: string, page: { after?: { postedAt: string; id: string }; limit: number }): Promise<Post[]>;
   /** Removes one post of a creator and its vectors. */
   deletePost(creatorId: string, postId: string): Promise<boolean>;
+  /** Every product or post id with the media version it was committed with (null: written before versions were kept). */
+  mediaVersions(kind: EntityKind): Promise<Map<string, string | null>>;
 
   /**
    * Inserts or updates; a new shopper gets a fresh random link pseudonym. `demo` is stored when
@@ -85,11 +107,19 @@ export interface Store {
    */
   upsertUser(user: Shopper): Promise<void>;
   getUser(id: string): Promise<Shopper | undefined>;
-  listUsers(): Promise<Shopper[]>;
+  /** Shoppers by id; with `page`: at most `limit` with an id greater than `after` (keyset paging). */
+  listUsers(page?: IdPage): Promise<Shopper[]>;
   setFollows(userId: string, creatorIds: string[]): Promise<void>;
+  /**
+   * Adds one follow at the end of the shopper's list; false when it was already there.
+   * @throws AppError NOT_FOUND for an unknown shopper or creator.
+   */
+  addFollow(userId: string, creatorId: string): Promise<boolean>;
+  /** Removes one follow; false when the shopper did not follow that creator. */
+  removeFollow(userId: string, creatorId: string): Promise<boolean>;
   getFollows(userId: string): Promise<string[]>;
   /**
-   * Erasure (GDPR Art. 17): follows, profile data, the link pseudonym and the user link of clicks go;
+   * Erasure (GDPR Art. 17): follows, feedback events, profile data, the link pseudonym and the user link of clicks go;
    * consent proof stays. When it resolves, nothing erased may be readable in the backend's files
    * either (SQLite: secure_delete zeroes freed content and a TRUNCATE checkpoint empties the WAL;
    * a server database must do the equivalent, e.g. VACUUM of the touched tables).
@@ -106,6 +136,18 @@ export interface Store {
   /** Minimal proofs left by erasures, oldest first (for audits). */
   listConsentProofs(): Promise<ConsentProof[]>;
 
+  /**
+   * Feedback events of a shopper, appended in order with fresh increasing ids (returned in input
+   * order). @throws AppError NOT_FOUND when the shopper does not exist. Erasure removes them.
+   */
+  appendFeedback(userId: string, events: FeedbackEvent[]): Promise<StoredFeedback[]>;
+  /**
+   * A shopper's events, oldest first; `after` (an id this method returned) and `limit` page
+   * through them. Without a page: every event (what an export of the shopper's data reads).
+   */
+  listFeedback(userId: string, page?: { after?: string; limit?: number }): Promise<StoredFeedback[]>;
+  /** Deletes these events of the shopper (all of theirs when `ids` is omitted); returns how many went. */
+  deleteFeedback(userId: string, ids?: string[]): Promise<number>;
   /**
    * Records a click. With a `dedupeKey`, a click whose key was already recorded is not recorded
    * again (atomically: a unique key, `INSERT ... ON CONFLICT DO NOTHING`); returns whether it was.
@@ -127,6 +169,11 @@ export interface Store {
   countVectors(kind: EntityKind, modelId: string): Promise<number>;
   /** All vectors of a kind under a model: used to rebuild the index. */
   allVectors(kind: EntityKind, modelId: string): Promise<Array<{ id: string; vector: Float32Array }>>;
+  /**
+   * id → `vectorChecksum` (src/embed/vectors.ts) of every vector of a kind under a model, computed
+   * when the vector is written: start-up compares it with the index's to find entries to rewrite.
+   */
+  vectorChecksums(kind: EntityKind, modelId: string): Promise<Map<string, number>>;
 
   close(): Promise<void>;
 }
@@ -137,16 +184,50 @@ export interface MediaFile {
   contentType: string;
 }
 
+/** A written but not yet current image (`MediaStore.stage`). */
+export interface StagedMedia {
+  kind: EntityKind;
+  id: string;
+  /** SHA-256 (hex) of the bytes: what the store commits as the entity's media version. */
+  version: string;
+  /** Unique per write, so concurrent writes of the same image never share a file. */
+  token: string;
+}
+
+/** What `MediaStore.recover` did at start-up (images, not counting their type files). */
+export interface MediaRecovery {
+  /** Staged images whose version the store had committed: moved into place. */
+  promoted: number;
+  /** Staged or temporary images of writes that never committed: deleted. */
+  discarded: number;
+  /** Images of entities the store no longer holds: deleted. */
+  orphans: number;
+}
+
 /**
  * Image bytes of products and posts, served at /media/*. The embedded default keeps files under
  * DATA_DIR/media (`media-files.ts`); a scale-out deployment points every replica at one shared
  * folder or swaps in an object store behind the same port.
+ *
+ * Writes are two-phase so an entity and its image change together even across a crash: `stage`
+ * the new bytes (readers still get the old ones), commit the entity with the returned version in
+ * the store, then `promote`.
  */
 export interface MediaStore {
-  /** Writes atomically (readers see the old bytes or the new, never half); a no-op when unchanged. */
-  put(kind: EntityKind, id: string, media: MediaFile): Promise<void>;
+  /** Writes the bytes beside the current ones (readers still see the old bytes); the handle names their version. */
+  stage(kind: EntityKind, id: string, media: MediaFile): Promise<StagedMedia>;
+  /** Makes a staged image current, atomically for readers. */
+  promote(staged: StagedMedia): Promise<void>;
+  /** Drops a staged image whose store write failed. */
+  discard(staged: StagedMedia): Promise<void>;
   /** Undefined when missing, and when the stored bytes are not a raster image (never served). */
   get(kind: EntityKind, id: string): Promise<MediaFile | undefined>;
   /** Removes the bytes; no error when there were none. */
   remove(kind: EntityKind, id: string): Promise<void>;
+  /**
+   * Start-up, before anything is served: promotes staged images whose version the store committed,
+   * deletes the other staged and temporary files, and deletes images of entities that are gone.
+   * `entities` is every stored id per kind with its committed version (`Store.mediaVersions`).
+   */
+  recover(entities: Record<EntityKind, Map<string, string | null>>): Promise<MediaRecovery>;
 }

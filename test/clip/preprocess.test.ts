@@ -51,8 +51,9 @@
  * "crop_size": 224; assembled with preprocessor: 'openai-original'). Python reads that as the
  * shortest edge; Transformers.js 2.17 reads it as shortest AND longest edge 224 (max_size ??
  * size), so it fits the whole image in 224 x 224 and pads the crop with black: a letterboxed input,
- * mean ~1.0-1.4 from PIL on every non-square kind. pixelSpec() hands integer sizes to that path, so
- * the service inherits it. Checked below as a known gap.
+ * mean ~1.0-1.4 from PIL on every non-square kind. pixelSpec() therefore reads an integer size
+ * itself, as Python does (shortest edge; an integer crop is a square), so the service never takes
+ * that path for it: checked below, beside the Transformers.js behaviour it avoids.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -199,19 +200,35 @@ describe('sharp preprocessing vs Transformers.js on openai/clip-vit-base-patch32
 });
 
 describe('the openai repository\'s original spelling ("size": 224, "crop_size": 224)', () => {
-  // KNOWN GAP (Transformers.js 2.17, inherited by the service): see the header. Asserted as it is, so
-  // a Transformers.js upgrade that fixes it, or a pixelSpec() that takes integer sizes, shows up here.
-  it('is handed to Transformers.js, which letterboxes non-square images instead of cropping them', async () => {
-    const pp = ImagePreprocessor.create(processors['openai-original']);
-    expect(pp.path).toBe('transformers.js');
-    const img = images.find((i) => i.kind === 'landscape')!; // 640 x 360 -> fitted to 224 x 126, padded
-    const data = (await pp.pixelValues([img.bytes])).data as Float32Array;
+  // pixelSpec() reads an integer size as the shortest edge, as Python's CLIPImageProcessor does, so
+  // the service crops such a config exactly like the exported spelling; Transformers.js 2.17 on its
+  // own letterboxes it (the header). Both are asserted, so a Transformers.js upgrade shows up here.
+  it('takes the sharp path and gives exactly the exported spelling\'s pixels for every kind of image', async () => {
+    const openai = ImagePreprocessor.create(processors['openai-original']);
+    const exported = ImagePreprocessor.create(processors.export);
+    expect(openai.path).toBe('sharp');
+    for (const img of images) {
+      const a = (await openai.pixelValues([img.bytes])).data as Float32Array;
+      const b = (await exported.pixelValues([img.bytes])).data as Float32Array;
+      expect(compare(a, b).max, img.kind).toBe(0);
+    }
+  });
+
+  it('is not letterboxed: the top row of a landscape image is picture, not padding', async () => {
+    const img = images.find((i) => i.kind === 'landscape')!; // 640 x 360 -> 398 x 224, centre 224 x 224
+    const data = (await ImagePreprocessor.create(processors['openai-original']).pixelValues([img.bytes])).data as Float32Array;
+    const black = MEAN.map((m, c) => (0 - m) / STD[c]!);
+    const topRow = data.subarray(0, S);
+    expect(Math.max(...topRow.map((v) => Math.abs(v - black[0]!)))).toBeGreaterThan(0.1);
+  });
+
+  it('(Transformers.js 2.17 alone still letterboxes it: why pixelSpec() takes integer sizes itself)', async () => {
+    const img = images.find((i) => i.kind === 'landscape')!;
+    const { data } = await transformersJs(processors['openai-original'], img.bytes);
     const black = MEAN.map((m, c) => (0 - m) / STD[c]!);
     for (let c = 0; c < 3; c++) {
       const topRow = data.subarray(c * S * S, c * S * S + S);
       expect(Math.max(...topRow.map((v) => Math.abs(v - black[c]!)))).toBeLessThan(1e-5); // padding
     }
-    const exported = (await ImagePreprocessor.create(processors.export).pixelValues([img.bytes])).data as Float32Array;
-    expect(compare(data, exported).mean).toBeGreaterThan(0.5);
   });
 });

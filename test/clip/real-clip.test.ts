@@ -70,9 +70,13 @@ describe.skipIf(!!SKIP)('a Xenova/clip-vit-base-patch32-shaped folder through th
   it('loads with the real config: 512 dimensions read from the model, the sharp image path', () => {
     for (const e of [float, quant]) {
       expect(e.dimension).toBe(512);
-      expect(e.modelId).toBe(MODEL_ID);
       expect(e.preprocessing).toBe('sharp');
     }
+  });
+
+  it('reports a different model id when quantized, so stored vectors and the cache never mix the two', () => {
+    expect(float.modelId).toBe(MODEL_ID);
+    expect(quant.modelId).toBe(`${MODEL_ID}:q8`);
   });
 
   it('feeds the text tower exactly CLIP\'s golden ids (padded with 49407) through embedTexts', async () => {
@@ -87,13 +91,13 @@ describe.skipIf(!!SKIP)('a Xenova/clip-vit-base-patch32-shaped folder through th
     expect(row).toHaveLength(77);
   });
 
-  // KNOWN GAP, expected to fail until ClipEmbedder.embedTexts puts <|endoftext|> back into the last
-  // slot of a truncated row: Transformers.js 2.17 truncates after adding it (tokenizer.test.ts). The
-  // real CLIP text tower pools at argmax(input_ids), i.e. at 49407, so today a caption over 75 tokens
-  // is pooled at its highest-id word instead. Once fixed, make this an `it`.
-  it.fails('ends a truncated caption with <|endoftext|>, where CLIP pools', async () => {
+  // Transformers.js 2.17 truncates after adding <|endoftext|> (tokenizer.test.ts); the real CLIP
+  // text tower pools at argmax(input_ids), i.e. at 49407, so embedTexts puts it back in the last slot.
+  it('ends a truncated caption with <|endoftext|>, where CLIP pools', async () => {
     const [row] = await idsFedToTextTower(float, [LONG_CAPTION]);
     expect(row![76]).toBe(EOS);
+    const untruncated = (float as unknown as { tokenizer: { encode(t: string): number[] } }).tokenizer.encode(LONG_CAPTION);
+    expect(row!.slice(0, 76)).toEqual(untruncated.slice(0, 76)); // <|startoftext|> + CLIP's first 75 tokens
   });
 
   it('quantized towers give embeddings within cosine 0.98 of the float ones', async () => {

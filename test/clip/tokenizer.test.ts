@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@xenova/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closingSpecialIds, tokenizeTexts } from '../../src/embed/tokenize.js';
 import { configureTransformers } from '../../src/embed/transformers-env.js';
 import { assembleRealClipFolder } from '../../tools/clip/assemble.js';
 import { LONG_CAPTION, REFERENCE_DIR, SKIP_REASON, goldens } from './reference.js';
@@ -22,8 +23,13 @@ const EOS = 49407;
 describe.skipIf(!REFERENCE_DIR)('CLIP tokenizer assembled from CLIP\'s BPE vocabulary, read by Transformers.js', () => {
   let modelsDir: string;
   let tokenizer: PreTrainedTokenizer;
-  // The exact call ClipEmbedder.embedTexts makes (src/embed/clip-embedder.ts).
-  const asEmbedder = (texts: string[]) => tokenizer(texts, { padding: true, truncation: true, return_tensor: false }) as unknown as { input_ids: number[][]; attention_mask: number[][] };
+  // The exact call ClipEmbedder.embedTexts makes (src/embed/tokenize.ts), as plain arrays.
+  const asEmbedder = (texts: string[]) => {
+    const { input_ids, attention_mask } = tokenizeTexts(tokenizer, texts, closingSpecialIds(tokenizer));
+    const [rows, width] = input_ids.dims as [number, number];
+    const toRows = (t: typeof input_ids) => Array.from({ length: rows }, (_, r) => Array.from((t.data as BigInt64Array).subarray(r * width, (r + 1) * width), Number));
+    return { input_ids: toRows(input_ids), attention_mask: toRows(attention_mask) };
+  };
 
   beforeAll(async () => {
     modelsDir = await mkdtemp(path.join(os.tmpdir(), 'clip-tokenizer-'));
@@ -66,14 +72,24 @@ describe.skipIf(!REFERENCE_DIR)('CLIP tokenizer assembled from CLIP\'s BPE vocab
     expect(input_ids[1]).toHaveLength(77); // the short text is padded to the batch width
   });
 
-  // KNOWN GAP in Transformers.js 2.17, expected to fail: it truncates AFTER adding the special
-  // tokens (truncateHelper cuts the post-processed ids), so the 77th id is a word piece, not 49407.
-  // CLIP (clip.tokenize(truncate=True)) and Python's CLIPTokenizer keep <|endoftext|> last. No
-  // tokenizer.json setting changes this (Transformers.js ignores the file's `truncation` block); the
-  // consequence for embeddings, and the check to flip once ClipEmbedder compensates, are in
-  // real-clip.test.ts. If a Transformers.js upgrade fixes it, this starts "failing": make it an `it`.
-  it.fails('ends a truncated caption with <|endoftext|> (49407), as CLIP does', () => {
-    const { input_ids } = asEmbedder([LONG_CAPTION]);
-    expect(input_ids[0]![76]).toBe(EOS);
+  // Transformers.js 2.17 truncates AFTER adding the special tokens (truncateHelper cuts the
+  // post-processed ids), so its own call ends a long caption in a word piece; CLIP
+  // (clip.tokenize(truncate=True)) and Python's CLIPTokenizer keep <|endoftext|> last, and CLIP's
+  // text tower pools there. tokenizeTexts() puts it back.
+  it('finds <|endoftext|> as the closing special token', () => {
+    expect(closingSpecialIds(tokenizer)).toEqual([EOS]);
+  });
+
+  it('ends a truncated caption with <|endoftext|> (49407) after CLIP\'s first 75 tokens, as CLIP does', () => {
+    const full = tokenizer.encode(LONG_CAPTION);
+    const { input_ids } = asEmbedder([LONG_CAPTION, 'red floral dress']);
+    expect(input_ids[0]).toEqual([...full.slice(0, 76), EOS]);
+    const short = tokenizer.encode('red floral dress');
+    expect(input_ids[1]).toEqual([...short, ...Array(77 - short.length).fill(EOS)]); // rows that fit are untouched
+  });
+
+  it('(Transformers.js 2.17\'s own truncation drops it: why tokenizeTexts() exists)', () => {
+    const raw = tokenizer([LONG_CAPTION], { padding: true, truncation: true, return_tensor: false }) as unknown as { input_ids: number[][] };
+    expect(raw.input_ids[0]![76]).not.toBe(EOS);
   });
 });

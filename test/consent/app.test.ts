@@ -77,6 +77,11 @@ describe('recommendations under each consent case', () => {
       // The token carries the shopper's random link pseudonym, never their id.
       expect(tokenUserRef(i.affiliateUrl)).toBe(c.tracked ? ((await t.w.store.linkRefOf('s')) ?? 'missing') : null);
     }
+    // Feedback events are profiling data: kept only when personalised, health items only with health.
+    const fb = await request(t.app).post('/v1/users/s/events').set(APP).send({ events: [{ type: 'view', productId: 'r1' }, { type: 'save', productId: 'h0' }] }).expect(200);
+    expect(fb.body.recorded).toBe((c.personalized ? 1 : 0) + (c.health ? 1 : 0));
+    const kept = (await t.w.store.listFeedback('s')).map((e) => e.productId);
+    expect(kept).toEqual([...(c.personalized ? ['r1'] : []), ...(c.health ? ['h0'] : [])]);
   });
 
   // Issue 14 item 3: on the old code a minor's `parameters` said "Turn on personalisation ...",

@@ -46,7 +46,30 @@ describe('ingestWorld', () => {
     expect(r.service.productIndex.size()).toBe(70);
     expect(await r.store.getFollows('u1')).toEqual(['c1']);
     expect(progress.filter((p) => p.stage === 'products').map((p) => p.done)).toEqual([0, 64, 70]);
-    expect(progress.at(-1)).toEqual({ stage: 'users', done: 2, total: 2 });
+    expect(progress.filter((p) => p.stage === 'users').at(-1)).toEqual({ stage: 'users', done: 2, total: 2 });
+    expect(progress.at(-1)).toEqual({ stage: 'events', done: 0, total: 0 }); // no events.json: nothing to load
+  });
+
+  it("loads a world's events.json last, under each shopper's consent", async () => {
+    const r = await rig();
+    writeWorld(r);
+    const noConsent = { ...user('u3', ['c1']), consents: [] };
+    writeFileSync(join(r.worldDir, 'users.json'), JSON.stringify([user('u1', ['c1']), noConsent]));
+    writeFileSync(join(r.worldDir, 'events.json'), JSON.stringify([
+      { userId: 'u1', type: 'purchase', productId: 'p1', at: '2026-02-01T00:00:00Z' },
+      { userId: 'u1', type: 'save', postId: 'c1-p1', at: '2026-02-02T00:00:00Z' },
+      { userId: 'u3', type: 'view', productId: 'p1', at: '2026-02-01T00:00:00Z' },
+      { userId: 'ghost', type: 'view', productId: 'p1', at: '2026-02-01T00:00:00Z' },
+      { userId: 'u1', type: 'view', productId: 'p1' },
+    ]));
+    const summary = await r.commands.loadWorld(r.worldDir);
+    expect(summary.events.ok).toBe(2);
+    expect(summary.events.failed.map((f) => (f.ok ? '' : f.error.code))).toEqual(['FORBIDDEN', 'NOT_FOUND', 'VALIDATION_FAILED']);
+    expect((await r.store.listFeedback('u1')).map((e) => [e.type, e.at])).toEqual([
+      ['purchase', '2026-02-01T00:00:00.000Z'],
+      ['save', '2026-02-02T00:00:00.000Z'],
+    ]);
+    expect(await r.store.listFeedback('u3')).toEqual([]);
   });
 
   it('is idempotent: a second load embeds nothing and does not duplicate consent history', async () => {

@@ -133,7 +133,7 @@ describe('media copies', () => {
     renameSync(join(dir, mediaFileName('product', 'old.1')), join(dir, 'old%2E1'));
     writeFileSync(join(dir, 'old%2E1.type'), 'image/png');
     expect((await r.media.get('product', 'old.1'))?.contentType).toBe('image/png');
-    await r.media.put('product', 'old.1', { bytes: fakePng('new'), contentType: 'image/png' });
+    await r.media.promote(await r.media.stage('product', 'old.1', { bytes: fakePng('new'), contentType: 'image/png' }));
     expect(readdirSync(dir)).toEqual([mediaFileName('product', 'old.1')]);
     await r.media.remove('product', 'old.1');
     expect(readdirSync(dir)).toEqual([]);

@@ -221,6 +221,39 @@ describe('demo page in a real browser', () => {
     await shot('shop-the-look', 1280);
   });
 
+  it('steers shop the look with "more like this" and "less like this"', async () => {
+    await page.goto(`${server.baseUrl}/?user=${encodeURIComponent(shopper.id)}`);
+    await gridSettled();
+    const sent: unknown[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/demo-api/v1/search')) sent.push(req.postDataJSON());
+    });
+    const searchIds = () => page.locator('[data-testid=search-card]').evaluateAll((els) => els.map((e) => e.getAttribute('data-product-id')!));
+
+    const liked = (await page.locator('[data-testid=rec-card]').first().getAttribute('data-product-id'))!;
+    await page.locator(`[data-testid=rec-card][data-product-id="${liked}"] [data-testid=more-like]`).click();
+    await searchDone('1 more like');
+    const first = await searchIds();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first).not.toContain(liked); // an example never comes back as a result
+
+    const disliked = first[0]!;
+    await page.locator(`[data-testid=search-card][data-product-id="${disliked}"] [data-testid=less-like]`).click();
+    await searchDone('1 less like');
+    const second = await searchIds();
+    expect(second.length).toBeGreaterThan(0);
+    expect(second).not.toContain(disliked);
+    expect(second).not.toContain(liked);
+    expect(sent.at(-1)).toMatchObject({ positive: [{ productId: liked }], negative: [{ productId: disliked }] });
+    expect(await page.locator('[data-testid=steer-more]').count()).toBe(1);
+    expect(await page.locator('[data-testid=steer-less]').count()).toBe(1);
+    await shot('steering', 1280);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.locator('[data-testid=steer-clear]').click();
+    await expect.poll(() => page.locator('#search-steer').isHidden()).toBe(true);
+  });
+
   it('shows an empty state for a shopper who follows nobody', async () => {
     await page.goto(server.baseUrl);
     await page.waitForSelector('#shopper:not([disabled])');

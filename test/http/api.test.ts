@@ -114,10 +114,15 @@ describe('API behaviour', () => {
     const recs = doc.paths['/v1/users/{id}/recommendations'].get;
     expect(recs['x-scope']).toBe('app');
     expect(recs.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['id', 'limit', 'diversity', 'category', 'minPrice', 'maxPrice']));
-    expect(recs.responses['200'].content['application/json'].schema.properties.items.type).toBe('array');
-    const search = doc.paths['/v1/search'].post.requestBody.content['application/json'].schema;
+    // Bodies and responses are named components (a typed client's types), resolved here by name.
+    const named = (ref: { $ref: string }) => doc.components.schemas[ref.$ref.replace('#/components/schemas/', '')];
+    const recsRef = recs.responses['200'].content['application/json'].schema;
+    expect(recsRef).toEqual({ $ref: '#/components/schemas/RecommendationResponse' });
+    expect(named(recsRef).properties.items.type).toBe('array');
+    const search = named(doc.paths['/v1/search'].post.requestBody.content['application/json'].schema);
     expect(Object.keys(search.properties)).toEqual(expect.arrayContaining(['text', 'image', 'limit', 'filters']));
-    expect(doc.paths['/v1/products'].put.requestBody.content['application/json'].schema.properties.items.items.required).toContain('price');
+    const products = named(doc.paths['/v1/products'].put.requestBody.content['application/json'].schema);
+    expect(named(products.properties.items.items).required).toContain('price');
     expect(doc.paths['/v1/users/{id}/consents'].put['x-scope']).toBe('app');
   });
 });

@@ -9,7 +9,7 @@ beforeAll(async () => {
   app = (await buildTestApp()).app;
 });
 
-const concrete = (path: string) => path.replace(':id', 'u-x').replace(':token', 'tok');
+const concrete = (path: string) => path.replace(/:(\w+)/g, (_m, name) => (name === 'id' ? 'u-x' : name === 'token' ? 'tok' : `x-${name}`));
 const call = (method: string, path: string, headers: Record<string, string>) => {
   const r = request(app)[method.toLowerCase() as 'get'](concrete(path)).set(headers);
   return ['PUT', 'POST', 'PATCH'].includes(method) ? r.send({}) : r;
@@ -24,14 +24,15 @@ describe('API keys and scopes, for every route in the access table', () => {
       });
       continue;
     }
-    it(`${rule.method} ${rule.path} needs a key (401), ${rule.access === 'admin' ? 'refuses app keys (403), ' : ''}accepts ${rule.access}`, async () => {
+    const adminOnly = rule.access === 'admin' || rule.access === 'metrics';
+    it(`${rule.method} ${rule.path} needs a key (401), ${adminOnly ? 'refuses app keys (403), ' : ''}accepts ${rule.access}`, async () => {
       const none = await call(rule.method, rule.path, {});
       expect(none.status).toBe(401);
       expect(none.body.error.code).toBe('UNAUTHENTICATED');
       const wrong = await call(rule.method, rule.path, { authorization: 'Bearer not-a-real-key' });
       expect(wrong.status).toBe(401);
       const app = await call(rule.method, rule.path, APP);
-      if (rule.access === 'admin') {
+      if (adminOnly) {
         expect(app.status).toBe(403);
         expect(app.body.error.code).toBe('FORBIDDEN');
       } else expect([401, 403]).not.toContain(app.status);

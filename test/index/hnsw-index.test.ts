@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { vectorChecksum } from '../../src/embed/vectors.js';
 import { ExactIndex } from '../../src/index/exact-index.js';
+import { decodeSidecar, encodeSidecar } from '../../src/index/hnsw-files.js';
 import { HnswVectorIndex, type HnswIndexOptions } from '../../src/index/hnsw-index.js';
 
 const DIM = 16;
@@ -70,9 +72,8 @@ describe('HnswVectorIndex persistence', () => {
     const other = setup(randomVectors(10, 3, 8));
     await HnswVectorIndex.open(other.opts({ dimension: 8 }));
     const sidecarPath = join(other.dir, 'products.meta.json');
-    const { readFileSync } = await import('node:fs');
-    const sidecar = JSON.parse(readFileSync(sidecarPath, 'utf8'));
-    writeFileSync(sidecarPath, JSON.stringify({ ...sidecar, dimension: DIM }));
+    const sidecar = decodeSidecar(readFileSync(sidecarPath, 'utf8'));
+    writeFileSync(sidecarPath, encodeSidecar({ ...sidecar, dimension: DIM })); // checksum recomputed: only the header can tell
     const fresh = randomVectors(5, 9);
     const b = await HnswVectorIndex.open(other.opts({ rebuild: async () => fresh }));
     expect(other.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/dimension 8, expected 16/);
@@ -81,15 +82,43 @@ describe('HnswVectorIndex persistence', () => {
     expect(b.search(fresh[2]!.vector, 1)[0]!.score).toBeCloseTo(1, 4);
   });
 
-  it('rebuilds when the store holds more vectors than the files (writes lost since the last flush)', async () => {
+  it('reconciles trusted files with the store: stale entries rewritten, missing added, extra removed', async () => {
     const t = setup();
-    const a = await HnswVectorIndex.open(t.opts());
-    await a.flush();
-    await HnswVectorIndex.open(t.opts({ expectedCount: async () => 50 }));
+    await HnswVectorIndex.open(t.opts());
+    // The store moved on after the last flush (a kill between its commit and the index flush):
+    // p0001 has a new vector, p0002 is gone, "new" was added.
+    const store = new Map(t.items.map((i) => [i.id, i.vector]));
+    const fresh = randomVectors(2, 77);
+    store.set('p0001', fresh[0]!.vector);
+    store.delete('p0002');
+    store.set('new', fresh[1]!.vector);
+    const source = {
+      checksums: async () => new Map([...store].map(([id, v]) => [id, vectorChecksum(v)])),
+      vectors: async (ids: string[]) => new Map(ids.map((id) => [id, store.get(id)!])),
+    };
+    const b = await HnswVectorIndex.open(t.opts({ reconcile: source }));
     expect(t.rebuilds()).toBe(1);
-    await HnswVectorIndex.open(t.opts({ expectedCount: async () => 51 }));
+    expect(t.cap.lines.at(-1)).toMatchObject({ msg: 'vector index reconciled with the store', fields: { stale: 1, missing: 1, extra: 1 } });
+    expect(b.size()).toBe(50);
+    expect(b.has('p0002')).toBe(false);
+    expect(b.search(fresh[0]!.vector, 1, (id) => id === 'p0001')[0]!.score).toBeCloseTo(1, 5);
+    expect(b.search(fresh[1]!.vector, 1)[0]!.id).toBe('new');
+    // The reconciled state was persisted: the next open agrees without rewriting anything.
+    await HnswVectorIndex.open(t.opts({ reconcile: source }));
+    expect(t.cap.lines.at(-1)).toMatchObject({ msg: 'vector index loaded' });
+  });
+
+  it('rebuilds instead of rewriting when most of the index disagrees with the store', async () => {
+    const t = setup();
+    await HnswVectorIndex.open(t.opts());
+    const other = randomVectors(50, 99);
+    const source = {
+      checksums: async () => new Map(other.map((i) => [i.id, vectorChecksum(i.vector)])),
+      vectors: async () => new Map<string, Float32Array>(),
+    };
+    await HnswVectorIndex.open(t.opts({ reconcile: source }));
     expect(t.rebuilds()).toBe(2);
-    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toBe('index holds 50 vectors, the store has 51');
+    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/disagrees with the store on 50 of 50 vectors \(50 stale/);
   });
 
   it('fails with INDEX_UNAVAILABLE when it must rebuild and the store cannot be read', async () => {
@@ -101,12 +130,12 @@ describe('HnswVectorIndex persistence', () => {
     const t = setup();
     await HnswVectorIndex.open(t.opts());
     const file = join(t.dir, 'products.hnsw');
-    truncateSync(file, statSync(file).size - 100); // hnswlib itself notices
+    truncateSync(file, statSync(file).size - 100);
     await HnswVectorIndex.open(t.opts());
-    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/corrupt/);
-    truncateSync(file, Math.floor(statSync(file).size / 2)); // our header check notices
+    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/index file is \d+ bytes, the sidecar recorded \d+ \(truncated/);
+    writeFileSync(file, Buffer.alloc(statSync(file).size, 7)); // same size, garbage: the header check notices
     await HnswVectorIndex.open(t.opts());
-    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/corrupt.*truncated/);
+    expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/corrupt: index header is inconsistent/);
     writeFileSync(file, Buffer.alloc(4096, 7));
     await HnswVectorIndex.open(t.opts());
     expect(t.cap.rebuilt().at(-1)!.fields!.reason).toMatch(/corrupt/);
@@ -191,5 +220,71 @@ describe('HnswVectorIndex search', () => {
     const t = setup(randomVectors(2));
     const idx = await HnswVectorIndex.open(t.opts());
     expect(() => idx.upsert('x', new Float32Array(3))).toThrow(/16-dimensional vectors, but got 3/);
+  });
+});
+
+describe('HnswVectorIndex flush off the event loop', () => {
+  it('keeps serving during a write: writes made meanwhile are searchable at once and persisted by the next flush', async () => {
+    const t = setup(randomVectors(200, 21));
+    const idx = await HnswVectorIndex.open(t.opts());
+    const fresh = randomVectors(3, 99).map((v, i) => ({ ...v, id: `new${i}` }));
+    const onDisk = () => decodeSidecar(readFileSync(join(t.dir, 'products.meta.json'), 'utf8')).ids.length;
+    idx.upsert('pre', t.items[150]!.vector); // before the flush: part of what it persists
+    const first = idx.flush();
+    // Not on disk yet: the file is written on the thread pool (the old synchronous flush had
+    // written it before returning), and these writes must not change the graph under it.
+    expect(onDisk()).toBe(200);
+    for (const f of fresh) idx.upsert(f.id, f.vector);
+    expect(idx.remove('p0002')).toBe(true);
+    expect(idx.remove('p0002')).toBe(false);
+    expect(idx.size()).toBe(203);
+    expect(idx.has('new1')).toBe(true);
+    expect(idx.has('p0002')).toBe(false);
+    expect(idx.search(fresh[1]!.vector, 1)[0]).toMatchObject({ id: 'new1' });
+    expect(idx.search(t.items[2]!.vector, 300).map((n) => n.id)).not.toContain('p0002');
+    expect(idx.search(fresh[2]!.vector, 3, (id) => id.startsWith('new')).map((n) => n.id)).toContain('new2');
+    const second = idx.flush();
+    const third = idx.flush();
+    await first;
+    expect(onDisk()).toBe(201);
+    // Opened from a copy: `open` clears temp files in its folder, and the second write's is there now.
+    const copy = mkdtempSync(join(tmpdir(), 'hnsw-copy-'));
+    for (const f of ['products.hnsw', 'products.meta.json']) writeFileSync(join(copy, f), readFileSync(join(t.dir, f)));
+    const afterFirst = await HnswVectorIndex.open(t.opts({ dir: copy }));
+    expect(afterFirst.size()).toBe(201); // the first flush wrote the graph as it was when called
+    expect(afterFirst.search(t.items[150]!.vector, 2).map((n) => n.id).sort()).toEqual(['p0150', 'pre']);
+    await Promise.all([second, third]);
+    const reopened = await HnswVectorIndex.open(t.opts());
+    expect(t.rebuilds()).toBe(1);
+    expect(reopened.size()).toBe(203);
+    expect(reopened.has('new0') && reopened.has('new2') && !reopened.has('p0002')).toBe(true);
+    expect(idx.size()).toBe(203);
+  });
+
+  it('a write held during a flush is checksummed as given, not in its normalised search form', async () => {
+    // The store's checksum is of the vector as stored; a held write checksummed after
+    // normalising would look stale to the start-up reconcile and be rewritten on every restart.
+    const t = setup(randomVectors(50, 23));
+    const idx = await HnswVectorIndex.open(t.opts());
+    idx.upsert('pre', t.items[1]!.vector);
+    const first = idx.flush();
+    const scaled = t.items[7]!.vector.map((x) => x * 3);
+    idx.upsert('held', scaled);
+    await first;
+    await idx.flush();
+    const sidecar = decodeSidecar(readFileSync(join(t.dir, 'products.meta.json'), 'utf8'));
+    expect(sidecar.sums[sidecar.ids.indexOf('held')]).toBe(vectorChecksum(scaled));
+  });
+
+  it('a loose filter (answered by an unfiltered search, filtered after) gives the exact baseline\'s hits', async () => {
+    const t = setup(randomVectors(1200, 31));
+    const idx = await HnswVectorIndex.open(t.opts({ efConstruction: 64 }));
+    const exact = new ExactIndex({ modelId: 'model-a', dimension: DIM });
+    for (const { id, vector } of t.items) exact.upsert(id, vector);
+    const most = (id: string) => !id.endsWith('7');
+    for (const q of [3, 17, 400]) {
+      const got = idx.search(t.items[q]!.vector, 10, most);
+      expect(got.map((n) => n.id)).toEqual(exact.search(t.items[q]!.vector, 10, most).map((n) => n.id));
+    }
   });
 });

@@ -141,11 +141,18 @@ describe('ids and text at the edge', () => {
 
   it('text limits are in the OpenAPI document', async () => {
     const doc = (await request(t.app).get('/openapi.json')).body;
-    const item = doc.paths['/v1/products'].put.requestBody.content['application/json'].schema.properties.items.items.properties;
+    // Bodies are named components ($ref), nested named schemas too: follow the refs.
+    const deref = (s: { $ref?: string }): any => (s.$ref ? deref(doc.components.schemas[s.$ref.replace('#/components/schemas/', '')]) : s);
+    const body = (path: string, method: string) => deref(doc.paths[path][method].requestBody.content['application/json'].schema);
+    const itemsOf = (path: string) => {
+      const props = deref(body(path, 'put').properties.items.items).properties;
+      return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, deref(v as { $ref?: string })]));
+    };
+    const item = itemsOf('/v1/products') as any;
     expect([item.title.maxLength, item.description.maxLength, item.brand.maxLength, item.url.maxLength, item.id.maxLength]).toEqual([200, 5000, 100, 2048, 128]);
-    const post = doc.paths['/v1/creators/{id}/posts'].put.requestBody.content['application/json'].schema.properties.items.items.properties;
+    const post = itemsOf('/v1/creators/{id}/posts') as any;
     expect(post.caption.maxLength).toBe(2200);
-    expect(doc.paths['/v1/search'].post.requestBody.content['application/json'].schema.properties.text.maxLength).toBe(500);
+    expect(deref(body('/v1/search', 'post').properties.text).maxLength).toBe(500);
   });
 });
 

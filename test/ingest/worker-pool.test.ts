@@ -41,6 +41,15 @@ describe('worker-thread embedder', () => {
     }
   });
 
+  it('hands modelsDir, modelId and quantized to each worker\'s factory', async () => {
+    const echo = { module: new URL('./options-embedder.ts', import.meta.url).href, exportName: 'createOptionsEmbedder' };
+    for (const quantized of [true, false, undefined]) {
+      const embedder = await createWorkerEmbedder({ modelsDir: 'dir', modelId: 'm', quantized, factory: echo, threads: 2 });
+      await embedder.close();
+      expect(embedder.modelId).toBe(`m in dir, quantized=${quantized ?? false}`);
+    }
+  });
+
   it('fails start-up with MODEL_UNAVAILABLE when the model cannot be loaded', async () => {
     // The real ClipEmbedder runs in the worker and reports the missing model folder.
     const err = await createWorkerEmbedder({ modelsDir: '/nonexistent-models', modelId: 'nope' }).catch((e: unknown) => e);

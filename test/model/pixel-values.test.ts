@@ -141,6 +141,20 @@ describe('pixelSpec', () => {
     expect(spec.resizeTo!(300, 150)).toEqual([2 * SIZE, SIZE]);
   });
 
+  it('reads an integer size as the shortest edge and an integer crop as a square, as Python does', () => {
+    // openai/clip-vit-base-patch32's own spelling; Transformers.js 2.17 would letterbox with it.
+    const openai = { ...config, size: 224, crop_size: 224 };
+    const spec = pixelSpec(openai)!;
+    expect(spec).not.toBeNull();
+    expect(spec.crop).toEqual({ width: 224, height: 224 });
+    expect(spec.cover).toBe(224);
+    expect(spec.resizeTo!(640, 360)).toEqual([398, 224]); // the long edge follows, nothing is padded
+    const dict = pixelSpec({ ...config, size: { shortest_edge: 224 }, crop_size: { width: 224, height: 224 } })!;
+    expect({ ...spec, resizeTo: null }).toEqual({ ...dict, resizeTo: null });
+    expect(spec.resizeTo!(300, 500)).toEqual(dict.resizeTo!(300, 500));
+    expect(pixelSpec({ ...openai, max_size: 300 })).toBeNull(); // not CLIP's semantics: the general path decides
+  });
+
   it('hands configs it does not implement to the general processor', () => {
     const odd = [{ do_pad: true }, { do_thumbnail: true }, { crop_pct: 0.875 }, { resample: 2 }, { feature_extractor_type: 'ViTFeatureExtractor' }, { image_mean: [0.5] }];
     for (const extra of odd) {

@@ -67,7 +67,7 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
     expect(await explain({})).toContain(hnsw);
     expect(await explain({ maxPrice: 5000 })).toContain(hnsw);
     // 100 rows by the category's own index, then exact distances: cheaper than a graph walk, and exact.
-    const byCategory = await explain({ category: 'rare' });
+    const byCategory = await explain({ category: ['rare'] });
     expect(byCategory).toContain('Index Scan using products_by_category');
     expect(byCategory).not.toContain(hnsw);
   });
@@ -104,7 +104,7 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
       const truth = new Set(exact(q, 10, (id) => rare.has(id)).map((h) => h.id));
       recall += hits.filter((h) => truth.has(h.id)).length / 10;
       plainRows += (await plain.search(q, 10, { minPrice: 1000 })).length;
-      expect(await pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, efSearch: 40 }).search(q, 10, { category: 'rare' })).toHaveLength(10);
+      expect(await pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, efSearch: 40 }).search(q, 10, { category: ['rare'] })).toHaveLength(10);
     }
     expect(plainRows / queries).toBeLessThan(5); // ef_search 40 candidates x 2% pass ≈ 1 row
     expect(recall / queries).toBeGreaterThanOrEqual(0.9);

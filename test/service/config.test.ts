@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { createConfiguredEmbedder } from '../../src/service.js';
 
 describe('loadConfig', () => {
   it('has a working default for every variable', () => {
@@ -31,5 +32,21 @@ describe('loadConfig', () => {
     expect(message).toContain('expected an integer from 1 to 64');
     expect(message).not.toContain('supersecretvalue');
     expect(message).not.toContain('"short"');
+  });
+
+  it('reads MODEL_QUANTIZED as a boolean (default false) and refuses anything else', () => {
+    expect(loadConfig({}).MODEL_QUANTIZED).toBe(false);
+    expect(loadConfig({ MODEL_QUANTIZED: 'true' }).MODEL_QUANTIZED).toBe(true);
+    expect(loadConfig({ MODEL_QUANTIZED: '0' }).MODEL_QUANTIZED).toBe(false);
+    expect(() => loadConfig({ MODEL_QUANTIZED: 'yes' })).toThrow(/MODEL_QUANTIZED: expected true or false/);
+  });
+});
+
+describe('createConfiguredEmbedder', () => {
+  it('starts the worker with MODEL_QUANTIZED: the shipped folder has no quantized towers, and the error says which setting works', async () => {
+    const config = loadConfig({ MODELS_DIR: 'models', MODEL_ID: 'style-clip-mini', MODEL_QUANTIZED: 'true' });
+    const err = await createConfiguredEmbedder(config).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+    expect((err as Error).message).toMatch(/missing onnx\/text_model_quantized\.onnx, onnx\/vision_model_quantized\.onnx\. It has the float towers: set MODEL_QUANTIZED=false/);
   });
 });

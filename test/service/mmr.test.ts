@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mmrRerank } from '../../src/rank/mmr.js';
 import { normalise } from '../../src/embed/vectors.js';
+import { referenceMmr } from '../helpers/reference-ranking.js';
 
 const v = (...xs: number[]) => normalise(Float32Array.from(xs));
 // Three near-copies of one look with the highest relevance, and one different look.
@@ -24,5 +25,26 @@ describe('mmrRerank', () => {
     const dup = [...candidates, { id: 'a1-copy', relevance: 0.95, vector: v(1, 0, 0) }];
     const out = mmrRerank(dup, { k: 10, lambda: 1 });
     expect(out.map((c) => c.id)).toEqual(['a1-copy', 'a2', 'a3', 'b1']);
+  });
+});
+
+describe('mmrRerank (lazy) picks exactly what the plain greedy loop picks', () => {
+  // Clusters of near-copies (so penalties matter), exact duplicates (so duplicates are dropped)
+  // and negative similarities (so the first-pick rule matters), at several lambdas.
+  const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('random pool, seed %i', (seed) => {
+    const r = rand(seed);
+    const dim = 8;
+    const centres = Array.from({ length: 5 }, () => Float32Array.from({ length: dim }, r));
+    const pool = Array.from({ length: 120 }, (_, i) => {
+      const c = centres[i % 5]!;
+      const vector = i % 17 === 3 ? normalise(c) : normalise(Float32Array.from(c, (x) => x + 0.3 * r()));
+      return { id: `p${i}`, relevance: i % 23 === 0 ? 0.5 : 0.4 + 0.5 * Math.abs(r()), vector };
+    });
+    for (const lambda of [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1]) {
+      for (const k of [1, 5, 20, 200]) {
+        expect(mmrRerank(pool, { k, lambda }).map((c) => c.id), `lambda ${lambda}, k ${k}`).toEqual(referenceMmr(pool, { k, lambda }).map((c) => c.id));
+      }
+    }
   });
 });

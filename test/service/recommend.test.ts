@@ -184,7 +184,7 @@ describe('search and similar', () => {
   });
 
   it('finds products by text, within filters, never health', async () => {
-    const res = await w.core.search({ text: 'something red', limit: 5, filters: { category: 'dress' } });
+    const res = await w.core.search({ text: 'something red', limit: 5, filters: { category: ['dress'] } });
     expect(res.items).toHaveLength(5);
     expect(res.items.every((i) => i.product.id.startsWith('r') && i.product.category === 'dress')).toBe(true);
     expect(res.items.every((i) => i.affiliateUrl.startsWith('/r/') && i.disclosure.startsWith('Paid link'))).toBe(true);

@@ -63,7 +63,7 @@ describe('ResponseCache', () => {
       responseKey(query, { ...on, minor: true }, 'multi', true),
       responseKey({ ...query, limit: 10 }, on, 'multi', true),
       responseKey({ ...query, diversity: 0 }, on, 'multi', true),
-      responseKey({ ...query, category: 'dress' }, on, 'multi', true),
+      responseKey({ ...query, category: ['dress'] }, on, 'multi', true),
       responseKey({ ...query, maxPrice: 50 }, on, 'multi', true),
       responseKey(query, on, 'single', true),
       responseKey(query, on, 'multi', false),

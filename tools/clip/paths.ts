@@ -46,7 +46,7 @@ export const ONNX_CACHE_DIR = process.env.CLIP_ONNX_CACHE ?? path.join(REPO_ROOT
 export const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 
 /** Paths inside the repository that git ignores and where generated model folders may go. */
-const IGNORED_OUTPUTS = ['tmp', 'models/.work'];
+const IGNORED_OUTPUTS = ['tmp', 'models/.work', '.bench-tmp'];
 
 /**
  * True when `dir` is outside this repository or under a git-ignored output folder: the assembled

@@ -1,7 +1,7 @@
 /**
  * A deterministic synthetic photo stand-in: smooth gradients, fine stripes (which alias when a resize
  * point-samples), sharp-edged blocks and per-pixel noise. Used by the preprocessing parity test
- * (test/clip/images.ts) and the throughput bench (tools/clip/bench-throughput.ts).
+ * (test/clip/images.ts) and the throughput bench (bench/clip.ts).
  */
 
 /** A seeded LCG in [0, 1). */

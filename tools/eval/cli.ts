@@ -15,7 +15,7 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '../../src/config.js';
 import type { Embedder } from '../../src/embed/types.js';
 import { createWorkerEmbedder } from '../../src/embed/worker-pool.js';
-import { describeSettings } from '../../src/service.js';
+import { createConfiguredEmbedder, describeSettings } from '../../src/service.js';
 import { writeScrambledModel } from './degrade.js';
 import { runEval } from './harness.js';
 import { prepareWorld } from './prepare.js';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig(process.env);
   const world = loadEvalWorld(values.world!);
-  const embedder = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+  const embedder = await createConfiguredEmbedder(config);
   console.log(`settings (the server's, from the same composition root): ${JSON.stringify(describeSettings(config, embedder))}`);
   // The sanity rung: the same model with its weights scrambled, in a throw-away models folder.
   const scratch = mkdtempSync(join(tmpdir(), 'eval-models-'));

@@ -1,38 +1,44 @@
 /**
- * `npm run models:fetch -- <hub id> [--models-dir models] [--quantized]`
+ * `npm run models:fetch -- <owner/name> [--revision REV] [--only float|quantized] [--models-dir models]`
  *
  * For users WITH internet access: downloads a real CLIP export in the Transformers.js layout
- * (e.g. Xenova/clip-vit-base-patch32) into `models/<hub id>/`, the exact files ClipEmbedder checks
- * for. Then run the service with MODEL_ID=<hub id>. Nothing else changes: the embedder reads the
- * dimension from the model. This cannot run on our build machines (no route to the hub).
+ * (e.g. Xenova/clip-vit-base-patch32) into `models/<owner>/<name>/`: the exact files the service
+ * reads, float and quantized towers by default (tools/model/fetch-model.ts). Then start the service
+ * with MODEL_ID=<owner/name> (and MODEL_QUANTIZED=true for the INT8 towers). Nothing else changes:
+ * the embedder reads the dimension from the model. This cannot run on our build machines (no route
+ * to the hub); test/model/fetch.test.ts runs it against a local stand-in.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { requiredModelFiles } from '../../src/embed/model-folder.js';
+import { fetchModel, HUB_ID, type Variant } from './fetch-model.js';
+
+const USAGE = 'usage: npm run models:fetch -- <owner/name> [--revision main|<commit>] [--only float|quantized] [--models-dir models] [--host URL]\n' +
+  '   e.g. npm run models:fetch -- Xenova/clip-vit-base-patch32 --revision 4c1807b705b1d015fb032789cc4d221b23025a6f';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'models-dir': { type: 'string', default: 'models' }, quantized: { type: 'boolean', default: false }, host: { type: 'string', default: 'https://huggingface.co' } },
+  options: {
+    'models-dir': { type: 'string', default: 'models' },
+    revision: { type: 'string', default: 'main' },
+    only: { type: 'string' },
+    host: { type: 'string', default: 'https://huggingface.co' },
+  },
 });
 const id = positionals[0];
-if (!id || !/^[\w.-]+\/[\w.-]+$/.test(id)) {
-  console.error('usage: npm run models:fetch -- <owner/name> [--quantized]   e.g. Xenova/clip-vit-base-patch32');
+if (!id || !HUB_ID.test(id) || (values.only && !['float', 'quantized'].includes(values.only))) {
+  console.error(USAGE);
   process.exit(2);
 }
-const folder = path.join(values['models-dir']!, id);
-for (const file of requiredModelFiles(values.quantized!)) {
-  const url = `${values.host}/${id}/resolve/main/${file}`;
-  process.stdout.write(`${url} … `);
-  const res = await fetch(url).catch((err: unknown) => {
-    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-    console.error(`\ncannot reach ${values.host} (${cause}). This command needs internet access; offline, use \`npm run train\` instead.`);
-    process.exit(1);
+try {
+  const result = await fetchModel({
+    id,
+    modelsDir: values['models-dir']!,
+    revision: values.revision,
+    variants: values.only ? [values.only as Variant] : ['float', 'quantized'],
+    host: values.host,
+    log: (line) => console.log(line),
   });
-  if (!res.ok) throw new Error(`GET ${url} → ${res.status} ${res.statusText}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  await mkdir(path.dirname(path.join(folder, file)), { recursive: true });
-  await writeFile(path.join(folder, file), bytes);
-  console.log(`${(bytes.byteLength / 1e6).toFixed(1)} MB`);
+  console.log(`done: ${result.folder}\nstart with ${result.hints.join('; ')}`);
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
 }
-console.log(`done: set MODEL_ID=${id}${values.quantized ? ' (and load with quantized: true)' : ''}`);

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AutoProcessor, AutoTokenizer } from '@xenova/transformers';
 import { ImagePreprocessor } from '../../src/embed/pixel-values.js';
+import { closingSpecialIds, tokenizeTexts } from '../../src/embed/tokenize.js';
 import { configureTransformers } from '../../src/embed/transformers-env.js';
 import { chunks } from '../../src/embed/vectors.js';
 import { createRng } from '../world/prng.js';
@@ -100,7 +101,11 @@ export async function prepare(o: Options): Promise<void> {
   // The embedder's own image preprocessing (src/embed/pixel-values.ts), so training sees served pixels.
   const images = ImagePreprocessor.create(await AutoProcessor.from_pretrained(id, { local_files_only: true }));
 
-  const encoded = caps.map((c) => tokenizer(c.text, { truncation: true }).input_ids.data as BigInt64Array);
+  // The embedder's own tokenization (src/embed/tokenize.ts): a caption cut at MAX_LENGTH keeps its
+  // closing [SEP] as it does when served, so train and serve see the same ids.
+  const closing = closingSpecialIds(tokenizer);
+  const encoded = caps.map((c) => tokenizeTexts(tokenizer, [c.text], closing).input_ids.data as BigInt64Array);
+  const truncated = encoded.filter((e) => e.length >= MAX_LENGTH).length;
   const seqLen = Math.max(...encoded.map((e) => e.length));
   const ids = new Int32Array(caps.length * seqLen);
   const mask = new Uint8Array(caps.length * seqLen);
@@ -118,7 +123,7 @@ export async function prepare(o: Options): Promise<void> {
   await writeTensor(o.data, 'caption_constraints.i16', Int16Array.from(caps.flatMap((c) => c.constraints)));
   await writeTensor(o.data, 'caption_kind.u8', Uint8Array.from(caps.map((c) => c.kind)));
   await writeTensor(o.data, 'image_attrs.i16', Int16Array.from(imageAttrs));
-  console.log(`tokenised ${caps.length} captions, max ${seqLen} tokens, ${unk} [UNK]`);
+  console.log(`tokenised ${caps.length} captions, max ${seqLen} tokens, ${truncated} at the ${MAX_LENGTH}-token limit, ${unk} [UNK]`);
 
   const per = 3 * imageSize * imageSize;
   const pixels = new Uint16Array(imagePaths.length * per);

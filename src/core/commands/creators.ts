@@ -8,18 +8,19 @@
 import { Creator, CreatorOptIns } from '../../domain/index.js';
 import { AppError } from '../../errors.js';
 import { okResult, type ItemResult } from '../../ingest/item-result.js';
-import { parseItem } from '../../ingest/validate.js';
+import { parseItem, type UnknownFieldRule } from '../../ingest/validate.js';
 import type { CoreDeps } from '../deps.js';
 import { creatorChanged, type CoreState } from '../state.js';
 
 export function creatorCommands(deps: CoreDeps, state: CoreState) {
   const { store } = deps;
   return {
-    async upsertCreators(items: unknown[]): Promise<ItemResult[]> {
+    /** @param unknownFields 'ignore' for world files (they carry evaluation-only fields); the API refuses them. */
+    async upsertCreators(items: unknown[], unknownFields: UnknownFieldRule = 'refuse'): Promise<ItemResult[]> {
       const results: ItemResult[] = [];
       const good: Creator[] = [];
       for (const [k, item] of items.entries()) {
-        const parsed = parseItem(Creator, item, k);
+        const parsed = parseItem(Creator, item, k, unknownFields);
         results.push(parsed.ok ? okResult(parsed.value.id) : parsed.result);
         if (parsed.ok) good.push(parsed.value);
       }

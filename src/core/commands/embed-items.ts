@@ -9,7 +9,7 @@ import { chunks } from '../../embed/vectors.js';
 import { AppError } from '../../errors.js';
 import type { CoreDeps } from '../deps.js';
 
-type EmbedDeps = Pick<CoreDeps, 'store' | 'embedder' | 'settings'>;
+type EmbedDeps = Pick<CoreDeps, 'store' | 'embedder' | 'settings' | 'stats'>;
 
 export interface EmbedInput {
   image: Uint8Array;
@@ -52,6 +52,7 @@ async function resolve(slots: Slot[], deps: EmbedDeps, embed: (batch: Slot[], de
     const cached = await store.getCachedEmbedding(embedder.modelId, slot.hash);
     if (cached) out.set(slot.hash, cached);
     else misses.push(slot);
+    if (deps.stats) deps.stats.embeddingCache[cached ? 'hits' : 'misses']++;
   }
   for (const batch of chunks(misses, deps.settings.embedBatch)) {
     await embed(batch, deps, out);

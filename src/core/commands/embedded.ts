@@ -1,9 +1,15 @@
 /**
  * The shared write path of the two embedded kinds (products and posts): validate each item, load
  * its image (world path, data: URL or allowlisted URL), embed image + text through the cache and
- * fuse, then write the media, then the entity and its vector in one store transaction. Results
- * are per item: one bad item never sinks the batch. What happens after the store (index, caches)
- * is the caller's, because it differs per kind.
+ * fuse, stage the media, then commit the entities with their vectors and media versions in one
+ * store transaction, promote the media and let the caller publish (index, caches). Results are
+ * per item: one bad item never sinks the batch.
+ *
+ * Atomic as seen from outside, even across a kill -9: until the commit nothing is visible (staged
+ * media sits beside the old image), after it the store is the truth and start-up finishes the rest
+ * (promotes staged media the store committed, rewrites index entries that disagree with it). The
+ * commit, promotion and publication of concurrent batches run one batch at a time, so the image
+ * and the index entry of an id always belong to the version the store committed last.
  */
 import type { EntityKind, WithVector } from '../../store/types.js';
 import { AppError } from '../../errors.js';
@@ -19,8 +25,12 @@ export interface EmbeddedPlan<T extends { id: string; image: string }> {
   parse: (item: unknown, k: number) => Parsed<T> | Promise<Parsed<T>>;
   /** The text half of the entity's vector. */
   text: (entity: T) => string;
-  /** The one store transaction: entities and their vectors, all or nothing. */
+  /** The one store transaction: entities, their vectors and media versions, all or nothing. */
   save: (items: WithVector<T>[]) => Promise<void>;
+  /** Where an entity's image bytes come from (default: its `image` field, under the image rules). */
+  load?: (entity: T) => Promise<ImageBytes>;
+  /** Makes committed items visible (index, in-memory state, caches); runs in commit order. */
+  publish: (items: WithVector<T>[]) => Promise<void>;
 }
 
 export interface EmbeddedOutcome<T> {
@@ -47,7 +57,7 @@ export async function writeEmbedded<T extends { id: string; image: string }>(
   }
   // Images are decoded and re-encoded a few at a time (sharp runs on the libuv pool), in input order.
   const loaded = await mapLimit(parsed, IMAGE_CONCURRENCY, ({ entity }) =>
-    loadImage(entity.image, rules).then((media) => ({ media }), (error: unknown) => ({ error })),
+    (plan.load ? plan.load(entity) : loadImage(entity.image, rules)).then((media) => ({ media }), (error: unknown) => ({ error })),
   );
   parsed.forEach(({ k, entity }, i) => {
     const l = loaded[i]!;
@@ -63,12 +73,32 @@ export async function writeEmbedded<T extends { id: string; image: string }>(
     else results[r.k] = failure(r.entity.id, o.error);
   });
 
-  // Media before the store: an entity visible in the store always has its image.
-  await Promise.all(good.map((g) => deps.media.put(plan.kind, g.entity.id, g.media)));
+  if (good.length === 0) return { results, written: [] };
+  // Items are upserted in order, so the last item of a duplicated id is the one the store keeps.
+  const last = new Map(good.map((g, i) => [g.entity.id, i]));
+  const staged = await Promise.all(good.map((g, i) => (last.get(g.entity.id) === i ? deps.media.stage(plan.kind, g.entity.id, g.media) : undefined)));
   const imageUrl = plan.kind === 'product' ? productImageUrl : postImageUrl;
   // A data: URL is kept as media, not as a multi-kilobyte string in every read of the entity.
-  const written = good.map((g) => ({ entity: g.entity.image.startsWith('data:') ? { ...g.entity, image: imageUrl(g.entity.id) } : g.entity, vector: g.vector }));
-  await plan.save(written);
+  const written = good.map((g) => ({
+    entity: g.entity.image.startsWith('data:') ? { ...g.entity, image: imageUrl(g.entity.id) } : g.entity,
+    vector: g.vector,
+    mediaVersion: staged[last.get(g.entity.id)!]!.version,
+  }));
+  const crash = deps.crashPoint ?? (() => {});
+  crash('media-staged');
+  const mine = staged.filter((s) => s !== undefined);
+  await deps.writes(async () => {
+    try {
+      await plan.save(written);
+    } catch (err) {
+      await Promise.all(mine.map((s) => deps.media.discard(s)));
+      throw err;
+    }
+    crash('store-committed');
+    await Promise.all(mine.map((s) => deps.media.promote(s)));
+    crash('media-promoted');
+    await plan.publish(written);
+  });
   for (const g of good) results[g.k] = okResult(g.entity.id);
   return { results, written };
 }

@@ -8,6 +8,7 @@ import { categoryCommands } from './categories.js';
 import { clickCommands } from './clicks.js';
 import { creatorCommands } from './creators.js';
 import { jobCommands } from './jobs.js';
+import { feedbackCommands } from './feedback.js';
 import { merchantCommands } from './merchants.js';
 import { postCommands } from './posts.js';
 import { productCommands } from './products.js';
@@ -23,6 +24,7 @@ export function createCommands(deps: CoreDeps, state: CoreState) {
     ...postCommands(deps, state),
     ...shopperCommands(deps, state),
     ...clickCommands(deps, state),
+    ...feedbackCommands(deps, state),
   };
   return { ...base, ...worldCommands(deps, base), ...jobCommands(deps, base) };
 }

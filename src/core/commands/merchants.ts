@@ -7,18 +7,19 @@
 import { Merchant } from '../../domain/index.js';
 import { programmeIssues } from '../../affiliate/tagger.js';
 import { failResult, okResult, type ItemResult } from '../../ingest/item-result.js';
-import { parseItem } from '../../ingest/validate.js';
+import { parseItem, type UnknownFieldRule } from '../../ingest/validate.js';
 import type { CoreDeps } from '../deps.js';
 import { merchantsChanged, type CoreState } from '../state.js';
 
 export function merchantCommands(deps: CoreDeps, state: CoreState) {
   const { store } = deps;
   return {
-    async upsertMerchants(items: unknown[]): Promise<ItemResult[]> {
+    /** @param unknownFields 'ignore' for world files; the API refuses fields it does not know. */
+    async upsertMerchants(items: unknown[], unknownFields: UnknownFieldRule = 'refuse'): Promise<ItemResult[]> {
       const results: ItemResult[] = [];
       const good: Merchant[] = [];
       for (const [k, item] of items.entries()) {
-        const parsed = parseItem(Merchant, item, k);
+        const parsed = parseItem(Merchant, item, k, unknownFields);
         if (!parsed.ok) {
           results.push(parsed.result);
           continue;

@@ -1,8 +1,9 @@
 /**
  * Post writes: a creator's posts are embedded like products (image + caption) but not indexed;
  * they shape the profiles of the creator's followers, which are dropped after every change.
- * Upsert order: image → embedding → media → store (post + vector) → caches. Remove order: store
- * (post + vector) → caches → media; /media/posts/:id serves only posts that exist.
+ * Upsert order: image → embedding → media staged → store (post + vector + media version) → media
+ * promoted → caches. Remove order: store (post + vector) → caches → media; /media/posts/:id serves
+ * only posts that exist.
  */
 import { Post } from '../../domain/index.js';
 import { AppError } from '../../errors.js';
@@ -30,7 +31,7 @@ export function postCommands(deps: CoreDeps, state: CoreState) {
           if (given !== undefined && given !== creatorId) {
             return { ok: false, result: failResult(itemId(item, k), 'VALIDATION_FAILED', `items.${k}.creatorId: must be "${creatorId}", the creator in the path`) };
           }
-          const parsed = parseItem(Post, typeof item === 'object' && item !== null ? { ...item, creatorId } : item, k);
+          const parsed = parseItem(Post, typeof item === 'object' && item !== null ? { ...item, creatorId } : item, k, options.unknownFields);
           if (!parsed.ok) return parsed;
           const problem = postCategoryProblem(state.taxonomy, parsed.value, k);
           if (problem) return { ok: false, result: failResult(parsed.value.id, 'VALIDATION_FAILED', problem) };
@@ -38,8 +39,8 @@ export function postCommands(deps: CoreDeps, state: CoreState) {
         },
         text: (p) => p.caption,
         save: (rows) => store.upsertPosts(creatorId, rows, deps.embedder.modelId),
+        publish: async () => creatorChanged(state, creatorId),
       }, options.worldDir);
-      creatorChanged(state, creatorId);
       return results;
     },
 

@@ -4,7 +4,7 @@
  * cached profile and lists before it returns, so the very next request sees the change; the
  * consent decision itself is taken fresh on every request anyway.
  */
-import { ShopperRecord, type AgeBand, type ConsentEvent, type ConsentPurpose, type Shopper } from '../../domain/index.js';
+import { MAX_FOLLOWS, ShopperRecord, type AgeBand, type ConsentEvent, type ConsentPurpose, type Shopper } from '../../domain/index.js';
 import { consentState, type ConsentState } from '../../consent/ledger.js';
 import { AppError } from '../../errors.js';
 import { errorResult, failResult, okResult, type ItemResult } from '../../ingest/item-result.js';
@@ -13,6 +13,7 @@ import type { CoreDeps } from '../deps.js';
 import { shopperView } from '../present.js';
 import type { ErasureView, ShopperView } from '../schemas.js';
 import { shopperChanged, type CoreState } from '../state.js';
+import { feedbackCommands } from './feedback.js';
 
 /** A consent change as a caller sends it; the server stamps the time and fills the defaults. */
 export interface ConsentChange {
@@ -34,6 +35,8 @@ const eventKey = (e: ConsentEvent) => JSON.stringify([e.purpose, e.granted, new 
 
 export function shopperCommands(deps: CoreDeps, state: CoreState) {
   const { store } = deps;
+  // A withdrawal or an age-band change can take away the right to keep feedback events.
+  const { enforceFeedbackConsent } = feedbackCommands(deps, state);
   const notFound = (id: string) => new AppError('NOT_FOUND', `No shopper with id "${id}".`);
   const view = async (id: string): Promise<ShopperView> => {
     const user = await store.getUser(id);
@@ -65,11 +68,34 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
       const user: Shopper = { id, displayName: change.displayName ?? prev?.displayName ?? '', region: change.region, ageBand: change.ageBand, demo: prev?.demo ?? false };
       await store.upsertUser(user);
       shopperChanged(state, id);
+      await enforceFeedbackConsent(id);
       return view(id);
     },
 
     /** Replaces the followed creators. @throws NOT_FOUND (shopper), VALIDATION_FAILED (unknown creators) */
     setFollows,
+
+    /**
+     * Adds one followed creator (idempotent: following twice changes nothing).
+     * @throws NOT_FOUND (shopper or creator), VALIDATION_FAILED (already at MAX_FOLLOWS)
+     */
+    async followCreator(userId: string, creatorId: string): Promise<ShopperView> {
+      const follows = (await store.getUser(userId)) ? await store.getFollows(userId) : undefined;
+      if (!follows) throw notFound(userId);
+      if (!follows.includes(creatorId) && follows.length >= MAX_FOLLOWS) {
+        throw new AppError('VALIDATION_FAILED', `A shopper follows at most ${MAX_FOLLOWS} creators; unfollow one first.`, [{ path: 'params.creatorId', message: `already following ${MAX_FOLLOWS}` }]);
+      }
+      if (await store.addFollow(userId, creatorId)) shopperChanged(state, userId);
+      return view(userId);
+    },
+
+    /** Removes one followed creator. @throws NOT_FOUND (shopper, or not following that creator) */
+    async unfollowCreator(userId: string, creatorId: string): Promise<ShopperView> {
+      if (!(await store.getUser(userId))) throw notFound(userId);
+      if (!(await store.removeFollow(userId, creatorId))) throw new AppError('NOT_FOUND', `Shopper "${userId}" does not follow "${creatorId}".`);
+      shopperChanged(state, userId);
+      return view(userId);
+    },
 
     /** Appends changes stamped with the server's clock (a caller's clock is never proof of consent). */
     async appendConsents(userId: string, changes: ConsentChange[]): Promise<ConsentState> {
@@ -83,6 +109,7 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
       }));
       await store.appendConsents(userId, events);
       shopperChanged(state, userId);
+      await enforceFeedbackConsent(userId);
       return consentState(store, deps.policy, userId, at);
     },
 
@@ -101,7 +128,8 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
     async importShoppers(items: unknown[], options: { demo?: boolean } = {}): Promise<ItemResult[]> {
       const results: ItemResult[] = [];
       for (const [k, item] of items.entries()) {
-        const parsed = parseItem(ShopperRecord, item, k);
+        // The world format: users.json rows carry evaluation-only fields (heldOut), ignored here.
+        const parsed = parseItem(ShopperRecord, item, k, 'ignore');
         if (!parsed.ok) {
           results.push(parsed.result);
           continue;
@@ -119,6 +147,7 @@ export function shopperCommands(deps: CoreDeps, state: CoreState) {
           const fresh = u.consents.filter((e) => !seen.has(eventKey(e)));
           if (fresh.length > 0) await store.appendConsents(u.id, fresh);
           shopperChanged(state, u.id);
+          await enforceFeedbackConsent(u.id);
           results.push(okResult(u.id));
         } catch (err) {
           if (!(err instanceof AppError)) throw err;

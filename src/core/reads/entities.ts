@@ -4,16 +4,30 @@
  * catalog (removed, or half-written by a crash) is not found, and media is served only for an
  * entity that exists, so nothing removed is ever served even if its bytes are still on disk.
  */
+import { z } from 'zod';
 import { consentState, type ConsentState } from '../../consent/ledger.js';
+import type { Creator, Post, Shopper } from '../../domain/index.js';
 import { AppError } from '../../errors.js';
+import { productPredicate } from '../../retrieve/filters.js';
 import type { ClickGroupBy, EntityKind, MediaFile } from '../../store/types.js';
 import { getJob } from '../commands/jobs.js';
 import type { CoreDeps } from '../deps.js';
+import { decodeCursor, pageOf, type Page } from '../cursor.js';
 import { postImageUrl, productView, shopperSummary, shopperView } from '../present.js';
-import type { ClickReport, CreatorView, Health, ProductDetail, ShopperView } from '../schemas.js';
+import { priceFilterInfo } from '../price-filter.js';
+import type { ClickReport, CreatorView, Health, PageQuery, ProductDetail, ProductList, ProductListQuery, ShopperView } from '../schemas.js';
 import type { CoreState } from '../state.js';
 
 const RECENT_POSTS = 12;
+
+/** Where the last row of a page stood, per list; decoded from (and encoded into) opaque cursors. */
+const IdPosition = z.string();
+const PostPosition = z.object({ postedAt: z.string(), id: z.string() });
+const ReportPosition = z.object({ clicks: z.number(), key: z.string() });
+
+const postView = (p: Pick<Post, 'id' | 'caption' | 'postedAt' | 'engagement'>) => ({
+  id: p.id, caption: p.caption, postedAt: p.postedAt, engagement: p.engagement, imageUrl: postImageUrl(p.id),
+});
 
 export function createEntityReads(deps: CoreDeps, state: CoreState) {
   const { store } = deps;
@@ -34,20 +48,54 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
 
     listMerchants: () => store.listMerchants(),
 
-    listCreators: () => store.listCreators(),
+    /** Creators by id, a page at a time. @throws VALIDATION_FAILED for a cursor of another list */
+    async listCreators(page: PageQuery): Promise<Page<Creator>> {
+      const after = page.cursor ? decodeCursor('creators', page.cursor, IdPosition) : undefined;
+      return pageOf('creators', await store.listCreators({ after, limit: page.limit + 1 }), page.limit, (c) => c.id);
+    },
+
+    /** A creator's posts, newest first, a page at a time. @throws NOT_FOUND, VALIDATION_FAILED */
+    async listCreatorPosts(creatorId: string, page: PageQuery): Promise<Page<ReturnType<typeof postView>>> {
+      if (!(await store.getCreator(creatorId))) throw notFound('creator', creatorId);
+      const after = page.cursor ? decodeCursor(`posts:${creatorId}`, page.cursor, PostPosition) : undefined;
+      const posts = await store.listCreatorPosts(creatorId, { after, limit: page.limit + 1 });
+      const out = pageOf(`posts:${creatorId}`, posts, page.limit, (p) => ({ postedAt: p.postedAt, id: p.id }));
+      return { items: out.items.map(postView), next: out.next };
+    },
+
+    /**
+     * The catalog by id, within the filters, a page at a time. Not personalised (nobody's data is
+     * used), so it is the same for every caller; health & wellness items are part of the catalog.
+     * @throws VALIDATION_FAILED for a cursor of another list or an unknown currency
+     */
+    async listProducts(query: ProductListQuery): Promise<ProductList> {
+      const { limit, cursor, ...filters } = query;
+      const priceFilter = priceFilterInfo(filters, deps.settings.rates, 'query.currency');
+      const after = cursor ? decodeCursor('products', cursor, IdPosition) : undefined;
+      const accept = productPredicate(state.catalog, { filters, allowSensitive: true, rates: deps.settings.rates });
+      const ids = state.catalog.sortedIds();
+      const fetched: string[] = [];
+      for (let i = after === undefined ? 0 : firstAfter(ids, after); i < ids.length && fetched.length <= limit; i++) {
+        if (accept(ids[i]!)) fetched.push(ids[i]!);
+      }
+      const page = pageOf('products', fetched, limit, (id) => id);
+      return { items: page.items.map((id) => productView(state.catalog.get(id)!)), next: page.next, priceFilter };
+    },
 
     /** A creator with their most recent posts. @throws AppError NOT_FOUND */
     async getCreator(id: string): Promise<CreatorView> {
       const creator = await store.getCreator(id);
       if (!creator) throw notFound('creator', id);
       const posts = (await store.listPosts([id])).sort((a, b) => Date.parse(b.postedAt) - Date.parse(a.postedAt));
-      return {
-        ...creator,
-        posts: posts.slice(0, RECENT_POSTS).map((p) => ({ id: p.id, caption: p.caption, postedAt: p.postedAt, engagement: p.engagement, imageUrl: postImageUrl(p.id) })),
-      };
+      return { ...creator, posts: posts.slice(0, RECENT_POSTS).map(postView) };
     },
 
-    listShoppers: async () => (await store.listUsers()).map(shopperSummary),
+    /** Shoppers by id, a page at a time. @throws VALIDATION_FAILED for a cursor of another list */
+    async listShoppers(page: PageQuery) {
+      const after = page.cursor ? decodeCursor('users', page.cursor, IdPosition) : undefined;
+      const found = pageOf('users', await store.listUsers({ after, limit: page.limit + 1 }), page.limit, (u) => u.id);
+      return { ...found, items: found.items.map(shopperSummary) };
+    },
 
     /** A shopper and the creators they follow. @throws AppError NOT_FOUND */
     async getShopper(id: string): Promise<ShopperView> {
@@ -59,9 +107,19 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
     /** Choices, the decision applied and the full history. @throws AppError NOT_FOUND */
     consentState: (userId: string): Promise<ConsentState> => consentState(store, deps.policy, userId, deps.now()),
 
-    async clickReport(groupBy: ClickGroupBy, range: { from?: string; to?: string }): Promise<ClickReport> {
-      const rows = await store.clickReport(groupBy, range);
-      return { groupBy, from: range.from ?? null, to: range.to ?? null, total: rows.reduce((n, r) => n + r.clicks, 0), rows };
+    /**
+     * Click counts, most clicked first, a page at a time (the rows are aggregates, so a page is
+     * cut from the report: keyset on clicks descending, then key).
+     */
+    async clickReport(groupBy: ClickGroupBy, range: { from?: string; to?: string }, page?: PageQuery): Promise<ClickReport> {
+      const all = await store.clickReport(groupBy, range);
+      const total = all.reduce((n, r) => n + r.clicks, 0);
+      const list = `clicks:${groupBy}`;
+      const after = page?.cursor ? decodeCursor(list, page.cursor, ReportPosition) : undefined;
+      const rest = after ? all.filter((r) => r.clicks < after.clicks || (r.clicks === after.clicks && r.key > after.key)) : all;
+      const limit = page?.limit ?? Math.max(1, rest.length);
+      const { items, next } = pageOf(list, rest.slice(0, limit + 1), limit, (r) => ({ clicks: r.clicks, key: r.key }));
+      return { groupBy, from: range.from ?? null, to: range.to ?? null, total, rows: items, next };
     },
 
     /** The image of a product in the catalog or of a stored post. @throws AppError NOT_FOUND */
@@ -87,3 +145,15 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
 }
 
 export type EntityReads = ReturnType<typeof createEntityReads>;
+
+/** Index of the first id sorting after `after` (binary search over the sorted ids). */
+function firstAfter(ids: readonly string[], after: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid]! <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

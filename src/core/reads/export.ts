@@ -6,7 +6,7 @@
  * - the full consent ledger, what it adds up to, and the decision applied today (`consentState`);
  * - their link pseudonym and every click linked to it (clicks carry no user id);
  * - the creators and posts that shape their profile today (`createProfiles`, as recommend builds it);
- * - feedback: none is collected yet. A future feedback store adds its section in `sections` below.
+ * - feedback: every kept feedback event (POST /v1/users/:id/events), oldest first.
  * Nothing about another shopper is read: every store call is keyed by this shopper's id or pseudonym.
  */
 import { consentState } from '../../consent/ledger.js';
@@ -32,17 +32,19 @@ const PROCESSING: ShopperExport['processing'] = {
 
 export function createExport(deps: CoreDeps, state: CoreState) {
   const { store } = deps;
-  const { profileFor } = createProfiles(deps, state);
+  const { profileFor, feedbackSignalsOf } = createProfiles(deps, state);
 
   /** The profile section: what recommend would build for this shopper now. */
   async function profileSection(userId: string, follows: string[], decision: Awaited<ReturnType<typeof consentState>>['decision'], at: Date) {
     if (!decision.personalization) return { personalized: false, reason: decision.reason, creators: [], posts: [] };
-    const profile = await profileFor(follows, userId, decision, 'multi', at);
+    // With the shopper's feedback signals, as recommend builds it (and one cache entry for both).
+    const profile = await profileFor(follows, userId, decision, await feedbackSignalsOf(userId, decision, at), 'multi', at);
     if (profile.interests.length === 0) return { personalized: false, reason: NO_SOURCES, creators: [], posts: [] };
     return {
       personalized: true,
       reason: null,
-      creators: profile.interests.map((i) => ({
+      // The history interest (creator: null) is listed with the events, not as a creator.
+      creators: profile.interests.filter((i) => i.creator).map((i) => ({
         creatorId: i.creator!.id,
         handle: i.creator!.handle,
         posts: profile.posts.filter((p) => p.creator.id === i.creator!.id).length,
@@ -82,7 +84,8 @@ export function createExport(deps: CoreDeps, state: CoreState) {
       linkPseudonym: ref,
       clicks: clicks.map(({ userRef: _ref, ...click }) => click),
       profile: await profileSection(userId, followIds, consent.decision, at),
-      feedback: [] as never[],
+      // Kept only under personalization (deleted on withdrawal), so this is everything held.
+      feedback: (await store.listFeedback(userId)).map(({ id, type, productId, postId, at }) => ({ id, type, ...(productId ? { productId } : {}), ...(postId ? { postId } : {}), at })),
     };
     return { format: SHOPPER_EXPORT_FORMAT, version: 1, exportedAt: at.toISOString(), ...sections, processing: PROCESSING };
   };

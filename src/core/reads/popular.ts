@@ -17,22 +17,29 @@ export async function popularList(
   catalog: ProductCatalog,
   accept: (id: string) => boolean,
   limit: number,
+  /** An admission rule against what is already picked (groupBy=brand). */
+  admit?: (id: string, picked: readonly string[]) => boolean,
 ): Promise<PopularItem[]> {
   const clicks = await store.clickReport('product');
   const total = clicks.reduce((s, r) => s + r.clicks, 0) || 1;
   const out: PopularItem[] = [];
   const seen = new Set<string>();
+  const picked: string[] = [];
+  const take = (id: string, score: number) => {
+    seen.add(id);
+    if (admit && !admit(id, picked)) return;
+    picked.push(id);
+    out.push({ id, score });
+  };
   for (const row of [...clicks].sort((a, b) => b.clicks - a.clicks || (a.key < b.key ? -1 : 1))) {
     if (out.length >= limit) return out;
     if (!accept(row.key) || seen.has(row.key)) continue;
-    seen.add(row.key);
-    out.push({ id: row.key, score: row.clicks / total });
+    take(row.key, row.clicks / total);
   }
   for (const id of catalog.editorialOrder()) {
     if (out.length >= limit) break;
     if (seen.has(id) || !accept(id)) continue;
-    seen.add(id);
-    out.push({ id, score: 0 });
+    take(id, 0);
   }
   return out;
 }

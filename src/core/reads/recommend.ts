@@ -1,20 +1,39 @@
 /**
  * recommend: the whole personalised pipeline for one shopper, in stage order:
- * consent → profile (cached) → retrieve per interest → MMR re-rank → inspiredBy → affiliate tag.
+ * consent → feedback signals → profile (cached, assembled from per-creator parts) → candidates per
+ * interest → push-down → MMR re-rank → inspiredBy → affiliate tag.
  * Falls back to the non-personalised list, with the reason, when consent or follows rule out a
  * profile. The consent decision is taken fresh on every request, so a withdrawal applies at once.
+ *
+ * Candidates come from walks of precomputed lists (retrieve/candidate-lists.ts): the table applies
+ * one category and one merchant itself, richer filters ride along as the full predicate.
+ *
+ * Where the shopper's feedback events hook in (each a separate step, so either retrieval path
+ * keeps them): (1) `signals` are read only under personalization; (2) the filter step leaves out
+ * `signals.leaveOut` (bought, hidden, not interested) with the clicked ids; (3) the profile step
+ * takes `savedPosts`/`hiddenPosts` and adds the history interest; (4) after retrieval, `pushDown`
+ * lowers look-alikes of the "not interested" items; then MMR. Steering by the caller: `exclude`
+ * joins the filter step's excluded ids; `groupBy`/`groupCap` is an admission rule of the selection
+ * step (`capPerGroup`, given to MMR or `takeAdmitted`).
  */
 import { consentAge } from '../../consent/decide.js';
+import { dot } from '../../embed/vectors.js';
 import { AppError } from '../../errors.js';
-import { mostSimilarPost } from '../../rank/inspired.js';
+import { storeOrder } from '../../profile/creator-interests.js';
+import type { FeedbackSignals } from '../../profile/feedback.js';
+import { capPerGroup, takeAdmitted } from '../../rank/group-cap.js';
+import { Inspirations, mostSimilarPost, type Inspiration } from '../../rank/inspired.js';
 import { mmrRerank } from '../../rank/mmr.js';
 import { describeParameters } from '../../rank/parameters.js';
-import { productPredicate } from '../../retrieve/filters.js';
-import { retrieveCandidates, type Candidate } from '../../retrieve/retrieve.js';
+import { pushDown } from '../../rank/push-down.js';
+import type { ListRules } from '../../retrieve/candidate-lists.js';
+import { productPredicate, type ProductFilters } from '../../retrieve/filters.js';
+import { PairSimilarities } from '../../retrieve/pair-similarities.js';
 import type { CoreDeps } from '../deps.js';
 import { inspiredByView, productView, round4 } from '../present.js';
+import { priceFilterInfo } from '../price-filter.js';
 import { responseKey } from '../response-cache.js';
-import type { RecommendationItem, RecommendationResponse, RecommendQuery } from '../schemas.js';
+import { DEFAULT_GROUP_CAP, type RecommendationItem, type RecommendationResponse, type RecommendQuery } from '../schemas.js';
 import type { CoreState } from '../state.js';
 import { popularList } from './popular.js';
 import { createProfiles, NO_SOURCES } from './shopper-profile.js';
@@ -27,9 +46,47 @@ export interface RecommendOptions {
   mmr?: boolean;
 }
 
+/** A candidate on its way to the list: `row` is set on the list path (valid inside its callback). */
+interface Pick {
+  id: string;
+  row?: number;
+  relevance: number;
+  vector: Float32Array;
+  insp: Inspiration | null;
+}
+
+/**
+ * The request's filters split for the candidate lists: the table's own columns (one category, one
+ * merchant) and, for anything richer (several values, brand, colour, prices converted between
+ * currencies), the full predicate as `accept`: walks stay exact with it, they just reach further
+ * down a list (and, for a very selective filter, fall back to an exact inline scan).
+ */
+function listRules(f: ProductFilters, excludeIds: ReadonlySet<string>, allowSensitive: boolean, full: (id: string) => boolean): ListRules {
+  const one = (v?: string[]) => (v !== undefined && v.length === 1 ? v[0] : undefined);
+  const multi = (v?: string[]) => (v?.length ?? 0) > 1;
+  const rich = multi(f.category) || multi(f.merchant) || (f.brand?.length ?? 0) > 0 || (f.colour?.length ?? 0) > 0 ||
+    f.minPrice !== undefined || f.maxPrice !== undefined;
+  // Category ids are lower-case (the taxonomy's id rule); the API matches them case-insensitively.
+  const filters = { category: multi(f.category) ? undefined : one(f.category)?.toLowerCase(), merchant: multi(f.merchant) ? undefined : one(f.merchant) };
+  return { filters, excludeIds, allowSensitive, accept: rich ? full : undefined };
+}
+
 export function createRecommend(deps: CoreDeps, state: CoreState) {
-  const { profiles: cache, responses, vectors: productVectors, catalog } = state;
-  const { profileFor, creditsFor } = createProfiles(deps, state);
+  const { profiles: cache, responses, vectors: table, catalog, lists } = state;
+  // Memos keyed by table row and row generation, so they can never answer for a changed product:
+  // product-product similarities for MMR, and each creator's closest post to a product.
+  const similarities = new PairSimilarities(table);
+  const inspirations = new Inspirations();
+  const { profileFor, creditsFor, feedbackSignalsOf } = createProfiles(deps, state);
+
+  /** Vectors of what the shopper marked "not interested" (products and posts that still exist). */
+  async function negativeVectors(signals: FeedbackSignals): Promise<Float32Array[]> {
+    const { products, posts } = signals.negatives;
+    if (products.size + posts.size === 0) return [];
+    const fromProducts = (await table.getMany([...products])).filter((v): v is Float32Array => !!v);
+    const fromPosts = posts.size ? [...(await deps.store.getVectors('post', [...posts], deps.embedder.modelId)).values()] : [];
+    return [...fromProducts, ...fromPosts];
+  }
 
   /**
    * The ranked list for one shopper.
@@ -49,24 +106,32 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     if (hit) return hit;
     const ref = decision.clickTracking ? ((await deps.store.linkRefOf(userId)) ?? null) : null;
     const clicked = ref ? await deps.store.clickedProducts(ref) : new Set<string>();
-    const accept = productPredicate(catalog, { filters: query, excludeIds: clicked, allowSensitive: decision.health });
+    // Feedback events are profiling data: read (and stored) only under personalization.
+    const signals = await feedbackSignalsOf(userId, decision, at);
+    const excludeIds = new Set([...clicked, ...signals.leaveOut, ...(query.exclude ?? [])]);
+    const priceFilter = priceFilterInfo(query, deps.settings.rates, 'query.currency');
+    const accept = productPredicate(catalog, { filters: query, excludeIds, allowSensitive: decision.health, rates: deps.settings.rates });
     const { personalization, clickTracking, health, minor, applied } = decision;
-    const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity };
+    const base = { userId, consent: { applied: [...applied], personalization, clickTracking, health, minor }, diversity: query.diversity, priceFilter };
+    const cap = query.groupBy ? { by: query.groupBy, cap: query.groupCap ?? DEFAULT_GROUP_CAP } : undefined;
     const because = minor ? 'minor' : personalization ? 'no-sources' : 'not-granted';
     const describe = (personalized: boolean) =>
       describeParameters({
         personalized, because, diversity: query.diversity, health, clickTracking, halfLifeDays: deps.settings.halfLifeDays,
         minorAge: minor ? consentAge(user.region, deps.policy) : undefined,
+        excluded: (query.exclude?.length ?? 0) > 0, group: cap,
       });
 
     const follows = personalization ? await deps.store.getFollows(userId) : [];
-    const profile = personalization ? await profileFor(follows, userId, decision, mode, at, profileEpoch) : null;
+    const profile = personalization ? await profileFor(follows, userId, decision, signals, mode, at, profileEpoch) : null;
     const remember = (response: RecommendationResponse) => {
       responses.set(userId, key, response, new Set(follows), at.getTime(), epoch);
       return response;
     };
     if (!profile || profile.interests.length === 0) {
-      const popular = await popularList(deps.store, catalog, accept, query.limit);
+      // Not personalised: no creator inspired these items, so only a brand cap applies.
+      const brandCap = cap?.by === 'brand' ? capPerGroup((id: string) => catalog.get(id)?.brand.toLowerCase() ?? null, cap.cap) : undefined;
+      const popular = await popularList(deps.store, catalog, accept, query.limit, brandCap);
       // A product removed while this request awaited (another request applied the delete) is skipped, never served.
       const live = popular.flatMap((p) => {
         const product = catalog.get(p.id);
@@ -79,33 +144,45 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     }
 
     const perInterest = Math.min(Math.max(query.limit * 3, 30), 300);
-    const candidates = retrieveCandidates(deps.productIndex, profile.interests, perInterest, accept);
-    const found = await productVectors.getMany(candidates.map((c) => c.id));
-    const withVectors: Array<Candidate & { vector: Float32Array }> = [];
-    for (let i = 0; i < candidates.length; i++) {
-      const vector = found[i];
-      if (vector) withVectors.push({ id: candidates[i]!.id, relevance: candidates[i]!.relevance, vector });
-    }
-    const ranked =
-      options.mmr === false ? withVectors.slice(0, query.limit) : mmrRerank(withVectors, { k: query.limit, lambda: 1 - query.diversity });
-    const credits = await creditsFor(profile);
-    // As above: the catalog may have lost a candidate during the awaits (a delete applied meanwhile;
-    // with replicas, by another request's catch-up). It is skipped, and the epoch guard keeps this
-    // list out of the cache.
-    const live = ranked.flatMap((c) => {
-      const product = catalog.get(c.id);
-      return product ? [{ c, product }] : [];
-    });
-    const items = live.map(({ c, product }, i): RecommendationItem => {
-      const insp = mostSimilarPost(c.vector, profile.posts)!;
-      return {
-        rank: i + 1,
-        score: round4(c.relevance),
-        product: productView(product),
-        inspiredBy: inspiredByView(insp.source.creator, insp.source.post, insp.similarity),
-        ...deps.tagger.tag({ product, credit: credits.get(insp.source.creator.id) ?? null, userRef: ref, now: at }),
-      };
-    });
+    const credits = creditsFor(profile);
+    const negatives = await negativeVectors(signals);
+    const groups = (profile.parts ?? []).map((p) => p.posts);
+    // The followed post a product cites: memoised per creator part on the list path.
+    const cite = (c: Omit<Pick, 'insp'>): Inspiration =>
+      (c.row !== undefined && groups.length > 0
+        ? inspirations.best(groups, c.row, table.generation[c.row]!, c.vector, storeOrder)
+        : mostSimilarPost(c.vector, profile.posts))!;
+
+    /** Push-down, group cap and MMR over the candidates, then the items. Synchronous on purpose (see below). */
+    const select = (pool: Array<Omit<Pick, 'insp'>>): RecommendationItem[] => {
+      const pushed = pushDown(pool, negatives);
+      // Only groupBy=creator needs the cited post before selection (it caps by the cited creator).
+      const early = cap?.by === 'creator';
+      const cited: Pick[] = pushed.map((c) => ({ ...c, insp: early ? cite(c) : null }));
+      const groupOf = (c: Pick) => (cap?.by === 'creator' ? c.insp!.source.creator.id : (catalog.get(c.id)?.brand.toLowerCase() ?? null));
+      const admit = cap ? capPerGroup(groupOf, cap.cap) : undefined;
+      const similarity = (a: Pick, b: Pick) => (a.row !== undefined && b.row !== undefined ? similarities.get(a.row, b.row) : dot(a.vector, b.vector));
+      const ranked = options.mmr === false ? takeAdmitted(cited, query.limit, admit) : mmrRerank(cited, { k: query.limit, lambda: 1 - query.diversity, admit, similarity });
+      return ranked.map((c, i): RecommendationItem => {
+        const product = catalog.get(c.id)!;
+        const insp = c.insp ?? cite(c);
+        return {
+          rank: i + 1,
+          score: round4(c.relevance),
+          product: productView(product),
+          inspiredBy: inspiredByView(insp.source.creator, insp.source.post, insp.similarity),
+          ...deps.tagger.tag({ product, credit: credits.get(insp.source.creator.id) ?? null, userRef: ref, now: at }),
+        };
+      });
+    };
+
+    const rules = listRules(query, excludeIds, decision.health, accept);
+    // Synchronous from the candidates to the items: the table rows they point at stay as they are.
+    // Every candidate row is a catalog product (the table and the catalog change together).
+    const items = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) =>
+      select(candidates.map((c) => ({ id: c.id, row: c.row, relevance: c.relevance, vector: table.vectorAt(c.row) }))),
+    );
     return remember({ ...base, personalized: true, reason: null, parameters: describe(true), items });
   };
+
 }

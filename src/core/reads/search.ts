@@ -6,20 +6,30 @@
  * health consent, their link pseudonym only with click tracking, minors never either. Without a
  * shopper, privacy by default: no health items, no reference in links. Every list says so in
  * `parameters` (DSA Art. 27) and, when health items were left out, in `reason`.
+ *
+ * A search query is built from any of: `text`, weighted `terms` (the weighted sum of their
+ * vectors, negative weights steering away), an `image`, and `positive` / `negative` example
+ * products or posts combined with Qdrant's `average_vector` or `best_score` strategy
+ * (`src/retrieve/steer.ts`). Example products never come back as results.
  */
+import { QueryEmbeddings } from '../../embed/query-embeddings.js';
 import { weightedCentroid } from '../../embed/vectors.js';
 import { AppError } from '../../errors.js';
 import { loadImage } from '../../ingest/image-source.js';
 import { describeSearchParameters, type SearchAudience } from '../../rank/parameters.js';
 import { productPredicate } from '../../retrieve/filters.js';
+import { averageVectorQuery, bestScore } from '../../retrieve/steer.js';
 import type { CoreDeps } from '../deps.js';
 import { productView, round4 } from '../present.js';
-import type { ProductFilters, SearchRequest, SearchResponse } from '../schemas.js';
+import { priceFilterInfo } from '../price-filter.js';
+import type { ExampleRef, PriceFilterInfo, ProductFilters, SearchRequest, SearchResponse } from '../schemas.js';
 import type { CoreState } from '../state.js';
 import { consentSummary, shopperContext, type ShopperContext } from './shopper-context.js';
 
-/** Text and image count equally in a combined query ("this photo, but in red"). */
-const QUERY_WEIGHTS = [0.5, 0.5];
+/** Text, terms and image count equally in a combined query ("this photo, but in red"). */
+const PART_WEIGHT = 1;
+/** best_score re-scores this many nearest neighbours of each positive (at least). */
+const BEST_SCORE_POOL = 50;
 
 /** Why health items are not in a list, as the shopper (or the app showing it) should read it; null when they may appear. */
 function healthReason(ctx: ShopperContext | null): string | null {
@@ -37,15 +47,18 @@ function audienceOf(ctx: ShopperContext | null): SearchAudience {
 
 export function createSearch(deps: CoreDeps, state: CoreState) {
   const { catalog, vectors } = state;
+  // Query texts: cached and batched across concurrent searches (see query-embeddings.ts).
+  const queries = new QueryEmbeddings(deps.embedder, { cacheSize: deps.settings.queryCacheSize, concurrency: deps.settings.embedThreads });
 
   const contextFor = (userId: string | undefined, at: Date) => (userId === undefined ? null : shopperContext(deps, state, userId, at));
 
-  function respond(what: 'search' | 'similar', ctx: ShopperContext | null, hits: Array<{ id: string; score: number }>, at: Date): SearchResponse {
+  function respond(what: 'search' | 'similar', ctx: ShopperContext | null, hits: Array<{ id: string; score: number }>, at: Date, priceFilter: PriceFilterInfo): SearchResponse {
     const userRef = ctx?.ref ?? null;
     return {
       userId: ctx?.user.id ?? null,
       consent: ctx ? consentSummary(ctx.decision) : null,
       reason: healthReason(ctx),
+      priceFilter,
       parameters: describeSearchParameters(what, audienceOf(ctx)),
       items: hits.map((h, i) => {
         const product = catalog.get(h.id)!;
@@ -54,7 +67,8 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     };
   }
 
-  async function queryVector(req: SearchRequest): Promise<Float32Array> {
+  /** The vector of what was typed, weighted and/or shown; undefined when only examples were given. */
+  async function queryVector(req: SearchRequest): Promise<Float32Array | undefined> {
     const parts: Float32Array[] = [];
     if (req.image !== undefined) {
       try {
@@ -67,21 +81,70 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
         throw err;
       }
     }
-    if (req.text !== undefined) parts.push((await deps.embedder.embedTexts([req.text]))[0]!);
-    if (parts.length === 0) throw new AppError('VALIDATION_FAILED', 'Give text, image or both.', [{ path: 'text', message: 'give text, image or both' }]);
-    return parts.length === 1 ? parts[0]! : weightedCentroid(parts, QUERY_WEIGHTS);
+    if (req.text !== undefined) parts.push(await queries.embed(req.text));
+    if (req.terms !== undefined) {
+      const entries = Object.entries(req.terms).filter(([, w]) => w !== 0);
+      // Through the query cache too: concurrent terms are coalesced into one model call.
+      const embedded = await Promise.all(entries.map(([term]) => queries.embed(term)));
+      // Marqo-style weighted query: the weighted sum, so "ruffles": -0.5 pulls away from ruffles.
+      parts.push(weightedCentroid(embedded, entries.map(([, w]) => w)));
+    }
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0]! : weightedCentroid(parts, parts.map(() => PART_WEIGHT));
   }
 
   /**
-   * Products closest to a text and/or image query, within the filters.
+   * Vectors of example products (in the catalog) and posts (stored, of a creator who allows their
+   * posts as a style source, and about health only for a named shopper with health consent).
+   * @throws AppError VALIDATION_FAILED naming the example that cannot be used.
+   */
+  async function exampleVectors(refs: readonly ExampleRef[] | undefined, field: 'positive' | 'negative', allowHealth: boolean): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (const [k, ref] of (refs ?? []).entries()) {
+      const refuse = (message: string) => new AppError('VALIDATION_FAILED', `${field}.${k}: ${message}`, [{ path: `${field}.${k}`, message }]);
+      if (ref.productId !== undefined) {
+        const v = catalog.has(ref.productId) ? (await vectors.getMany([ref.productId]))[0] : undefined;
+        if (!v) throw refuse(`no product with id "${ref.productId}"`);
+        out.push(v);
+        continue;
+      }
+      const post = await deps.store.getPost(ref.postId!);
+      const creator = post && (await deps.store.getCreator(post.creatorId));
+      if (!post || !creator) throw refuse(`no post with id "${ref.postId}"`);
+      if (!creator.optIns.styleSource) throw refuse(`the creator of post "${post.id}" does not allow their posts to be used as a style source`);
+      if (!allowHealth && state.taxonomy.postIsHealth(post)) throw refuse(`post "${post.id}" is about health & wellness and can steer a search only for a shopper who allowed health items`);
+      const v = (await deps.store.getVectors('post', [post.id], deps.embedder.modelId)).get(post.id);
+      if (!v) throw refuse(`post "${post.id}" has no vector`);
+      out.push(v);
+    }
+    return out;
+  }
+
+  /**
+   * Products closest to the query and the positive examples, away from the negative ones, within the filters.
    * @throws AppError NOT_FOUND when `userId` names no shopper.
    */
   async function search(req: SearchRequest): Promise<SearchResponse> {
     const at = deps.now();
     const ctx = await contextFor(req.userId, at); // before the (costly) embedding: an unknown shopper is a 404 at once
+    const allowHealth = ctx?.decision.health ?? false;
+    const priceFilter = priceFilterInfo(req.filters, deps.settings.rates, 'filters.currency');
     const q = await queryVector(req);
-    const accept = productPredicate(catalog, { filters: req.filters, allowSensitive: ctx?.decision.health ?? false });
-    return respond('search', ctx, deps.productIndex.search(q, req.limit, accept), at);
+    const positives = [...(q ? [q] : []), ...(await exampleVectors(req.positive, 'positive', allowHealth))];
+    const negatives = await exampleVectors(req.negative, 'negative', allowHealth);
+    const examples = new Set([...(req.positive ?? []), ...(req.negative ?? [])].flatMap((r) => (r.productId !== undefined ? [r.productId] : [])));
+    const accept = productPredicate(catalog, { filters: req.filters, excludeIds: examples, allowSensitive: allowHealth, rates: deps.settings.rates });
+    if ((req.strategy ?? 'average_vector') === 'average_vector' || negatives.length === 0 && positives.length === 1) {
+      return respond('search', ctx, deps.productIndex.search(averageVectorQuery(positives, negatives), req.limit, accept), at, priceFilter);
+    }
+    // best_score: re-score the nearest neighbours of every positive against all examples.
+    const pool = new Set<string>();
+    for (const p of positives) for (const hit of deps.productIndex.search(p, Math.max(BEST_SCORE_POOL, req.limit * 4), accept)) pool.add(hit.id);
+    const ids = [...pool];
+    const found = await vectors.getMany(ids);
+    const scored = ids.flatMap((id, i) => (found[i] ? [{ id, score: bestScore(found[i]!, positives, negatives) }] : []));
+    scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    return respond('search', ctx, scored.slice(0, req.limit), at, priceFilter);
   }
 
   /**
@@ -95,8 +158,9 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     const vector = product && (await vectors.getMany([productId]))[0];
     if (!product || !vector) throw new AppError('NOT_FOUND', `No product with id "${productId}".`);
     const ctx = await contextFor(userId, at);
-    const accept = productPredicate(catalog, { filters, excludeIds: new Set([productId]), allowSensitive: ctx?.decision.health ?? false });
-    return respond('similar', ctx, deps.productIndex.search(vector, limit, accept), at);
+    const priceFilter = priceFilterInfo(filters, deps.settings.rates, 'query.currency');
+    const accept = productPredicate(catalog, { filters, excludeIds: new Set([productId]), allowSensitive: ctx?.decision.health ?? false, rates: deps.settings.rates });
+    return respond('similar', ctx, deps.productIndex.search(vector, limit, accept), at, priceFilter);
   }
 
   return { search, similar };

@@ -37,6 +37,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics: per-route latency, embed queue depth, index size, cache hits and misses */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/media/products/{id}": {
         parameters: {
             query?: never;
@@ -114,7 +131,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List the catalog by id, with the same filters as recommendations (paged) */
+        get: operations["listProducts"];
         /** Bulk upsert products (up to 1,000); embeds and indexes them; per-item results. With PostgreSQL a batch of JOB_MIN_ITEMS or more is queued for the embedding workers: 202 with the job (GET /v1/jobs/:id) */
         put: operations["upsertProducts"];
         post?: never;
@@ -139,7 +157,8 @@ export interface paths {
         delete: operations["removeProduct"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change some fields of a product; re-embeds only when the image or the text changed */
+        patch: operations["patchProduct"];
         trace?: never;
     };
     "/v1/products/{id}/similar": {
@@ -166,7 +185,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List creators */
+        /** List creators by id (paged) */
         get: operations["listCreators"];
         /** Bulk upsert creators (handle, opt-ins); per-item results */
         put: operations["upsertCreators"];
@@ -202,7 +221,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A creator's posts, newest first (paged) */
+        get: operations["listCreatorPosts"];
         /** Bulk upsert a creator's posts (image, caption, postedAt, engagement); per-item results */
         put: operations["upsertPosts"];
         post?: never;
@@ -253,7 +273,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List shoppers */
+        /** List shoppers by id (paged) */
         get: operations["listShoppers"];
         put?: never;
         post?: never;
@@ -294,6 +314,24 @@ export interface paths {
         put: operations["setFollows"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/follows/{creatorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Follow one more creator (idempotent) */
+        put: operations["addFollow"];
+        post?: never;
+        /** Stop following one creator */
+        delete: operations["removeFollow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -385,6 +423,24 @@ export interface paths {
         patch: operations["setCreatorOptIns"];
         trace?: never;
     };
+    "/v1/users/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shopper's recorded feedback events, oldest first (paged) */
+        get: operations["listFeedback"];
+        put?: never;
+        /** Record what a shopper viewed, clicked, saved, added to the cart, bought, hid or was not interested in (kept only with personalization consent) */
+        post: operations["recordFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/r/{token}": {
         parameters: {
             query?: never;
@@ -423,21 +479,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Error: {
-            error: {
-                /** @enum {string} */
-                code: "INVALID_JSON" | "VALIDATION_FAILED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "IMAGE_UNREADABLE" | "IMAGE_HOST_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_RETIRED" | "METHOD_NOT_ALLOWED" | "BATCH_REJECTED" | "MODEL_UNAVAILABLE" | "INDEX_UNAVAILABLE" | "STORE_UNAVAILABLE" | "CONFIG_INVALID" | "INTERNAL";
-                message: string;
-                details?: {
-                    path: string;
-                    message: string;
-                }[];
-            };
-        };
+        /** @enum {string} */
+        AffiliateNetwork: "amazon" | "impact" | "rakuten" | "cj" | "utm";
+        /** @enum {string} */
+        AgeBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
         BatchRejected: {
             error: {
                 /** @enum {string} */
-                code: "INVALID_JSON" | "VALIDATION_FAILED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "IMAGE_UNREADABLE" | "IMAGE_HOST_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_RETIRED" | "METHOD_NOT_ALLOWED" | "BATCH_REJECTED" | "MODEL_UNAVAILABLE" | "INDEX_UNAVAILABLE" | "STORE_UNAVAILABLE" | "CONFIG_INVALID" | "INTERNAL";
+                code: "INVALID_JSON" | "VALIDATION_FAILED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "IMAGE_UNREADABLE" | "IMAGE_HOST_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "RATE_LIMITED" | "TOKEN_RETIRED" | "METHOD_NOT_ALLOWED" | "BATCH_REJECTED" | "MODEL_UNAVAILABLE" | "INDEX_UNAVAILABLE" | "STORE_UNAVAILABLE" | "CONFIG_INVALID" | "DATA_DIR_IN_USE" | "INTERNAL";
                 message: string;
                 details?: {
                     path: string;
@@ -459,6 +508,623 @@ export interface components {
                     message: string;
                 };
             })[];
+        };
+        BulkResult: {
+            ok: number;
+            failed: number;
+            results: ({
+                id: string;
+                /** @constant */
+                ok: true;
+            } | {
+                id: string;
+                /** @constant */
+                ok: false;
+                error: {
+                    code: string;
+                    message: string;
+                };
+            })[];
+        };
+        Category: {
+            id: components["schemas"]["CategoryId"];
+            group?: string;
+            /** @constant */
+            sensitive?: "health";
+        };
+        CategoryId: string;
+        /** @enum {string} */
+        ClickGroupBy: "creator" | "product" | "network";
+        ClickReport: {
+            groupBy: components["schemas"]["ClickGroupBy"];
+            from: string | null;
+            to: string | null;
+            /** @description Clicks over the whole range (every page). */
+            total: number;
+            rows: {
+                key: string;
+                clicks: number;
+            }[];
+            next: components["schemas"]["nextCursor"];
+        };
+        ConsentChangeBody: {
+            events: {
+                purpose: components["schemas"]["ConsentPurpose"];
+                granted: boolean;
+                /** @description Where the choice was made; defaults to the policy's source ("api"). */
+                source?: string;
+                /** @description Privacy-policy version shown; defaults to POLICY_VERSION. */
+                policyVersion?: string;
+            }[];
+        };
+        ConsentEvent: {
+            purpose: components["schemas"]["ConsentPurpose"];
+            granted: boolean;
+            /** Format: date-time */
+            at: string;
+            source: string;
+            policyVersion: string;
+        };
+        /** @enum {string} */
+        ConsentPurpose: "personalization" | "clickTracking" | "health";
+        ConsentSummary: {
+            personalization: boolean;
+            clickTracking: boolean;
+            health: boolean;
+            minor: boolean;
+            applied: components["schemas"]["ConsentPurpose"][];
+        };
+        Creator: {
+            id: components["schemas"]["Id"];
+            handle: string;
+            displayName: string;
+            aesthetics?: string[];
+            optIns: components["schemas"]["CreatorOptIns"];
+        };
+        CreatorInput: {
+            id: components["schemas"]["Id"];
+            handle: string;
+            displayName: string;
+            aesthetics?: string[];
+            optIns: components["schemas"]["CreatorOptInsInput"];
+        };
+        CreatorList: {
+            items: components["schemas"]["Creator"][];
+            next: components["schemas"]["nextCursor"];
+        };
+        CreatorOptIns: {
+            styleSource: boolean;
+            affiliate: boolean;
+        };
+        CreatorOptInsInput: {
+            styleSource: boolean;
+            affiliate: boolean;
+        };
+        CreatorView: {
+            id: components["schemas"]["Id"];
+            handle: string;
+            displayName: string;
+            aesthetics?: string[];
+            optIns: components["schemas"]["CreatorOptIns"];
+            /** @description The creator's most recent posts. */
+            posts?: components["schemas"]["PostView"][];
+        };
+        Engagement: {
+            likes: number;
+            comments: number;
+            saves: number;
+        };
+        EngagementInput: {
+            likes: number;
+            comments: number;
+            saves: number;
+        };
+        ErasureView: {
+            userId: string;
+            /** @constant */
+            erased: true;
+            retained: string;
+        };
+        Error: {
+            error: {
+                /** @enum {string} */
+                code: "INVALID_JSON" | "VALIDATION_FAILED" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "NOT_FOUND" | "IMAGE_UNREADABLE" | "IMAGE_HOST_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "RATE_LIMITED" | "TOKEN_RETIRED" | "METHOD_NOT_ALLOWED" | "BATCH_REJECTED" | "MODEL_UNAVAILABLE" | "INDEX_UNAVAILABLE" | "STORE_UNAVAILABLE" | "CONFIG_INVALID" | "DATA_DIR_IN_USE" | "INTERNAL";
+                message: string;
+                details?: {
+                    path: string;
+                    message: string;
+                }[];
+            };
+        };
+        ExampleRef: {
+            productId?: components["schemas"]["Id"];
+            postId?: components["schemas"]["Id"];
+        };
+        FeedbackBody: {
+            /** @description 1-500 events, each on a product or a post. */
+            events: components["schemas"]["FeedbackInput"][];
+        };
+        FeedbackInput: {
+            type: components["schemas"]["FeedbackType"];
+            /** @description The product acted on (or give postId). */
+            productId?: components["schemas"]["Id"];
+            /** @description The post acted on (or give productId). */
+            postId?: components["schemas"]["Id"];
+        };
+        FeedbackList: {
+            items: components["schemas"]["FeedbackView"][];
+            next: components["schemas"]["nextCursor"];
+        };
+        FeedbackOutcome: {
+            /** @description Position of the event in the request. */
+            index: number;
+            /**
+             * @description recorded; ignored because consent does not allow keeping it; rejected (unknown product or post).
+             * @enum {string}
+             */
+            outcome: "recorded" | "ignored" | "rejected";
+            /** @description The stored event id (recorded events only). */
+            id?: string;
+            code?: string;
+            message?: string;
+        };
+        FeedbackResult: {
+            userId: string;
+            recorded: number;
+            ignored: number;
+            rejected: number;
+            /** @description Why nothing was recorded (no personalization consent, or a minor); null otherwise. */
+            reason: string | null;
+            results: components["schemas"]["FeedbackOutcome"][];
+        };
+        /**
+         * @description What the shopper did: view, click, save, add_to_cart, purchase, hide or not_interested.
+         * @enum {string}
+         */
+        FeedbackType: "view" | "click" | "save" | "add_to_cart" | "purchase" | "hide" | "not_interested";
+        FeedbackView: {
+            id: string;
+            type: components["schemas"]["FeedbackType"];
+            productId?: string;
+            postId?: string;
+            /** @description Server time the event was recorded. */
+            at: string;
+        };
+        FollowsBody: {
+            creatorIds: components["schemas"]["Id"][];
+        };
+        GetConsentsResponse: {
+            userId: string;
+            region: string;
+            ageBand: components["schemas"]["AgeBand"];
+            /** @description What the shopper chose (latest event per purpose; false when never asked). */
+            current: {
+                personalization: boolean;
+                clickTracking: boolean;
+                health: boolean;
+            };
+            minor: boolean;
+            /** @description What the service applies now (minors: nothing). */
+            decision: {
+                personalization: boolean;
+                clickTracking: boolean;
+                health: boolean;
+                minor: boolean;
+                applied: components["schemas"]["ConsentPurpose"][];
+                /** @description A sentence the UI can show when personalization is off. */
+                reason: string | null;
+            };
+            /** @description Every event ever recorded for this shopper, oldest first. */
+            history: components["schemas"]["ConsentEvent"][];
+        };
+        GetJobResponse: {
+            id: string;
+            /** @constant */
+            kind: "products";
+            /**
+             * @description done: every item has a result (ok or failed).
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done";
+            total: number;
+            queued: number;
+            running: number;
+            ok: number;
+            failed: number;
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description Failed items with their error, by position in the submitted batch (first 100). */
+            errors: ({
+                index: number;
+                id: string;
+                /** @constant */
+                ok: true;
+            } | {
+                index: number;
+                id: string;
+                /** @constant */
+                ok: false;
+                error: {
+                    code: string;
+                    message: string;
+                };
+            })[];
+        };
+        GetOpenApiResponse: {
+            openapi: string;
+            info: {
+                title: string;
+                version: string;
+            } & {
+                [key: string]: unknown;
+            };
+            paths: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+            model: {
+                id: string;
+                dimension: number;
+            };
+            index: {
+                products: number;
+            };
+            counts: {
+                products: number;
+                creators: number;
+                posts: number;
+                users: number;
+            };
+        };
+        /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+        Id: string;
+        /** @description A path relative to the world folder or an http(s) URL on ALLOWED_IMAGE_HOSTS (at most 2048 characters), or a data: URL; it must decode as a JPEG, PNG, WebP or GIF image. */
+        ImageRef: string;
+        InspiredBy: {
+            creatorId: string;
+            handle: string;
+            displayName: string;
+            postId: string;
+            postImageUrl: string;
+            caption: string;
+            /** @description Cosine similarity between the product and this post. */
+            similarity: number;
+        };
+        ListCategoriesResponse: {
+            items: components["schemas"]["Category"][];
+        };
+        ListMerchantsResponse: {
+            items: components["schemas"]["Merchant"][];
+        };
+        Merchant: {
+            id: components["schemas"]["Id"];
+            name: string;
+            network: components["schemas"]["AffiliateNetwork"];
+            settings: {
+                [key: string]: string;
+            };
+        };
+        MerchantInput: {
+            id: components["schemas"]["Id"];
+            name: string;
+            network: components["schemas"]["AffiliateNetwork"];
+            settings: {
+                [key: string]: string;
+            };
+        };
+        /** @description Pass as `cursor` to get the next page; null on the last page. */
+        nextCursor: string | null;
+        OptInPatchBody: {
+            styleSource?: boolean;
+            affiliate?: boolean;
+        };
+        PostList: {
+            items: components["schemas"]["PostView"][];
+            next: components["schemas"]["nextCursor"];
+        };
+        PostView: {
+            id: components["schemas"]["Id"];
+            caption: string;
+            /** Format: date-time */
+            postedAt: string;
+            engagement: components["schemas"]["Engagement"];
+            imageUrl: string;
+        };
+        /** @description Set when minPrice or maxPrice was given; null otherwise. */
+        PriceFilterInfo: {
+            currency: string;
+            /** @description The date of the CURRENCY_RATES used to convert prices. */
+            ratesDate: string;
+        } | null;
+        Product: {
+            id: components["schemas"]["Id"];
+            title: string;
+            description: string;
+            brand: string;
+            category: string;
+            colour?: string;
+            /** @constant */
+            sensitive?: "health";
+            price: number;
+            currency: string;
+            merchant: components["schemas"]["Id"];
+            /** Format: uri */
+            url: string;
+            network: components["schemas"]["AffiliateNetwork"];
+            image: components["schemas"]["ImageRef"];
+        };
+        ProductDetail: {
+            id: string;
+            title: string;
+            brand: string;
+            category: string;
+            price: number;
+            currency: string;
+            merchant: string;
+            network: components["schemas"]["AffiliateNetwork"];
+            colour?: string;
+            /** @description Served by GET /media/products/:id. */
+            imageUrl: string;
+            description: string;
+            url: string;
+            /** @description A health & wellness item: its category is a health category of the taxonomy. */
+            health: boolean;
+        };
+        ProductFilters: {
+            /** @description Only these categories, e.g. "dress,skirt". */
+            category?: string | string[];
+            /** @description Only these brands, e.g. "Saltline,Blocklab". */
+            brand?: string | string[];
+            /** @description Only these colours, e.g. "navy,white" (products without a colour never match). */
+            colour?: string | string[];
+            /** @description Only these merchant ids. */
+            merchant?: string | string[];
+            /** @description Lowest price, inclusive, in `currency`. */
+            minPrice?: number;
+            /** @description Highest price, inclusive, in `currency`. */
+            maxPrice?: number;
+            /** @description The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES. */
+            currency?: string;
+        };
+        ProductList: {
+            items: components["schemas"]["ProductView"][];
+            next: components["schemas"]["nextCursor"];
+            priceFilter: components["schemas"]["PriceFilterInfo"];
+        };
+        ProductPatchBody: {
+            title?: string;
+            description?: string;
+            brand?: string;
+            category?: string;
+            colour?: string;
+            /** @constant */
+            sensitive?: "health";
+            price?: number;
+            currency?: string;
+            merchant?: components["schemas"]["Id"];
+            /** Format: uri */
+            url?: string;
+            network?: components["schemas"]["AffiliateNetwork"];
+            image?: components["schemas"]["ImageRef"];
+        };
+        ProductView: {
+            id: string;
+            title: string;
+            brand: string;
+            category: string;
+            price: number;
+            currency: string;
+            merchant: string;
+            network: components["schemas"]["AffiliateNetwork"];
+            colour?: string;
+            /** @description Served by GET /media/products/:id. */
+            imageUrl: string;
+        };
+        RecommendationItem: {
+            rank: number;
+            /** @description Cosine similarity to the closest interest, lowered for look-alikes of items marked "not interested" (popularity share when not personalised). */
+            score: number;
+            product: components["schemas"]["ProductView"];
+            inspiredBy: components["schemas"]["InspiredBy"] | null;
+            /** @description Always /r/<signed token>; the server builds the merchant URL. */
+            affiliateUrl: string;
+            disclosure: string;
+        };
+        RecommendationResponse: {
+            userId: string;
+            personalized: boolean;
+            reason: string | null;
+            consent: components["schemas"]["ConsentSummary"];
+            /** @description Plain-language main ranking parameters (EU DSA Art. 27). */
+            parameters: string;
+            diversity: number;
+            priceFilter: components["schemas"]["PriceFilterInfo"];
+            items: components["schemas"]["RecommendationItem"][];
+        };
+        /** @description A country code: ISO 3166-1 alpha-2 (any case), or the EU's EL / UK (stored as GR / GB), e.g. "DE". */
+        Region: string;
+        SearchItem: {
+            rank: number;
+            /** @description Cosine similarity to the closest interest, lowered for look-alikes of items marked "not interested" (popularity share when not personalised). */
+            score: number;
+            product: components["schemas"]["ProductView"];
+            /** @description Always /r/<signed token>; the server builds the merchant URL. */
+            affiliateUrl: string;
+            disclosure: string;
+        };
+        SearchRequest: {
+            /** @description What to look for, e.g. "boho summer dress". */
+            text?: string;
+            /** @description Weighted terms: {"red floral dress": 1, "ruffles": -0.5}; negative weights steer away (the query is the weighted sum of the terms' vectors). */
+            terms?: {
+                [key: string]: number;
+            };
+            image?: components["schemas"]["ImageRef"];
+            /** @description More like these products or posts. */
+            positive?: components["schemas"]["ExampleRef"][];
+            /** @description Less like these products or posts. */
+            negative?: components["schemas"]["ExampleRef"][];
+            /**
+             * @description How examples combine, as in Qdrant's recommend API (default average_vector). average_vector: one query, avg(positive) + (avg(positive) - avg(negative)). best_score: each candidate scores by its closest example; closer to a negative than to any positive ranks below every candidate that is not.
+             * @enum {string}
+             */
+            strategy?: "average_vector" | "best_score";
+            /**
+             * @description How many items (1-100).
+             * @default 20
+             */
+            limit: number;
+            filters?: components["schemas"]["ProductFilters"];
+            /** @description A shopper whose consent decision applies (health items only with their health consent, their link pseudonym only with click tracking; minors never). Without it, health items are left out and links carry no reference. */
+            userId?: components["schemas"]["Id"];
+        };
+        SearchResponse: {
+            /** @description The shopper whose consent decision was applied; null when none was named. */
+            userId: string | null;
+            /** @description The decision applied for that shopper (null without one: nobody's data or choices are used). */
+            consent: components["schemas"]["ConsentSummary"] | null;
+            /** @description Why health & wellness items are left out of this list; null when they may appear. */
+            reason: string | null;
+            /** @description Plain-language main ranking parameters (EU DSA Art. 27). */
+            parameters: string;
+            priceFilter: components["schemas"]["PriceFilterInfo"];
+            items: components["schemas"]["SearchItem"][];
+        };
+        ShopperExport: {
+            /** @constant */
+            format: "creator-style-recommender/shopper-export";
+            /** @constant */
+            version: 1;
+            /** @description When this export was made (ISO-8601 UTC). */
+            exportedAt: string;
+            /** @description The profile as stored. */
+            shopper: components["schemas"]["ShopperSummary"];
+            /** @description The creators the shopper follows, in their order, with whether each allows use as a style source and affiliate credit. */
+            follows: {
+                creatorId: string;
+                handle: string;
+                displayName: string;
+                optIns: components["schemas"]["CreatorOptIns"];
+            }[];
+            /** @description The full consent ledger (every event, with its source and policy version), the choices it adds up to, and the decision the service applies today. */
+            consent: {
+                current: {
+                    personalization: boolean;
+                    clickTracking: boolean;
+                    health: boolean;
+                };
+                minor: boolean;
+                decision: {
+                    personalization: boolean;
+                    clickTracking: boolean;
+                    health: boolean;
+                    minor: boolean;
+                    applied: components["schemas"]["ConsentPurpose"][];
+                    /** @description A sentence the UI can show when personalization is off. */
+                    reason: string | null;
+                };
+                history: components["schemas"]["ConsentEvent"][];
+            };
+            /** @description The random pseudonym the shopper's links and clicks are linked under when click tracking applies (never their id); null if none. */
+            linkPseudonym: string | null;
+            /** @description Every affiliate click linked to the shopper (through their link pseudonym), oldest first. */
+            clicks: {
+                /** Format: date-time */
+                at: string;
+                productId: string;
+                merchant: string;
+                network: components["schemas"]["AffiliateNetwork"];
+                creatorCode: string | null;
+            }[];
+            /** @description The creators and posts that shape the shopper's recommendations today, with their weights (recency x engagement). */
+            profile: {
+                /** @description Whether the service builds a taste profile of the shopper today. */
+                personalized: boolean;
+                /** @description Why not, when it does not. */
+                reason: string | null;
+                creators: {
+                    creatorId: string;
+                    handle: string;
+                    posts: number;
+                    weight: number;
+                }[];
+                posts: {
+                    postId: string;
+                    creatorId: string;
+                    caption: string;
+                    postedAt: string;
+                    health: boolean;
+                    weight: number;
+                }[];
+            };
+            /** @description Every feedback event the shopper sent that is kept (only under personalization), oldest first, with the server time it was recorded. */
+            feedback: components["schemas"]["FeedbackView"][];
+            /** @description What the data is used for, who receives any of it, how long it is kept and where it came from (Art. 15(1)). */
+            processing: {
+                purposes: {
+                    [key: string]: string;
+                };
+                recipients: string;
+                retention: string;
+                source: string;
+            };
+        };
+        ShopperList: {
+            items: components["schemas"]["ShopperSummary"][];
+            next: components["schemas"]["nextCursor"];
+        };
+        ShopperSummary: {
+            id: string;
+            displayName: string;
+            region: string;
+            ageBand: components["schemas"]["AgeBand"];
+            /** @description A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API. */
+            demo: boolean;
+        };
+        ShopperView: {
+            id: string;
+            displayName: string;
+            region: string;
+            ageBand: components["schemas"]["AgeBand"];
+            /** @description A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API. */
+            demo: boolean;
+            follows: string[];
+        };
+        UpsertCategoriesBody: {
+            items: components["schemas"]["Category"][];
+        };
+        UpsertCreatorsBody: {
+            items: components["schemas"]["CreatorInput"][];
+        };
+        UpsertMerchantsBody: {
+            items: components["schemas"]["MerchantInput"][];
+        };
+        UpsertPostsBody: {
+            items: {
+                id: components["schemas"]["Id"];
+                image: components["schemas"]["ImageRef"];
+                caption: string;
+                /** Format: date-time */
+                postedAt: string;
+                engagement: components["schemas"]["EngagementInput"];
+                categories?: string[];
+                /** @constant */
+                sensitive?: "health";
+                creatorId?: string;
+            }[];
+        };
+        UpsertProductsBody: {
+            items: components["schemas"]["Product"][];
+        };
+        UserBody: {
+            displayName?: string;
+            region: components["schemas"]["Region"];
+            ageBand: components["schemas"]["AgeBand"];
         };
     };
     responses: never;
@@ -484,23 +1150,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        status: "ok";
-                        model: {
-                            id: string;
-                            dimension: number;
-                        };
-                        index: {
-                            products: number;
-                        };
-                        counts: {
-                            products: number;
-                            creators: number;
-                            posts: number;
-                            users: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description INTERNAL */
@@ -529,20 +1188,81 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        openapi: string;
-                        info: {
-                            title: string;
-                            version: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        paths: {
-                            [key: string]: unknown;
-                        };
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["GetOpenApiResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description INTERNAL */
@@ -673,18 +1393,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            group?: string;
-                            /** @constant */
-                            sensitive?: "health";
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ListCategoriesResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -712,14 +1443,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    items: {
-                        id: string;
-                        group?: string;
-                        /** @constant */
-                        sensitive?: "health";
-                    }[];
-                };
+                "application/json": components["schemas"]["UpsertCategoriesBody"];
             };
         };
         responses: {
@@ -729,23 +1453,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        ok: number;
-                        failed: number;
-                        results: ({
-                            id: string;
-                            /** @constant */
-                            ok: true;
-                        } | {
-                            id: string;
-                            /** @constant */
-                            ok: false;
-                            error: {
-                                code: string;
-                                message: string;
-                            };
-                        })[];
-                    };
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             /** @description VALIDATION_FAILED, INVALID_JSON */
@@ -800,6 +1508,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description INTERNAL */
@@ -828,18 +1545,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                            id: string;
-                            name: string;
-                            /** @enum {string} */
-                            network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
-                            settings: {
-                                [key: string]: string;
-                            };
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ListMerchantsResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
@@ -853,6 +1568,15 @@ export interface operations {
             };
             /** @description FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -880,18 +1604,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    items: {
-                        /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                        id: string;
-                        name: string;
-                        /** @enum {string} */
-                        network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
-                        settings: {
-                            [key: string]: string;
-                        };
-                    }[];
-                };
+                "application/json": components["schemas"]["UpsertMerchantsBody"];
             };
         };
         responses: {
@@ -901,23 +1614,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        ok: number;
-                        failed: number;
-                        results: ({
-                            id: string;
-                            /** @constant */
-                            ok: true;
-                        } | {
-                            id: string;
-                            /** @constant */
-                            ok: false;
-                            error: {
-                                code: string;
-                                message: string;
-                            };
-                        })[];
-                    };
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             /** @description VALIDATION_FAILED, INVALID_JSON */
@@ -972,6 +1669,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProducts: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-1000). */
+                limit?: number;
+                /** @description The `next` value of the previous page; omit for the first page. */
+                cursor?: string;
+                /** @description Only these categories, e.g. "dress,skirt". */
+                category?: string | string[];
+                /** @description Only these brands, e.g. "Saltline,Blocklab". */
+                brand?: string | string[];
+                /** @description Only these colours, e.g. "navy,white" (products without a colour never match). */
+                colour?: string | string[];
+                /** @description Only these merchant ids. */
+                merchant?: string | string[];
+                /** @description Lowest price, inclusive, in `currency`. */
+                minPrice?: number;
+                /** @description Highest price, inclusive, in `currency`. */
+                maxPrice?: number;
+                /** @description The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES. */
+                currency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductList"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description INTERNAL */
@@ -994,28 +1775,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    items: {
-                        /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                        id: string;
-                        title: string;
-                        description: string;
-                        brand: string;
-                        category: string;
-                        /** @constant */
-                        sensitive?: "health";
-                        price: number;
-                        currency: string;
-                        /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                        merchant: string;
-                        /** Format: uri */
-                        url: string;
-                        /** @enum {string} */
-                        network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
-                        /** @description A path relative to the world folder or an http(s) URL on ALLOWED_IMAGE_HOSTS (at most 2048 characters), or a data: URL; it must decode as a JPEG, PNG, WebP or GIF image. */
-                        image: string;
-                    }[];
-                };
+                "application/json": components["schemas"]["UpsertProductsBody"];
             };
         };
         responses: {
@@ -1025,23 +1785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        ok: number;
-                        failed: number;
-                        results: ({
-                            id: string;
-                            /** @constant */
-                            ok: true;
-                        } | {
-                            id: string;
-                            /** @constant */
-                            ok: false;
-                            error: {
-                                code: string;
-                                message: string;
-                            };
-                        })[];
-                    };
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             /** @description VALIDATION_FAILED, INVALID_JSON */
@@ -1096,6 +1840,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description INTERNAL */
@@ -1127,23 +1880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        title: string;
-                        brand: string;
-                        category: string;
-                        price: number;
-                        currency: string;
-                        merchant: string;
-                        /** @enum {string} */
-                        network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
-                        /** @description Served by GET /media/products/:id. */
-                        imageUrl: string;
-                        description: string;
-                        url: string;
-                        /** @description A health & wellness item: its category is a health category of the taxonomy. */
-                        health: boolean;
-                    };
+                    "application/json": components["schemas"]["ProductDetail"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -1166,6 +1903,15 @@ export interface operations {
             };
             /** @description NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1239,6 +1985,114 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductPatchBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductDetail"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -1257,6 +2111,20 @@ export interface operations {
                 limit?: number;
                 /** @description A shopper whose consent decision applies (health items only with their health consent, their link pseudonym only with click tracking; minors never). Without it, health items are left out and links carry no reference. */
                 userId?: string;
+                /** @description Only these categories, e.g. "dress,skirt". */
+                category?: string | string[];
+                /** @description Only these brands, e.g. "Saltline,Blocklab". */
+                brand?: string | string[];
+                /** @description Only these colours, e.g. "navy,white" (products without a colour never match). */
+                colour?: string | string[];
+                /** @description Only these merchant ids. */
+                merchant?: string | string[];
+                /** @description Lowest price, inclusive, in `currency`. */
+                minPrice?: number;
+                /** @description Highest price, inclusive, in `currency`. */
+                maxPrice?: number;
+                /** @description The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES. */
+                currency?: string;
             };
             header?: never;
             path: {
@@ -1273,43 +2141,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The shopper whose consent decision was applied; null when none was named. */
-                        userId: string | null;
-                        /** @description The decision applied for that shopper (null without one: nobody's data or choices are used). */
-                        consent: {
-                            personalization: boolean;
-                            clickTracking: boolean;
-                            health: boolean;
-                            minor: boolean;
-                            applied: ("personalization" | "clickTracking" | "health")[];
-                        } | null;
-                        /** @description Why health & wellness items are left out of this list; null when they may appear. */
-                        reason: string | null;
-                        /** @description Plain-language main ranking parameters (EU DSA Art. 27). */
-                        parameters: string;
-                        items: {
-                            rank: number;
-                            /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
-                            score: number;
-                            product: {
-                                id: string;
-                                title: string;
-                                brand: string;
-                                category: string;
-                                price: number;
-                                currency: string;
-                                merchant: string;
-                                /** @enum {string} */
-                                network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
-                                /** @description Served by GET /media/products/:id. */
-                                imageUrl: string;
-                            };
-                            /** @description Always /r/<signed token>; the server builds the merchant URL. */
-                            affiliateUrl: string;
-                            disclosure: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["SearchResponse"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -1339,6 +2171,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -1352,7 +2193,12 @@ export interface operations {
     };
     listCreators: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000). */
+                limit?: number;
+                /** @description The `next` value of the previous page; omit for the first page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1365,23 +2211,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                            id: string;
-                            handle: string;
-                            displayName: string;
-                            aesthetics?: string[];
-                            optIns: {
-                                styleSource: boolean;
-                                affiliate: boolean;
-                            };
-                        }[];
-                    };
+                    "application/json": components["schemas"]["CreatorList"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1409,19 +2261,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    items: {
-                        /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                        id: string;
-                        handle: string;
-                        displayName: string;
-                        aesthetics?: string[];
-                        optIns: {
-                            styleSource: boolean;
-                            affiliate: boolean;
-                        };
-                    }[];
-                };
+                "application/json": components["schemas"]["UpsertCreatorsBody"];
             };
         };
         responses: {
@@ -1431,23 +2271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        ok: number;
-                        failed: number;
-                        results: ({
-                            id: string;
-                            /** @constant */
-                            ok: true;
-                        } | {
-                            id: string;
-                            /** @constant */
-                            ok: false;
-                            error: {
-                                code: string;
-                                message: string;
-                            };
-                        })[];
-                    };
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             /** @description VALIDATION_FAILED, INVALID_JSON */
@@ -1504,6 +2328,15 @@ export interface operations {
                     "application/json": components["schemas"]["BatchRejected"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -1533,31 +2366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                        id: string;
-                        handle: string;
-                        displayName: string;
-                        aesthetics?: string[];
-                        optIns: {
-                            styleSource: boolean;
-                            affiliate: boolean;
-                        };
-                        /** @description The creator's most recent posts. */
-                        posts?: {
-                            /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                            id: string;
-                            caption: string;
-                            /** Format: date-time */
-                            postedAt: string;
-                            engagement: {
-                                likes: number;
-                                comments: number;
-                                saves: number;
-                            };
-                            imageUrl: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["CreatorView"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -1580,6 +2389,15 @@ export interface operations {
             };
             /** @description NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1653,6 +2471,88 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCreatorPosts: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-1000). */
+                limit?: number;
+                /** @description The `next` value of the previous page; omit for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostList"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -1676,26 +2576,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    items: {
-                        /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                        id: string;
-                        /** @description A path relative to the world folder or an http(s) URL on ALLOWED_IMAGE_HOSTS (at most 2048 characters), or a data: URL; it must decode as a JPEG, PNG, WebP or GIF image. */
-                        image: string;
-                        caption: string;
-                        /** Format: date-time */
-                        postedAt: string;
-                        engagement: {
-                            likes: number;
-                            comments: number;
-                            saves: number;
-                        };
-                        categories?: string[];
-                        /** @constant */
-                        sensitive?: "health";
-                        creatorId?: string;
-                    }[];
-                };
+                "application/json": components["schemas"]["UpsertPostsBody"];
             };
         };
         responses: {
@@ -1705,23 +2586,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        ok: number;
-                        failed: number;
-                        results: ({
-                            id: string;
-                            /** @constant */
-                            ok: true;
-                        } | {
-                            id: string;
-                            /** @constant */
-                            ok: false;
-                            error: {
-                                code: string;
-                                message: string;
-                            };
-                        })[];
-                    };
+                    "application/json": components["schemas"]["BulkResult"];
                 };
             };
             /** @description VALIDATION_FAILED, INVALID_JSON */
@@ -1785,6 +2650,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchRejected"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description INTERNAL */
@@ -1855,6 +2729,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -1884,39 +2767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        /** @constant */
-                        kind: "products";
-                        /**
-                         * @description done: every item has a result (ok or failed).
-                         * @enum {string}
-                         */
-                        status: "queued" | "running" | "done";
-                        total: number;
-                        queued: number;
-                        running: number;
-                        ok: number;
-                        failed: number;
-                        createdAt: string;
-                        finishedAt: string | null;
-                        /** @description Failed items with their error, by position in the submitted batch (first 100). */
-                        errors: ({
-                            index: number;
-                            id: string;
-                            /** @constant */
-                            ok: true;
-                        } | {
-                            index: number;
-                            id: string;
-                            /** @constant */
-                            ok: false;
-                            error: {
-                                code: string;
-                                message: string;
-                            };
-                        })[];
-                    };
+                    "application/json": components["schemas"]["GetJobResponse"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -1955,6 +2806,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -1968,7 +2828,12 @@ export interface operations {
     };
     listShoppers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page (1-1000). */
+                limit?: number;
+                /** @description The `next` value of the previous page; omit for the first page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1981,21 +2846,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            displayName: string;
-                            region: string;
-                            /** @enum {string} */
-                            ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
-                            /** @description A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API. */
-                            demo: boolean;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ShopperList"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2032,16 +2905,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        displayName: string;
-                        region: string;
-                        /** @enum {string} */
-                        ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
-                        /** @description A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API. */
-                        demo: boolean;
-                        follows: string[];
-                    };
+                    "application/json": components["schemas"]["ShopperView"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -2064,6 +2928,15 @@ export interface operations {
             };
             /** @description NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2094,13 +2967,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    displayName?: string;
-                    /** @description A country code: ISO 3166-1 alpha-2 (any case), or the EU's EL / UK (stored as GR / GB), e.g. "DE". */
-                    region: string;
-                    /** @enum {string} */
-                    ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
-                };
+                "application/json": components["schemas"]["UserBody"];
             };
         };
         responses: {
@@ -2110,16 +2977,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        displayName: string;
-                        region: string;
-                        /** @enum {string} */
-                        ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
-                        /** @description A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API. */
-                        demo: boolean;
-                        follows: string[];
-                    };
+                    "application/json": components["schemas"]["ShopperView"];
                 };
             };
             /** @description VALIDATION_FAILED, INVALID_JSON */
@@ -2167,6 +3025,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -2196,12 +3063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        userId: string;
-                        /** @constant */
-                        erased: true;
-                        retained: string;
-                    };
+                    "application/json": components["schemas"]["ErasureView"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -2240,6 +3102,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -2263,9 +3134,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    creatorIds: string[];
-                };
+                "application/json": components["schemas"]["FollowsBody"];
             };
         };
         responses: {
@@ -2275,16 +3144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        displayName: string;
-                        region: string;
-                        /** @enum {string} */
-                        ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
-                        /** @description A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API. */
-                        demo: boolean;
-                        follows: string[];
-                    };
+                    "application/json": components["schemas"]["ShopperView"];
                 };
             };
             /** @description VALIDATION_FAILED, INVALID_JSON */
@@ -2332,6 +3192,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -2343,26 +3212,15 @@ export interface operations {
             };
         };
     };
-    recommend: {
+    addFollow: {
         parameters: {
-            query?: {
-                /** @description How many items (1-100). */
-                limit?: number;
-                /** @description Only this category, e.g. "dress". */
-                category?: string;
-                /** @description Lowest price, inclusive. */
-                minPrice?: number;
-                /** @description Highest price, inclusive. */
-                maxPrice?: number;
-                /** @description Only this merchant id. */
-                merchant?: string;
-                /** @description 0 = pure relevance; higher trades relevance for variety (MMR, lambda = 1 - diversity). */
-                diversity?: number;
-            };
+            query?: never;
             header?: never;
             path: {
                 /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
                 id: string;
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                creatorId: string;
             };
             cookie?: never;
         };
@@ -2374,52 +3232,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        userId: string;
-                        personalized: boolean;
-                        reason: string | null;
-                        consent: {
-                            personalization: boolean;
-                            clickTracking: boolean;
-                            health: boolean;
-                            minor: boolean;
-                            applied: ("personalization" | "clickTracking" | "health")[];
-                        };
-                        /** @description Plain-language main ranking parameters (EU DSA Art. 27). */
-                        parameters: string;
-                        diversity: number;
-                        items: {
-                            rank: number;
-                            /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
-                            score: number;
-                            product: {
-                                id: string;
-                                title: string;
-                                brand: string;
-                                category: string;
-                                price: number;
-                                currency: string;
-                                merchant: string;
-                                /** @enum {string} */
-                                network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
-                                /** @description Served by GET /media/products/:id. */
-                                imageUrl: string;
-                            };
-                            inspiredBy: {
-                                creatorId: string;
-                                handle: string;
-                                displayName: string;
-                                postId: string;
-                                postImageUrl: string;
-                                caption: string;
-                                /** @description Cosine similarity between the product and this post. */
-                                similarity: number;
-                            } | null;
-                            /** @description Always /r/<signed token>; the server builds the merchant URL. */
-                            affiliateUrl: string;
-                            disclosure: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ShopperView"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -2449,6 +3262,178 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeFollow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                id: string;
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                creatorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopperView"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recommend: {
+        parameters: {
+            query?: {
+                /** @description How many items (1-100). */
+                limit?: number;
+                /** @description Only these categories, e.g. "dress,skirt". */
+                category?: string | string[];
+                /** @description Only these brands, e.g. "Saltline,Blocklab". */
+                brand?: string | string[];
+                /** @description Only these colours, e.g. "navy,white" (products without a colour never match). */
+                colour?: string | string[];
+                /** @description Only these merchant ids. */
+                merchant?: string | string[];
+                /** @description Lowest price, inclusive, in `currency`. */
+                minPrice?: number;
+                /** @description Highest price, inclusive, in `currency`. */
+                maxPrice?: number;
+                /** @description The currency of minPrice/maxPrice (default: the rate table's base); prices in other currencies are converted with CURRENCY_RATES. */
+                currency?: string;
+                /** @description 0 = pure relevance; higher trades relevance for variety (MMR, lambda = 1 - diversity). */
+                diversity?: number;
+                /** @description Product ids never to return, comma-separated (e.g. what is already in the cart); up to 500. */
+                exclude?: string | string[];
+                /** @description Cap how many items share the inspiring creator or the brand (see groupCap). */
+                groupBy?: "creator" | "brand";
+                /** @description With groupBy: at most this many items per creator or brand (default 2). */
+                groupCap?: number;
+            };
+            header?: never;
+            path: {
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -2469,29 +3454,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description What to look for, e.g. "boho summer dress". */
-                    text?: string;
-                    /** @description A path relative to the world folder or an http(s) URL on ALLOWED_IMAGE_HOSTS (at most 2048 characters), or a data: URL; it must decode as a JPEG, PNG, WebP or GIF image. */
-                    image?: string;
-                    /**
-                     * @description How many items (1-100).
-                     * @default 20
-                     */
-                    limit?: number;
-                    filters?: {
-                        /** @description Only this category, e.g. "dress". */
-                        category?: string;
-                        /** @description Lowest price, inclusive. */
-                        minPrice?: number;
-                        /** @description Highest price, inclusive. */
-                        maxPrice?: number;
-                        /** @description Only this merchant id. */
-                        merchant?: string;
-                    };
-                    /** @description A shopper whose consent decision applies (health items only with their health consent, their link pseudonym only with click tracking; minors never). Without it, health items are left out and links carry no reference. */
-                    userId?: string;
-                };
+                "application/json": components["schemas"]["SearchRequest"];
             };
         };
         responses: {
@@ -2501,43 +3464,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The shopper whose consent decision was applied; null when none was named. */
-                        userId: string | null;
-                        /** @description The decision applied for that shopper (null without one: nobody's data or choices are used). */
-                        consent: {
-                            personalization: boolean;
-                            clickTracking: boolean;
-                            health: boolean;
-                            minor: boolean;
-                            applied: ("personalization" | "clickTracking" | "health")[];
-                        } | null;
-                        /** @description Why health & wellness items are left out of this list; null when they may appear. */
-                        reason: string | null;
-                        /** @description Plain-language main ranking parameters (EU DSA Art. 27). */
-                        parameters: string;
-                        items: {
-                            rank: number;
-                            /** @description Cosine similarity to the closest followed-creator interest (popularity share when not personalised). */
-                            score: number;
-                            product: {
-                                id: string;
-                                title: string;
-                                brand: string;
-                                category: string;
-                                price: number;
-                                currency: string;
-                                merchant: string;
-                                /** @enum {string} */
-                                network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
-                                /** @description Served by GET /media/products/:id. */
-                                imageUrl: string;
-                            };
-                            /** @description Always /r/<signed token>; the server builds the merchant URL. */
-                            affiliateUrl: string;
-                            disclosure: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["SearchResponse"];
                 };
             };
             /** @description IMAGE_UNREADABLE, IMAGE_HOST_NOT_ALLOWED, VALIDATION_FAILED, INVALID_JSON */
@@ -2569,6 +3496,15 @@ export interface operations {
             };
             /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2614,39 +3550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        userId: string;
-                        region: string;
-                        /** @enum {string} */
-                        ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
-                        /** @description What the shopper chose (latest event per purpose; false when never asked). */
-                        current: {
-                            personalization: boolean;
-                            clickTracking: boolean;
-                            health: boolean;
-                        };
-                        minor: boolean;
-                        /** @description What the service applies now (minors: nothing). */
-                        decision: {
-                            personalization: boolean;
-                            clickTracking: boolean;
-                            health: boolean;
-                            minor: boolean;
-                            applied: ("personalization" | "clickTracking" | "health")[];
-                            /** @description A sentence the UI can show when personalization is off. */
-                            reason: string | null;
-                        };
-                        /** @description Every event ever recorded for this shopper, oldest first. */
-                        history: {
-                            /** @enum {string} */
-                            purpose: "personalization" | "clickTracking" | "health";
-                            granted: boolean;
-                            /** Format: date-time */
-                            at: string;
-                            source: string;
-                            policyVersion: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["GetConsentsResponse"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -2669,6 +3573,15 @@ export interface operations {
             };
             /** @description NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2699,17 +3612,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    events: {
-                        /** @enum {string} */
-                        purpose: "personalization" | "clickTracking" | "health";
-                        granted: boolean;
-                        /** @description Where the choice was made; defaults to the policy's source ("api"). */
-                        source?: string;
-                        /** @description Privacy-policy version shown; defaults to POLICY_VERSION. */
-                        policyVersion?: string;
-                    }[];
-                };
+                "application/json": components["schemas"]["ConsentChangeBody"];
             };
         };
         responses: {
@@ -2719,39 +3622,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        userId: string;
-                        region: string;
-                        /** @enum {string} */
-                        ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
-                        /** @description What the shopper chose (latest event per purpose; false when never asked). */
-                        current: {
-                            personalization: boolean;
-                            clickTracking: boolean;
-                            health: boolean;
-                        };
-                        minor: boolean;
-                        /** @description What the service applies now (minors: nothing). */
-                        decision: {
-                            personalization: boolean;
-                            clickTracking: boolean;
-                            health: boolean;
-                            minor: boolean;
-                            applied: ("personalization" | "clickTracking" | "health")[];
-                            /** @description A sentence the UI can show when personalization is off. */
-                            reason: string | null;
-                        };
-                        /** @description Every event ever recorded for this shopper, oldest first. */
-                        history: {
-                            /** @enum {string} */
-                            purpose: "personalization" | "clickTracking" | "health";
-                            granted: boolean;
-                            /** Format: date-time */
-                            at: string;
-                            source: string;
-                            policyVersion: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["GetConsentsResponse"];
                 };
             };
             /** @description VALIDATION_FAILED, INVALID_JSON */
@@ -2799,6 +3670,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -2828,105 +3708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        format: "creator-style-recommender/shopper-export";
-                        /** @constant */
-                        version: 1;
-                        /** @description When this export was made (ISO-8601 UTC). */
-                        exportedAt: string;
-                        /** @description The profile as stored. */
-                        shopper: {
-                            id: string;
-                            displayName: string;
-                            region: string;
-                            /** @enum {string} */
-                            ageBand: "under13" | "13-15" | "16-17" | "18-24" | "25-34" | "35-44" | "45-54" | "55+";
-                            /** @description A demo persona (loaded from the world folder): the only shoppers the demo page can reach. Not settable through the API. */
-                            demo: boolean;
-                        };
-                        /** @description The creators the shopper follows, in their order, with whether each allows use as a style source and affiliate credit. */
-                        follows: {
-                            creatorId: string;
-                            handle: string;
-                            displayName: string;
-                            optIns: {
-                                styleSource: boolean;
-                                affiliate: boolean;
-                            };
-                        }[];
-                        /** @description The full consent ledger (every event, with its source and policy version), the choices it adds up to, and the decision the service applies today. */
-                        consent: {
-                            current: {
-                                personalization: boolean;
-                                clickTracking: boolean;
-                                health: boolean;
-                            };
-                            minor: boolean;
-                            decision: {
-                                personalization: boolean;
-                                clickTracking: boolean;
-                                health: boolean;
-                                minor: boolean;
-                                applied: ("personalization" | "clickTracking" | "health")[];
-                                /** @description A sentence the UI can show when personalization is off. */
-                                reason: string | null;
-                            };
-                            history: {
-                                /** @enum {string} */
-                                purpose: "personalization" | "clickTracking" | "health";
-                                granted: boolean;
-                                /** Format: date-time */
-                                at: string;
-                                source: string;
-                                policyVersion: string;
-                            }[];
-                        };
-                        /** @description The random pseudonym the shopper's links and clicks are linked under when click tracking applies (never their id); null if none. */
-                        linkPseudonym: string | null;
-                        /** @description Every affiliate click linked to the shopper (through their link pseudonym), oldest first. */
-                        clicks: {
-                            /** Format: date-time */
-                            at: string;
-                            productId: string;
-                            merchant: string;
-                            /** @enum {string} */
-                            network: "amazon" | "impact" | "rakuten" | "cj" | "utm";
-                            creatorCode: string | null;
-                        }[];
-                        /** @description The creators and posts that shape the shopper's recommendations today, with their weights (recency x engagement). */
-                        profile: {
-                            /** @description Whether the service builds a taste profile of the shopper today. */
-                            personalized: boolean;
-                            /** @description Why not, when it does not. */
-                            reason: string | null;
-                            creators: {
-                                creatorId: string;
-                                handle: string;
-                                posts: number;
-                                weight: number;
-                            }[];
-                            posts: {
-                                postId: string;
-                                creatorId: string;
-                                caption: string;
-                                postedAt: string;
-                                health: boolean;
-                                weight: number;
-                            }[];
-                        };
-                        /** @description Feedback the shopper gave. The service collects none yet, so this is always empty; any feedback it collects later is listed here. */
-                        feedback: unknown[];
-                        /** @description What the data is used for, who receives any of it, how long it is kept and where it came from (Art. 15(1)). */
-                        processing: {
-                            purposes: {
-                                [key: string]: string;
-                            };
-                            recipients: string;
-                            retention: string;
-                            source: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ShopperExport"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -2949,6 +3731,15 @@ export interface operations {
             };
             /** @description NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2979,10 +3770,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    styleSource?: boolean;
-                    affiliate?: boolean;
-                };
+                "application/json": components["schemas"]["OptInPatchBody"];
             };
         };
         responses: {
@@ -2992,17 +3780,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
-                        id: string;
-                        handle: string;
-                        displayName: string;
-                        aesthetics?: string[];
-                        optIns: {
-                            styleSource: boolean;
-                            affiliate: boolean;
-                        };
-                    };
+                    "application/json": components["schemas"]["Creator"];
                 };
             };
             /** @description VALIDATION_FAILED, INVALID_JSON */
@@ -3052,6 +3830,178 @@ export interface operations {
             };
             /** @description UNSUPPORTED_MEDIA_TYPE */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listFeedback: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-1000). */
+                limit?: number;
+                /** @description The `next` value of the previous page; omit for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackList"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3115,6 +4065,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description INTERNAL */
             500: {
                 headers: {
@@ -3132,6 +4091,10 @@ export interface operations {
                 groupBy: "creator" | "product" | "network";
                 from?: string;
                 to?: string;
+                /** @description Items per page (1-1000). */
+                limit?: number;
+                /** @description The `next` value of the previous page; omit for the first page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -3145,17 +4108,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        groupBy: "creator" | "product" | "network";
-                        from: string | null;
-                        to: string | null;
-                        total: number;
-                        rows: {
-                            key: string;
-                            clicks: number;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ClickReport"];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -3178,6 +4131,15 @@ export interface operations {
             };
             /** @description FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

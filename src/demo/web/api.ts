@@ -43,14 +43,21 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return json as T;
 }
 
-/** Lists come back as `{ items }`; accept a bare array too so the page survives either shape. */
-function items<T>(body: T[] | { items: T[] }): T[] {
-  return Array.isArray(body) ? body : body.items;
+/** Every page of a list: lists come back as `{ items, next }` and `next` is the cursor of the next page. */
+async function allPages<T>(path: string): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: T[]; next: string | null } = await call('GET', `${path}?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    out.push(...page.items);
+    cursor = page.next;
+  } while (cursor);
+  return out;
 }
 
 export const api = {
-  async shoppers(): Promise<Shopper[]> {
-    return items(await call<Shopper[] | { items: Shopper[] }>('GET', '/v1/users'));
+  shoppers(): Promise<Shopper[]> {
+    return allPages<Shopper>('/v1/users');
   },
   shopper(id: string): Promise<Shopper> {
     return call('GET', `/v1/users/${encodeURIComponent(id)}`);
@@ -70,7 +77,13 @@ export const api = {
       events: [{ purpose, granted, source: 'demo-page' }],
     });
   },
-  search(body: { text?: string; image?: string; limit?: number }): Promise<SearchResult> {
+  search(body: {
+    text?: string;
+    image?: string;
+    limit?: number;
+    positive?: Array<{ productId: string }>;
+    negative?: Array<{ productId: string }>;
+  }): Promise<SearchResult> {
     return call('POST', '/v1/search', body);
   },
 };

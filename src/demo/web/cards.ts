@@ -55,6 +55,19 @@ function whyThis(item: CardInput): HTMLElement {
   return h('details', { class: 'why-item' }, h('summary', {}, 'Why this?'), ...lines);
 }
 
+/**
+ * "More like this" / "Less like this": plain buttons carrying the product id; `steer.ts` listens
+ * for them on the whole page (event delegation), so cards stay simple markup.
+ */
+function steerButtons(product: ProductCard): HTMLElement {
+  return h(
+    'div',
+    { class: 'steer', role: 'group', 'aria-label': `Steer shop the look with ${product.title}` },
+    h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-steer': 'more', 'data-product-id': product.id, 'data-testid': 'more-like', 'aria-label': `More like ${product.title}` }, 'More like this'),
+    h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-steer': 'less', 'data-product-id': product.id, 'data-testid': 'less-like', 'aria-label': `Less like ${product.title}` }, 'Less like this'),
+  );
+}
+
 /** One product card. `variant: 'search'` drops the inspiration half (search results have none). */
 export function productCard(item: CardInput, variant: 'rec' | 'search' = 'rec'): HTMLElement {
   const { product, inspiredBy } = item;
@@ -91,6 +104,7 @@ export function productCard(item: CardInput, variant: 'rec' | 'search' = 'rec'):
       h('p', { class: 'maker' }, `${product.brand} · ${product.category}`),
       h('p', { class: 'price' }, formatPrice(product.price, product.currency)),
       variant === 'rec' ? whyThis(item) : null,
+      steerButtons(product),
     ),
     h(
       'div',

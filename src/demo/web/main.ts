@@ -9,6 +9,7 @@ import { at, byId, fill, h } from './dom.js';
 import { renderFollowing } from './following.js';
 import { describeError, notice } from './notice.js';
 import { searchByPost, wireSearch } from './search.js';
+import { wireSteering } from './steer.js';
 import type { Recommendations, Shopper } from './types.js';
 
 const REC_LIMIT = 12;
@@ -115,6 +116,7 @@ async function init(): Promise<void> {
   const divOut = byId<HTMLOutputElement>('diversity-value');
   const slider = byId<HTMLInputElement>('diversity');
   wireSearch();
+  wireSteering();
   wireConsents(() => state.current, loadRecs, (err) => fill(byId('consent-error'), notice('error', `Could not save consent: ${describeError(err)}`)));
   slider.addEventListener('input', () => (divOut.value = slider.value));
   slider.addEventListener('change', () => void loadRecs());

@@ -27,7 +27,10 @@ async function toSmallDataUrl(blob: Blob): Promise<string> {
   return canvas.toDataURL('image/jpeg', 0.9);
 }
 
-async function runSearch(query: { text?: string; image?: string }, label: string): Promise<void> {
+export type SearchQuery = Parameters<typeof api.search>[0];
+
+/** Runs one search and shows its results (also used by the more/less-like-this steering). */
+export async function runSearch(query: SearchQuery, label: string): Promise<void> {
   const results = byId('search-results');
   const status = byId('search-status');
   results.setAttribute('aria-busy', 'true');

@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { Creator, Merchant } from '../../domain/index.js';
 import type { Core } from '../../core/core.js';
-import { CreatorView, ProductDetail, SearchResponse, SimilarQuery } from '../../core/schemas.js';
+import { CreatorList, CreatorView, PageQuery, PostList, ProductDetail, ProductList, ProductListQuery, SearchResponse, SimilarQuery } from '../../core/schemas.js';
 import { RAW, route } from '../route.js';
-import { BulkBody, BulkResult, IdParams, PostParams, bulkAnswer as summary, doc } from '../schemas.js';
+import { BulkBody, BulkResult, IdParams, PostParams, ProductPatchBody, bulkAnswer as summary, doc } from '../schemas.js';
 
 export function catalogRoutes({ core }: { core: Core }) {
   const { commands } = core;
@@ -35,6 +35,19 @@ export function catalogRoutes({ core }: { core: Core }) {
       },
     }),
     route({
+      method: 'get', path: '/v1/products', operationId: 'listProducts', tag: 'catalog', summary: 'List the catalog by id, with the same filters as recommendations (paged)',
+      query: ProductListQuery, response: ProductList,
+      handle: ({ query }) => core.listProducts(query),
+    }),
+    route({
+      method: 'patch', path: '/v1/products/:id', operationId: 'patchProduct', tag: 'catalog', summary: 'Change some fields of a product; re-embeds only when the image or the text changed',
+      params: IdParams, body: ProductPatchBody, response: ProductDetail,
+      handle: async ({ params, body }) => {
+        await commands.patchProduct(params.id, body);
+        return core.getProduct(params.id);
+      },
+    }),
+    route({
       method: 'get', path: '/v1/products/:id', operationId: 'getProduct', tag: 'catalog', summary: 'One product',
       params: IdParams, response: ProductDetail,
       handle: ({ params }) => core.getProduct(params.id),
@@ -47,7 +60,7 @@ export function catalogRoutes({ core }: { core: Core }) {
     route({
       method: 'get', path: '/v1/products/:id/similar', operationId: 'similarProducts', tag: 'discover', summary: 'Products that look and read like this one; `userId` applies that shopper\'s consent decision',
       params: IdParams, query: SimilarQuery, response: SearchResponse,
-      handle: ({ params, query }) => core.similar(params.id, query.limit, undefined, query.userId),
+      handle: ({ params, query: { limit, userId, ...filters } }) => core.similar(params.id, limit, filters, userId),
     }),
     route({
       method: 'put', path: '/v1/creators', operationId: 'upsertCreators', tag: 'catalog', errors: ['BATCH_REJECTED'], summary: 'Bulk upsert creators (handle, opt-ins); per-item results',
@@ -55,9 +68,9 @@ export function catalogRoutes({ core }: { core: Core }) {
       handle: async ({ body }) => summary(await commands.upsertCreators(body.items)),
     }),
     route({
-      method: 'get', path: '/v1/creators', operationId: 'listCreators', tag: 'catalog', summary: 'List creators',
-      response: z.object({ items: z.array(Creator) }),
-      handle: async () => ({ items: await core.listCreators() }),
+      method: 'get', path: '/v1/creators', operationId: 'listCreators', tag: 'catalog', summary: 'List creators by id (paged)',
+      query: PageQuery, response: CreatorList,
+      handle: ({ query }) => core.listCreators(query),
     }),
     route({
       method: 'get', path: '/v1/creators/:id', operationId: 'getCreator', tag: 'catalog', summary: 'A creator with their recent posts',
@@ -68,6 +81,11 @@ export function catalogRoutes({ core }: { core: Core }) {
       method: 'delete', path: '/v1/creators/:id', operationId: 'removeCreator', tag: 'catalog', summary: 'Remove a creator with their posts and images (and from every profile)',
       params: IdParams,
       handle: ({ params }) => commands.removeCreator(params.id),
+    }),
+    route({
+      method: 'get', path: '/v1/creators/:id/posts', operationId: 'listCreatorPosts', tag: 'catalog', summary: "A creator's posts, newest first (paged)",
+      params: IdParams, query: PageQuery, response: PostList,
+      handle: ({ params, query }) => core.listCreatorPosts(params.id, query),
     }),
     route({
       method: 'put', path: '/v1/creators/:id/posts', operationId: 'upsertPosts', tag: 'catalog', errors: ['BATCH_REJECTED'], summary: "Bulk upsert a creator's posts (image, caption, postedAt, engagement); per-item results",

@@ -9,6 +9,11 @@ import type { Core } from '../../core/core.js';
 import { RAW, route, type RouteSpec } from '../route.js';
 
 const TokenParams = z.object({ token: z.string().min(1).max(1024) });
+/**
+ * Links travel through newsletters and chat apps that append their own parameters (utm_*, fbclid):
+ * the redirect declares every query parameter known and ignores it, so such a click still lands.
+ */
+const AnyQuery = z.record(z.string(), z.unknown()).describe('Ignored: parameters that mail and chat apps append to links.');
 
 export interface RedirectRouteDeps {
   core: Core;
@@ -23,7 +28,7 @@ export function redirectRoutes({ core, landing = (url) => url }: RedirectRouteDe
   return [
     route({
       method: 'get', path: '/r/:token', operationId: 'followLink', tag: 'affiliate', summary: 'Follow an affiliate link: 302 to the merchant (400 tampered, 410 expired or its key retired)',
-      params: TokenParams, errors: ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_RETIRED'],
+      params: TokenParams, query: AnyQuery, errors: ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_RETIRED'],
       raw: { status: 302, description: 'Redirect to the merchant: Location is the tagged URL built by the server' },
       handle: async ({ params, req, res }) => {
         // HEAD is what link checkers and unfurlers send: answer it, but it is not a shopper's click.

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Core } from '../../core/core.js';
-import { ClickGroupBy, ClickReport } from '../../core/schemas.js';
+import { ClickGroupBy, ClickReport, pageFields } from '../../core/schemas.js';
 import { route, type RouteSpec } from '../route.js';
 
 /** An ISO date ("2026-03-01") or date-time; a date-only `to` includes that whole day. */
@@ -13,7 +13,7 @@ const When = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 const endOf = (to: string) => Date.parse(to.length === 10 ? `${to}T23:59:59.999Z` : to);
 
 export const ClickReportQuery = z
-  .strictObject({ groupBy: ClickGroupBy, from: When.optional(), to: When.optional() })
+  .strictObject({ groupBy: ClickGroupBy, from: When.optional(), to: When.optional(), ...pageFields })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= endOf(q.to), { message: '"from" must not be after "to"', path: ['from'] });
 
 export function reportRoutes({ core }: { core: Core }): RouteSpec[] {
@@ -21,7 +21,7 @@ export function reportRoutes({ core }: { core: Core }): RouteSpec[] {
     route({
       method: 'get', path: '/v1/reports/clicks', operationId: 'clickReport', tag: 'affiliate', summary: 'Affiliate clicks grouped by creator code, product or network',
       query: ClickReportQuery, response: ClickReport,
-      handle: ({ query }) => core.clickReport(query.groupBy, { from: query.from, to: query.to }),
+      handle: ({ query }) => core.clickReport(query.groupBy, { from: query.from, to: query.to }, query),
     }),
   ];
 }

@@ -1,0 +1,277 @@
+/**
+ * Precomputed candidates per interest: a shopper's interests are followed creators' centroids,
+ * shared by every follower, so the products nearest each centroid are found once (an exact scan,
+ * in the scan worker) and kept as a sorted list; a request walks the lists of its interests and
+ * keeps the first products that pass its filters. No ANN search and no per-node JS callback on the
+ * request path.
+ *
+ * Invariant of every list: it holds EXACTLY the best |list| products (by dot product with the
+ * centroid, ties by id) among the live products that pass its restriction; `complete` means it
+ * holds all of them. So the first k passing entries of a list are the exact filtered top k,
+ * whenever the list has k passing entries or is complete. Otherwise the request asks for a list
+ * restricted to its own filters (built once, then cached and maintained like the others).
+ *
+ * Freshness: the table announces every row write and removal; each list drops that row and
+ * re-inserts it if it still passes, with its new score (`rowWritten`). A scan that ran while rows
+ * changed is corrected with the rows it may have seen half-written (`touched`). Lists hold no
+ * consent state: sensitivity, clicks and filters are applied per request, and which interests a
+ * shopper has is the profile's business.
+ */
+import type { Interest } from '../profile/profile.js';
+import type { ProductTable } from './product-table.js';
+import { passes, scoreRow, topRows, UNRESTRICTED, type Restriction, type ScanResult } from './scan.js';
+import type { Scanner } from './scanner.js';
+
+/**
+ * What the lists can apply themselves, from the table's columns: one category, one merchant, a
+ * price range in the products' own currency, health, and excluded ids. Richer filters (several
+ * values, brand, colour, converted prices) come as `accept`: a walk that finds too few entries
+ * passing it builds deeper, then answers from an exact inline scan (`MAX_ATTEMPTS`).
+ */
+export interface ListRules {
+  filters?: { category?: string; merchant?: string; minPrice?: number; maxPrice?: number };
+  excludeIds?: ReadonlySet<string>;
+  allowSensitive: boolean;
+  /** A predicate beyond the table's columns, applied to every walked entry (exact; see the class doc). */
+  accept?: (id: string) => boolean;
+}
+
+/** A retrieved product: its table row is valid for the duration of the synchronous callback. */
+export interface RowCandidate {
+  id: string;
+  row: number;
+  /** Best dot product with any interest. */
+  relevance: number;
+}
+
+interface List {
+  creatorId: string | null;
+  query: Float32Array;
+  restriction: Restriction;
+  rows: number[];
+  scores: number[];
+  members: Set<number>;
+  complete: boolean;
+  /** Longest the list may grow by insertions before its tail is dropped. */
+  cap: number;
+}
+
+export interface CandidateListOptions {
+  /** Products kept per list (RECOMMEND_CANDIDATE_DEPTH). */
+  depth: number;
+  /** Lists kept at most; the least recently used go first. */
+  maxLists?: number;
+}
+
+/** Attempts at a consistent walk before giving up on lists and scanning inline. */
+const MAX_ATTEMPTS = 4;
+
+export class CandidateLists {
+  private readonly lists = new Map<string, List>();
+  private readonly building = new Map<string, Promise<void>>();
+  private readonly touched = new Set<Set<number>>();
+  private readonly keys = new WeakMap<Float32Array, string>();
+  private readonly depth: number;
+  private readonly maxLists: number;
+
+  constructor(
+    private readonly table: ProductTable,
+    private readonly scanner: Scanner,
+    options: CandidateListOptions,
+  ) {
+    this.depth = options.depth;
+    this.maxLists = options.maxLists ?? 1000;
+    table.onWrite((row) => this.rowWritten(row));
+  }
+
+  get size(): number {
+    return this.lists.size;
+  }
+
+  /**
+   * Up to `perInterest` products per interest that pass `rules`, merged (a product found by several
+   * interests keeps its best relevance), best first; ties keep interest order, then list order.
+   * `use` runs synchronously on them: the rows are only valid inside it.
+   */
+  async withCandidates<T>(interests: Interest[], perInterest: number, rules: ListRules, use: (candidates: RowCandidate[]) => T): Promise<T> {
+    const excluded = rules.excludeIds ?? new Set<string>();
+    const codes = this.table.codesOf(rules.filters ?? {});
+    const f = rules.filters ?? {};
+    const restriction: Restriction = {
+      category: codes.category, merchant: codes.merchant,
+      minPrice: f.minPrice ?? -Infinity, maxPrice: f.maxPrice ?? Infinity, allowSensitive: rules.allowSensitive,
+    };
+    // A category or merchant no product has: nothing can pass, and there is nothing to keep a list of.
+    if (codes.category === -2 || codes.merchant === -2) return use([]);
+    const extra = rules.accept;
+    const accept = (row: number) =>
+      passes(this.table, row, restriction) && (excluded.size === 0 || !excluded.has(this.table.idAt(row))) && (!extra || extra(this.table.idAt(row)));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const builds: Promise<void>[] = [];
+      const perList: Array<Array<{ row: number; score: number }>> = [];
+      for (const interest of interests) {
+        const hits = this.walkOrPlan(interest, restriction, perInterest, excluded.size, accept, builds);
+        if (hits) perList.push(hits);
+      }
+      if (builds.length === 0) return use(this.merge(perList));
+      await Promise.all(builds);
+    }
+    // Lists kept changing under us (heavy concurrent writes): answer exactly from an inline scan.
+    return use(this.merge(interests.map((i) => this.inlineWalk(i.centroid, restriction, perInterest, accept))));
+  }
+
+  /** A creator's interests changed or went away: their lists are no longer reachable. */
+  dropCreator(creatorId: string): void {
+    for (const [key, list] of this.lists) if (list.creatorId === creatorId) this.lists.delete(key);
+  }
+
+  clear(): void {
+    this.lists.clear();
+  }
+
+  /** The hits of one interest, or null after queueing the build that would answer it. */
+  private walkOrPlan(interest: Interest, r: Restriction, k: number, excludedCount: number, accept: (row: number) => boolean, builds: Promise<void>[]) {
+    // From the most general list to the request's own: any of them answers exactly if it has k
+    // passing entries or is complete (an unfiltered list serves most filtered requests too).
+    const base = this.keyOf(interest.centroid);
+    const tiers: Array<[string, Restriction]> = [[base, UNRESTRICTED]];
+    if (!r.allowSensitive) tiers.push([`${base}|-sensitive`, { ...UNRESTRICTED, allowSensitive: false }]);
+    const filtered = r.category !== -1 || r.merchant !== -1 || r.minPrice !== -Infinity || r.maxPrice !== Infinity;
+    if (filtered) tiers.push([`${base}|${r.category}|${r.merchant}|${r.minPrice}|${r.maxPrice}|${r.allowSensitive}`, r]);
+    for (const [key] of tiers) {
+      const list = this.get(key);
+      if (!list) continue;
+      const hits = walk(list, k, accept);
+      if (hits.length >= k || list.complete) return hits;
+    }
+    // The most specific list is missing or too short: build it deep enough for this request.
+    const [key, restriction] = tiers[tiers.length - 1]!;
+    builds.push(this.build(key, interest, restriction, Math.max(this.depth, k + excludedCount)));
+    return null;
+  }
+
+  private get(key: string): List | undefined {
+    const list = this.lists.get(key);
+    if (list) {
+      this.lists.delete(key); // re-insert: Map order doubles as least-recently-used order
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+
+  private build(key: string, interest: Interest, restriction: Restriction, depth: number): Promise<void> {
+    const running = this.building.get(key);
+    if (running) return running;
+    const touched = new Set<number>();
+    this.touched.add(touched);
+    const query = interest.centroid;
+    const done = this.scanner
+      .scan(query, restriction, depth)
+      .then((result) => {
+        const list = this.fromScan(result, interest.creator?.id ?? null, query, restriction, depth);
+        for (const row of touched) this.refresh(list, row);
+        this.lists.set(key, list);
+        while (this.lists.size > this.maxLists) this.lists.delete(this.lists.keys().next().value!);
+      })
+      .finally(() => {
+        this.touched.delete(touched);
+        this.building.delete(key);
+      });
+    this.building.set(key, done);
+    return done;
+  }
+
+  private fromScan(result: ScanResult, creatorId: string | null, query: Float32Array, restriction: Restriction, cap: number): List {
+    let n = result.rows.length;
+    // Rows tied with one that was left out are an arbitrary pick among equals: drop them, so the
+    // list is exactly the rows scoring above the cutoff.
+    while (n > 0 && result.scores[n - 1] === result.cutoff) n--;
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => result.scores[b]! - result.scores[a]! || this.idOrder(result.rows[a]!, result.rows[b]!));
+    const rows = order.map((i) => result.rows[i]!);
+    return {
+      creatorId, query, restriction, cap,
+      rows, scores: order.map((i) => result.scores[i]!),
+      members: new Set(rows),
+      complete: result.cutoff === -Infinity,
+    };
+  }
+
+  /** A row was written or removed: every list (and every scan in flight) must see it again. */
+  private rowWritten(row: number): void {
+    for (const t of this.touched) t.add(row);
+    for (const list of this.lists.values()) this.refresh(list, row);
+  }
+
+  private refresh(list: List, row: number): void {
+    if (list.members.has(row)) {
+      const at = list.rows.indexOf(row);
+      list.rows.splice(at, 1);
+      list.scores.splice(at, 1);
+      list.members.delete(row);
+    }
+    if (!passes(this.table, row, list.restriction)) return;
+    const score = scoreRow(this.table, row, list.query);
+    const n = list.rows.length;
+    // An incomplete list is an exact prefix: a row that ranks after its last entry is not in it.
+    if (!list.complete && (n === 0 || !this.before(score, row, list.scores[n - 1]!, list.rows[n - 1]!))) return;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.before(list.scores[mid]!, list.rows[mid]!, score, row)) lo = mid + 1;
+      else hi = mid;
+    }
+    list.rows.splice(lo, 0, row);
+    list.scores.splice(lo, 0, score);
+    list.members.add(row);
+    if (list.rows.length > list.cap) {
+      list.members.delete(list.rows.pop()!);
+      list.scores.pop();
+      list.complete = false;
+    }
+  }
+
+  /** Ranking order: higher score first, then smaller id (the order of an exact search). */
+  private before(sa: number, ra: number, sb: number, rb: number): boolean {
+    return sa > sb || (sa === sb && this.idOrder(ra, rb) < 0);
+  }
+
+  private idOrder(ra: number, rb: number): number {
+    const a = this.table.idAt(ra);
+    const b = this.table.idAt(rb);
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  private inlineWalk(query: Float32Array, r: Restriction, k: number, accept: (row: number) => boolean) {
+    // Every passing row (a complete list): no tie at a cutoff can leave a row out.
+    const all = topRows(this.table, query, r, this.table.rowCount, this.table.rowCount);
+    return walk(this.fromScan(all, null, query, r, all.rows.length), k, accept);
+  }
+
+  private merge(perList: Array<Array<{ row: number; score: number }>>): RowCandidate[] {
+    const best = new Map<number, number>();
+    for (const hits of perList) {
+      for (const { row, score } of hits) {
+        const prev = best.get(row);
+        if (prev === undefined || score > prev) best.set(row, score);
+      }
+    }
+    return [...best].map(([row, relevance]) => ({ id: this.table.idAt(row), row, relevance })).sort((a, b) => b.relevance - a.relevance);
+  }
+
+  private keyOf(centroid: Float32Array): string {
+    let key = this.keys.get(centroid);
+    if (!key) this.keys.set(centroid, (key = Buffer.from(centroid.buffer, centroid.byteOffset, centroid.byteLength).toString('base64')));
+    return key;
+  }
+}
+
+function walk(list: List, k: number, accept: (row: number) => boolean): Array<{ row: number; score: number }> {
+  const hits: Array<{ row: number; score: number }> = [];
+  for (let i = 0; i < list.rows.length && hits.length < k; i++) {
+    const row = list.rows[i]!;
+    if (accept(row)) hits.push({ row, score: list.scores[i]! });
+  }
+  return hits;
+}
