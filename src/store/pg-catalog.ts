@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Creator, Merchant, Post, Product } from '../domain/index.js';
 import { AppError } from '../errors.js';
 import { tx, type PgPools } from './pg-pool.js';
+import { vectorChecksum } from '../embed/vectors.js';
 import { vectorSql } from './pg-vector-text.js';
 import type { Store } from './types.js';
 
@@ -16,7 +17,7 @@ type CatalogOps = Pick<
   | 'upsertMerchants' | 'listMerchants' | 'productNetworks'
   | 'upsertProducts' | 'getProduct' | 'getProducts' | 'listProducts' | 'deleteProduct'
   | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode'
-  | 'upsertPosts' | 'getPost' | 'listPosts' | 'deletePost'
+  | 'upsertPosts' | 'getPost' | 'listPosts' | 'listCreatorPosts' | 'deletePost' | 'mediaVersions'
 >;
 
 /** 64 random bits: an opaque, non-derivable code (networks forbid personal data in sub-ids). */
@@ -54,17 +55,19 @@ export function pgCatalog({ primary: db }: PgPools): CatalogOps {
       const p = last.map((w) => w.entity);
       await tx(db, async (c) => {
         await c.query(
-          `INSERT INTO products (id, category, merchant, network, price, sensitive, data)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::boolean[], $7::json[])
+          `INSERT INTO products (id, category, merchant, network, price, sensitive, data, media_version)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::boolean[], $7::json[], $8::text[])
            ON CONFLICT (id) DO UPDATE SET category = excluded.category, merchant = excluded.merchant, network = excluded.network,
-             price = excluded.price, sensitive = excluded.sensitive, data = excluded.data`,
+             price = excluded.price, sensitive = excluded.sensitive, data = excluded.data, media_version = excluded.media_version`,
           [p.map((x) => x.id), p.map((x) => x.category), p.map((x) => x.merchant), p.map((x) => x.network), p.map((x) => x.price),
-            p.map((x) => x.sensitive !== undefined), p.map((x) => JSON.stringify(x))],
+            p.map((x) => x.sensitive !== undefined), p.map((x) => JSON.stringify(x)), last.map((w) => w.mediaVersion ?? null)],
         );
+        // The checksum start-up recovery compares (src/embed/vectors.ts), written with the vector.
         await c.query(
-          `INSERT INTO product_vectors (id, model_id, vector) SELECT id, $2, v::vector FROM unnest($1::text[], $3::text[]) AS t(id, v)
-           ON CONFLICT (id, model_id) DO UPDATE SET vector = excluded.vector`,
-          [p.map((x) => x.id), modelId, last.map((w) => vectorSql(w.vector))],
+          `INSERT INTO product_vectors (id, model_id, vector, checksum)
+           SELECT id, $2, v::vector, sum FROM unnest($1::text[], $3::text[], $4::int8[]) AS t(id, v, sum)
+           ON CONFLICT (id, model_id) DO UPDATE SET vector = excluded.vector, checksum = excluded.checksum`,
+          [p.map((x) => x.id), modelId, last.map((w) => vectorSql(w.vector)), last.map((w) => vectorChecksum(w.vector))],
         );
       });
     },
@@ -100,8 +103,11 @@ export function pgCatalog({ primary: db }: PgPools): CatalogOps {
       if (ids.length === 0) return [];
       return data<Creator>((await db.query('SELECT data FROM creators WHERE id = ANY($1) ORDER BY id COLLATE "C"', [ids])).rows);
     },
-    async listCreators() {
-      return data<Creator>((await db.query('SELECT data FROM creators ORDER BY id COLLATE "C"')).rows);
+    async listCreators(page) {
+      if (!page) return data<Creator>((await db.query('SELECT data FROM creators ORDER BY id COLLATE "C"')).rows);
+      // Keyset paging in byte order, as SQLite's: "after" is the last id of the previous page.
+      const { rows } = await db.query('SELECT data FROM creators WHERE id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2', [page.after ?? '', page.limit]);
+      return data<Creator>(rows);
     },
     async deleteCreator(id) {
       return tx(db, async (c) => {
@@ -127,19 +133,19 @@ export function pgCatalog({ primary: db }: PgPools): CatalogOps {
         // Locks the creator row: a concurrent removal cannot slip in between check and write.
         const owner = await c.query('SELECT 1 FROM creators WHERE id = $1 FOR SHARE', [creatorId]);
         if (owner.rowCount === 0) throw new AppError('NOT_FOUND', `No creator with id "${creatorId}".`);
-        for (const { entity: p, vector } of items) {
+        for (const { entity: p, vector, mediaVersion } of items) {
           const post = { ...p, creatorId }; // the path decides the owner, not the body
           // A post id is unique across creators: one that moves leaves its old owner.
           await c.query('DELETE FROM posts WHERE id = $1 AND creator_id <> $2', [p.id, creatorId]);
           await c.query(
-            `INSERT INTO posts (creator_id, id, posted_at, data) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (creator_id, id) DO UPDATE SET posted_at = excluded.posted_at, data = excluded.data`,
-            [creatorId, p.id, new Date(p.postedAt).toISOString(), JSON.stringify(post)],
+            `INSERT INTO posts (creator_id, id, posted_at, data, media_version) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (creator_id, id) DO UPDATE SET posted_at = excluded.posted_at, data = excluded.data, media_version = excluded.media_version`,
+            [creatorId, p.id, new Date(p.postedAt).toISOString(), JSON.stringify(post), mediaVersion ?? null],
           );
           await c.query(
-            `INSERT INTO post_vectors (creator_id, id, model_id, vector) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (creator_id, id, model_id) DO UPDATE SET vector = excluded.vector`,
-            [creatorId, p.id, modelId, vectorSql(vector)],
+            `INSERT INTO post_vectors (creator_id, id, model_id, vector, checksum) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (creator_id, id, model_id) DO UPDATE SET vector = excluded.vector, checksum = excluded.checksum`,
+            [creatorId, p.id, modelId, vectorSql(vector), vectorChecksum(vector)],
           );
         }
       });
@@ -151,6 +157,22 @@ export function pgCatalog({ primary: db }: PgPools): CatalogOps {
       if (creatorIds.length === 0) return [];
       const { rows } = await db.query('SELECT data FROM posts WHERE creator_id = ANY($1) ORDER BY posted_at DESC, id COLLATE "C"', [creatorIds]);
       return data<Post>(rows);
+    },
+    async listCreatorPosts(creatorId, page) {
+      // Newest first, then id in byte order; posted_at holds normalised ISO strings, so text order is time order.
+      const after = page.after ? { postedAt: new Date(page.after.postedAt).toISOString(), id: page.after.id } : undefined;
+      const { rows } = after
+        ? await db.query(
+          `SELECT data FROM posts WHERE creator_id = $1 AND (posted_at COLLATE "C" < $2 OR (posted_at = $2 AND id COLLATE "C" > $3))
+           ORDER BY posted_at COLLATE "C" DESC, id COLLATE "C" LIMIT $4`,
+          [creatorId, after.postedAt, after.id, page.limit],
+        )
+        : await db.query('SELECT data FROM posts WHERE creator_id = $1 ORDER BY posted_at COLLATE "C" DESC, id COLLATE "C" LIMIT $2', [creatorId, page.limit]);
+      return data<Post>(rows);
+    },
+    async mediaVersions(kind) {
+      const { rows } = await db.query<{ id: string; v: string | null }>(`SELECT id, media_version AS v FROM ${kind === 'product' ? 'products' : 'posts'}`);
+      return new Map(rows.map((r) => [r.id, r.v]));
     },
     async deletePost(creatorId, postId) {
       return ((await db.query('DELETE FROM posts WHERE creator_id = $1 AND id = $2', [creatorId, postId])).rowCount ?? 0) > 0;

@@ -189,6 +189,50 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX clicks_by_dedupe_key ON clicks (product_id, dedupe_key);
     `,
   },
+  {
+    version: 5,
+    description:
+      "What SQLite migration 5 added (crash consistency): a checksum beside every entity vector, the media version each product and post was committed with, and staged images (pg-media.ts: written, not yet current)",
+    sql: `
+      -- NULL for vectors written before this version: vectorChecksums computes those from the
+      -- vector itself (the checksum is SHA-256 based, which SQL would have to re-implement).
+      ALTER TABLE product_vectors ADD COLUMN checksum bigint;
+      ALTER TABLE post_vectors ADD COLUMN checksum bigint;
+      ALTER TABLE products ADD COLUMN media_version text;
+      ALTER TABLE posts ADD COLUMN media_version text;
+      -- One row per write in flight (token), keyed like media: distribution key id.
+      CREATE TABLE media_staged (
+        kind text NOT NULL,
+        id text NOT NULL,
+        token text NOT NULL,
+        version text NOT NULL,
+        content_type text NOT NULL,
+        bytes bytea NOT NULL,
+        staged_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (id, kind, token)
+      );
+      CREATE INDEX media_staged_by_at ON media_staged (staged_at);
+    `,
+  },
+  {
+    version: 6,
+    description:
+      "What SQLite migration 6 added: shoppers' feedback events, profiling data that goes with the shopper (ON DELETE CASCADE)",
+    sql: `
+      -- Distribution key: user_id (co-located with users, so the cascade stays on one shard).
+      -- seq is one increasing sequence: ids are never reused and page stably.
+      CREATE TABLE feedback_events (
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        seq bigserial NOT NULL,
+        type text NOT NULL,
+        product_id text,
+        post_id text,
+        at text NOT NULL,
+        CHECK ((product_id IS NULL) <> (post_id IS NULL)),
+        PRIMARY KEY (user_id, seq)
+      );
+    `,
+  },
 ];
 /** Brings the schema up to date; returns the version it ended at. */
 export async function migratePg(pool: pg.Pool, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<number> {

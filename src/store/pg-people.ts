@@ -13,7 +13,7 @@ import type { Store } from './types.js';
 
 type PeopleOps = Pick<
   Store,
-  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'getFollows' | 'eraseUser' | 'linkRefOf' | 'userOfLinkRef'
+  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'addFollow' | 'removeFollow' | 'getFollows' | 'eraseUser' | 'linkRefOf' | 'userOfLinkRef'
   | 'appendConsents' | 'listConsents' | 'listConsentProofs'
 >;
 
@@ -44,8 +44,11 @@ export function pgPeople({ primary: db, read }: PgPools, salt: string): PeopleOp
       const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
       return rows[0] ? toUser(rows[0]) : undefined;
     },
-    async listUsers() {
-      return (await read.query<UserRow>('SELECT * FROM users ORDER BY id COLLATE "C"')).rows.map(toUser);
+    async listUsers(page) {
+      if (!page) return (await read.query<UserRow>('SELECT * FROM users ORDER BY id COLLATE "C"')).rows.map(toUser);
+      // Keyset paging in byte order, as SQLite's: "after" is the last id of the previous page.
+      const { rows } = await read.query<UserRow>('SELECT * FROM users WHERE id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2', [page.after ?? '', page.limit]);
+      return rows.map(toUser);
     },
     async linkRefOf(userId) {
       return (await db.query<{ ref: string }>('SELECT ref FROM link_refs WHERE user_id = $1', [userId])).rows[0]?.ref;
@@ -70,11 +73,32 @@ export function pgPeople({ primary: db, read }: PgPools, salt: string): PeopleOp
         }
       });
     },
+    async addFollow(userId, creatorId) {
+      return tx(db, async (c) => {
+        // FOR NO KEY UPDATE: concurrent follows of one shopper take positions one after another
+        // (and an erasure cannot run between this check and the insert).
+        const u = await c.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
+        if (u.rowCount === 0) throw new AppError('NOT_FOUND', `No user with id "${userId}".`);
+        const cr = await c.query('SELECT 1 FROM creators WHERE id = $1 FOR SHARE', [creatorId]);
+        if (cr.rowCount === 0) throw new AppError('NOT_FOUND', `No creator with id "${creatorId}".`);
+        const r = await c.query(
+          `INSERT INTO follows (user_id, creator_id, position)
+           SELECT $1, $2, COALESCE(max(position) + 1, 0) FROM follows WHERE user_id = $1
+           ON CONFLICT (user_id, creator_id) DO NOTHING`,
+          [userId, creatorId],
+        );
+        return (r.rowCount ?? 0) > 0;
+      });
+    },
+    async removeFollow(userId, creatorId) {
+      return ((await db.query('DELETE FROM follows WHERE user_id = $1 AND creator_id = $2', [userId, creatorId])).rowCount ?? 0) > 0;
+    },
     async getFollows(userId) {
       return (await db.query<{ creator_id: string }>('SELECT creator_id FROM follows WHERE user_id = $1 ORDER BY position', [userId])).rows.map((r) => r.creator_id);
     },
     async eraseUser(userId) {
       return tx(db, async (c) => {
+        // Feedback events go with the user row (ON DELETE CASCADE, PG migration 6).
         await c.query('UPDATE clicks SET user_ref = NULL WHERE user_ref = (SELECT ref FROM link_refs WHERE user_id = $1)', [userId]);
         await c.query('DELETE FROM link_refs WHERE user_id = $1', [userId]);
         const existed = ((await c.query('DELETE FROM users WHERE id = $1', [userId])).rowCount ?? 0) > 0;

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { pgCatalog } from './pg-catalog.js';
 import { pgCategories } from './pg-categories.js';
 import { pgClicks } from './pg-clicks.js';
+import { pgFeedback } from './pg-feedback.js';
 import { migratePgFrom } from './pg-migrations.js';
 import { pgPeople } from './pg-people.js';
 import { openPools, type PgPoolOptions, type PgPools } from './pg-pool.js';
@@ -47,6 +48,13 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
       ...pgPeople(pools, salt),
       ...pgClicks(pools),
       ...pgVectors(pools),
+      ...pgFeedback(pools),
+      async getMeta(key) {
+        return (await pools.primary.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key])).rows[0]?.value;
+      },
+      async setMeta(key, value) {
+        await pools.primary.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+      },
       async counts() {
         const { rows } = await pools.read.query<{ products: number; creators: number; posts: number; users: number }>(
           `SELECT (SELECT count(*) FROM products)::int AS products, (SELECT count(*) FROM creators)::int AS creators,

@@ -3,11 +3,12 @@
  * written with their entity in pg-catalog.ts). `allVectors` is what each replica's in-process
  * index is built from at start-up, so it streams in pages instead of one huge result.
  */
+import { vectorChecksum } from '../embed/vectors.js';
 import type { PgPools } from './pg-pool.js';
 import { vectorSql } from './pg-vector-text.js';
 import type { EntityKind, Store } from './types.js';
 
-type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'getVectors' | 'countVectors' | 'allVectors'>;
+type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'getVectors' | 'countVectors' | 'allVectors' | 'vectorChecksums'>;
 
 const TABLE: Record<EntityKind, string> = { product: 'product_vectors', post: 'post_vectors' };
 /** Rows per page of a bulk read (about 5 MB of text at 512-d). */
@@ -46,6 +47,15 @@ export function pgVectors({ primary: db }: PgPools): VectorOps {
         if (rows.length < PAGE) return out;
         after = rows.at(-1)!.id;
       }
+    },
+    async vectorChecksums(kind, modelId) {
+      // Checksums are written with each vector; a vector written before PG migration 5 has none
+      // and is checksummed here from what is stored (only those rows carry their vector).
+      const { rows } = await db.query<{ id: string; sum: string | null; vector: Float32Array | null }>(
+        `SELECT id, checksum AS sum, CASE WHEN checksum IS NULL THEN vector END AS vector FROM ${TABLE[kind]} WHERE model_id = $1`,
+        [modelId],
+      );
+      return new Map(rows.map((r) => [r.id, r.sum !== null ? Number(r.sum) : vectorChecksum(r.vector!)]));
     },
   };
 }
