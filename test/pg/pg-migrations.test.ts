@@ -1,6 +1,7 @@
 /** PostgreSQL migrations: versioned, applied once even by replicas starting together, never downgraded. PostgreSQL only. */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { vectorChecksum } from '../../src/embed/vectors.js';
 import { migratePg, PG_MIGRATIONS } from '../../src/store/pg-migrations.js';
 import { openPgStore } from '../../src/store/pg-store.js';
 import { dropSchema, freshSchema, PG_SKIP, PG_URL } from '../helpers/backends.js';
@@ -54,12 +55,36 @@ describe.skipIf(!PG_URL)(`PostgreSQL migrations${PG_URL ? '' : ` (${PG_SKIP})`}`
     }
   });
 
-  it('a store opens at the latest version, and two stores opening one fresh schema at once both succeed', async () => {
+  it('migration 5: a vector written before it has no stored checksum, and vectorChecksums computes it; media versions start null', async () => {
+    const schema = freshSchema();
+    schemas.push(schema);
+    const p = pool(schema);
+    try {
+      await p.query(`CREATE SCHEMA ${schema}`);
+      await migratePg(p, PG_MIGRATIONS.filter((m) => m.version <= 4));
+      await p.query("INSERT INTO products (id, category, merchant, network, price, sensitive, data) VALUES ('p1', 'dress', 'm', 'utm', 1, false, '{}')");
+      await p.query("INSERT INTO product_vectors (id, model_id, vector) VALUES ('p1', 'm', '[0.6,0.8]')");
+    } finally {
+      await p.end();
+    }
+    const s = await openPgStore({ url: PG_URL, schema, max: 2 });
+    try {
+      expect(s.created).toBe(false);
+      expect(await s.vectorChecksums('product', 'm')).toEqual(new Map([['p1', vectorChecksum(Float32Array.of(0.6, 0.8))]]));
+      expect(await s.mediaVersions('product')).toEqual(new Map([['p1', null]]));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a store opens at the latest version, and two stores opening one fresh schema at once both succeed (exactly one created it)', async () => {
     const schema = freshSchema();
     schemas.push(schema);
     const [a, b] = await Promise.all([openPgStore({ url: PG_URL, schema, max: 2 }), openPgStore({ url: PG_URL, schema, max: 2 })]);
     expect(a.schemaVersion).toBe(PG_MIGRATIONS.at(-1)!.version);
     expect(b.schemaVersion).toBe(a.schemaVersion);
+    // Only the first start against a database loads WORLD_DIR (server.ts).
+    expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
     await Promise.all([a.close(), b.close()]);
   });
 });
