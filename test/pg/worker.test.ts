@@ -50,7 +50,8 @@ describe.skipIf(!PG_URL)(`embedding workers${PG_URL ? '' : ` (${PG_SKIP})`}`, ()
     expect(res.body).toMatchObject({ status: 'queued', total: N + 2, queued: N + 2, ok: 0 });
     await request(api.app).get('/v1/products/w0').set(APP).expect(404); // queued, not indexed: invisible
 
-    const env = (name: string) => ({ ...db, API_KEYS: TEST_KEYS, LOG_LEVEL: 'silent', EMBED_BATCH: String(BATCH), JOB_LEASE_S: '5', DATA_DIR: join(root, name), FAKE_EMBED_DELAY_MS: '15' });
+    // RATE_LIMIT_PER_MINUTE 0: the progress polls under one key must never be answered 429.
+    const env = (name: string) => ({ ...db, API_KEYS: TEST_KEYS, LOG_LEVEL: 'silent', EMBED_BATCH: String(BATCH), JOB_LEASE_S: '5', DATA_DIR: join(root, name), FAKE_EMBED_DELAY_MS: '15', RATE_LIMIT_PER_MINUTE: '0' });
     const victim = startChild('test/pg/worker-process.ts', env('victim'));
     const survivor = startChild('test/pg/worker-process.ts', env('survivor'));
     children.push(victim, survivor);
