@@ -133,7 +133,7 @@ export interface paths {
         };
         /** List the catalog by id, with the same filters as recommendations (paged) */
         get: operations["listProducts"];
-        /** Bulk upsert products (up to 1,000); embeds and indexes them; per-item results */
+        /** Bulk upsert products (up to 1,000); embeds and indexes them; per-item results. With PostgreSQL a batch of JOB_MIN_ITEMS or more is queued for the embedding workers: 202 with the job (GET /v1/jobs/:id) */
         put: operations["upsertProducts"];
         post?: never;
         delete?: never;
@@ -244,6 +244,23 @@ export interface paths {
         post?: never;
         /** Remove one post and its image (and from every profile) */
         delete: operations["removePost"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of an embedding job (a large product batch queued for the workers), with each failed item's error */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -699,6 +716,39 @@ export interface components {
             };
             /** @description Every event ever recorded for this shopper, oldest first. */
             history: components["schemas"]["ConsentEvent"][];
+        };
+        GetJobResponse: {
+            id: string;
+            /** @constant */
+            kind: "products";
+            /**
+             * @description done: every item has a result (ok or failed).
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done";
+            total: number;
+            queued: number;
+            running: number;
+            ok: number;
+            failed: number;
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description Failed items with their error, by position in the submitted batch (first 100). */
+            errors: ({
+                index: number;
+                id: string;
+                /** @constant */
+                ok: true;
+            } | {
+                index: number;
+                id: string;
+                /** @constant */
+                ok: false;
+                error: {
+                    code: string;
+                    message: string;
+                };
+            })[];
         };
         GetOpenApiResponse: {
             openapi: string;
@@ -2642,6 +2692,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An id: 1-128 characters from A-Z a-z 0-9 . _ ~ -, starting with a letter or digit. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetJobResponse"];
+                };
             };
             /** @description VALIDATION_FAILED */
             400: {

@@ -37,6 +37,7 @@ import { catalogRoutes } from './http/routes/catalog.js';
 import { categoryRoutes } from './http/routes/categories.js';
 import { consentRoutes } from './http/routes/consent.js';
 import { discoverRoutes } from './http/routes/discover.js';
+import { jobRoutes } from './http/routes/jobs.js';
 import { feedbackRoutes } from './http/routes/feedback.js';
 import { mediaRoutes } from './http/routes/media.js';
 import { redirectRoutes } from './http/routes/redirect.js';
@@ -66,6 +67,7 @@ export function routeSpecs(core: Core, landing?: (finalUrl: string) => string, o
     ...mediaRoutes({ core }),
     ...categoryRoutes({ core }),
     ...catalogRoutes({ core }),
+    ...jobRoutes({ core }),
     ...userRoutes({ core }),
     ...discoverRoutes({ core }),
     ...consentRoutes({ core }),

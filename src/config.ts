@@ -172,9 +172,17 @@ const byteSize = (def: string) => z
     return Math.floor(Number(m[1]) * unit);
   });
 
+const pgUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, { error: 'expected a postgres:// URL' });
+
 export const ConfigSchema = z.object({
   PORT: int(3000, 0, 65535).describe('TCP port the HTTP server listens on (0 = any free port).'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Interface to bind; 0.0.0.0 to expose.'),
+  DATABASE_URL: pgUrl.optional().describe('PostgreSQL (with pgvector) holding everything: unset = the embedded SQLite + hnswlib default in DATA_DIR.'),
+  DATABASE_READ_URL: pgUrl.optional().describe('A streaming replica for reads whose staleness decides nothing (reports, lists); consent, crediting and visibility always read the primary.'),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case SQL identifier' }).default('public').describe('Schema the service\'s tables live in (several deployments or test runs may share one database).'),
+  DATABASE_POOL_MAX: int(10, 1, 500).describe('Connections per pool (primary, and replica when set) of each process.'),
+  JOB_MIN_ITEMS: int(200, 1, 100_000).describe('With PostgreSQL, a PUT /v1/products or posts batch of at least this many items is queued for the embedding workers and answered 202 with a job id.'),
+  JOB_LEASE_S: int(300, 5, 86_400).describe('Seconds a worker holds the items it claimed; a worker that dies loses them to another after this.'),
   DATA_DIR: z.string().min(1).default('./data').describe('SQLite database, ANN index files and copied media.'),
   WORLD_DIR: z.string().min(1).default('./fixtures').describe('World loaded on an empty DATA_DIR; base of world-relative image paths.'),
   MODELS_DIR: z.string().min(1).default('./models').describe('Folder holding Transformers.js model folders.'),

@@ -17,7 +17,7 @@ import { createApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { demoMerchantPath } from './demo/merchant-page.js';
 import type { Embedder } from './embed/types.js';
-import { holdDataDir } from './ingest/data-lock.js';
+import { holdDataDirUnlessShared } from './ingest/data-lock.js';
 import { createLogger, type Logger } from './log.js';
 import { createService, describeSettings, type Service } from './service.js';
 
@@ -94,7 +94,7 @@ export async function startServer(
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.LOG_LEVEL);
   // Held until close: `npm run ingest` refuses to write this DATA_DIR behind a running server's back.
-  const lock = holdDataDir(config.DATA_DIR, 'server');
+  const lock = holdDataDirUnlessShared(config, 'server');
   let service: Awaited<ReturnType<typeof createService>>;
   try {
     service = await createService(config, { embedder: options.embedder, log });

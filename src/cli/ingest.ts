@@ -16,7 +16,7 @@ import { loadConfig } from '../config.js';
 import type { WorldProgress, WorldSummary } from '../core/commands/index.js';
 import type { Embedder } from '../embed/types.js';
 import { AppError } from '../errors.js';
-import { holdDataDir } from '../ingest/data-lock.js';
+import { holdDataDirUnlessShared } from '../ingest/data-lock.js';
 import { createService } from '../service.js';
 
 export interface RunIngestOptions {
@@ -30,7 +30,7 @@ export interface RunIngestOptions {
 export async function runIngest(worldDir: string, env: Record<string, string | undefined>, options: RunIngestOptions = {}): Promise<WorldSummary> {
   const config = loadConfig(env);
   // Refused, with what to do, while a server holds this DATA_DIR (it would overwrite the index on shutdown).
-  const lock = holdDataDir(config.DATA_DIR, 'ingest');
+  const lock = holdDataDirUnlessShared(config, 'ingest');
   let service: Awaited<ReturnType<typeof createService>>;
   try {
     service = await createService(config, { embedder: options.embedder });

@@ -8,6 +8,7 @@
  * await core.commands.upsertProducts(items);
  * const list = await core.recommend('u0001', { limit: 10, diversity: 0.3 });
  */
+import type { Change, ChangeFeed } from './change-feed.js';
 import { createCommands, type Commands } from './commands/index.js';
 import type { CoreDeps } from './deps.js';
 import { createEntityReads, type EntityReads } from './reads/entities.js';
@@ -17,6 +18,7 @@ import { createExport } from './reads/export.js';
 import { createRecommend, type RecommendOptions } from './reads/recommend.js';
 import { createSearch } from './reads/search.js';
 import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse, ShopperExport } from './schemas.js';
+import { remoteApplier } from './remote-changes.js';
 import { loadState, type CoreState } from './state.js';
 
 export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads>, ReturnType<typeof createOperationsRead> {
@@ -33,20 +35,85 @@ export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads
 
 export async function createCore(given: CoreDeps): Promise<Core> {
   const deps: CoreDeps = { ...given, stats: given.stats ?? { embeddingCache: { hits: 0, misses: 0 } } };
+  let apply: ((c: Change) => Promise<void>) | undefined;
+  // Follow the feed from before the state is loaded, so nothing committed during the load is missed.
+  await deps.feed?.start((c) => apply!(c));
   const state = await loadState(deps);
-  const commands = createCommands(deps, state);
-  await commands.seedCategories(); // first start only: a store without a taxonomy gets the default one
+  apply = remoteApplier(deps, state);
   const { search, similar } = createSearch(deps, state);
-  return {
+  const reads = {
     ...createEntityReads(deps, state),
     ...createFeedbackReads(deps),
-    ...createOperationsRead(deps, state),
     recommend: createRecommend(deps, state),
     search,
     similar,
     exportShopper: createExport(deps, state),
-    commands,
-    state,
+  };
+  // A snapshot of this process's counters: synchronous, and nothing to catch up on first.
+  const operations = createOperationsRead(deps, state);
+  const commands = createCommands(deps, state);
+  if (!deps.feed) {
+    await commands.seedCategories(); // first start only: a store without a taxonomy gets the default one
+    return { ...reads, ...operations, commands, state };
+  }
+  await deps.feed.catchUp();
+  const publish = publisher(deps.feed, state);
+  const stepped = inStep(deps.feed, state, commands, publish);
+  // Through the feed, so a taxonomy seeded by this replica reaches the others.
+  await stepped.seedCategories();
+  return { ...inStep(deps.feed, state, reads, publish), ...operations, commands: stepped, state };
+}
+
+/**
+ * Only functions that return a promise can be wrapped (a synchronous read would start returning
+ * a promise on PostgreSQL alone): a synchronous one is a type error here.
+ */
+type OnlyAsync<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (R extends PromiseLike<unknown> ? T[K] : (...args: A) => Promise<R>) : T[K] };
+
+/**
+ * Every read and command first applies what other replicas committed, and every command
+ * publishes what it changed before it answers: a change acknowledged by one replica is in effect
+ * on the next request to any other.
+ */
+function inStep<T extends Record<string, unknown>>(feed: ChangeFeed, state: CoreState, fns: T & OnlyAsync<T>, publish: () => Promise<void>): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    if (typeof fn !== 'function') {
+      out[name] = fn;
+      continue;
+    }
+    out[name] = async (...args: unknown[]) => {
+      await feed.catchUp();
+      try {
+        return await (fn as (...a: unknown[]) => unknown)(...args);
+      } finally {
+        await publish();
+      }
+    };
+  }
+  return out as T;
+}
+
+/**
+ * Publishing is one ordered chain: each link publishes whatever the outbox holds when it runs.
+ * Awaiting the link queued after a command's last change therefore means every change made
+ * before it is durable, even one a concurrent command had taken out of the outbox and was still
+ * sending (awaiting only one's own batch would acknowledge a write before its change is visible).
+ */
+function publisher(feed: ChangeFeed, state: CoreState): () => Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  return () => {
+    chain = chain.catch(() => {}).then(async () => {
+      const changes = state.outbox!.splice(0);
+      if (changes.length === 0) return;
+      try {
+        await feed.publish(changes);
+      } catch (err) {
+        state.outbox!.unshift(...changes); // the next link sends them again
+        throw err;
+      }
+    });
+    return chain;
   };
 }
 

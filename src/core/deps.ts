@@ -3,6 +3,8 @@
  * the real ones from config; tests pass fakes for the embedder and the clock.
  */
 import type { Tagger } from '../affiliate/tagger.js';
+import type { ChangeFeed } from './change-feed.js';
+import type { JobQueue } from './jobs.js';
 import type { ConsentPolicy } from '../consent/policy.js';
 import type { CrashPoint } from '../crash-points.js';
 import type { Embedder } from '../embed/types.js';
@@ -25,6 +27,8 @@ export interface CoreSettings {
   responseCacheTtlS: number;
   /** Items per embedder call when writing. */
   embedBatch: number;
+  /** With a job queue, product batches this large are queued for the workers (JOB_MIN_ITEMS). */
+  jobMinItems: number;
   /** Products kept per precomputed candidate list (RECOMMEND_CANDIDATE_DEPTH). */
   candidateDepth: number;
   /** Search-query embeddings kept in memory (QUERY_CACHE_SIZE). */
@@ -53,6 +57,10 @@ export interface CoreDeps {
   now: () => Date;
   /** Only for tests that must never touch the network. */
   fetchImage?: (url: URL) => Promise<Uint8Array>;
+  /** Keeps replicas that share one database in step (PostgreSQL); absent for the embedded backend. */
+  feed?: ChangeFeed;
+  /** Embedding jobs for large batches (PostgreSQL); absent: every batch is embedded in the request. */
+  jobs?: JobQueue;
   /**
    * Runs a batch's commit → media promotion → publication one batch at a time (`serialWrites()`),
    * so concurrent writes of one id become current in the order the store committed them.

@@ -4,6 +4,10 @@
  * the per-creator interest parts, and the profile and response caches. Only the write commands
  * change it, and only through the `*Changed` functions below, so no write can update one
  * structure and forget another.
+ *
+ * Each of them also records what changed in `state.outbox`; the core publishes it on the change
+ * feed (change-feed.ts) before the command answers, and other replicas apply it through these
+ * same functions (remote-changes.ts), so a cache hooked in here is kept in step everywhere.
  */
 import type { ConsentDecider } from '../consent/decide.js';
 import { decideConsent } from '../consent/decide.js';
@@ -14,6 +18,7 @@ import { CandidateLists } from '../retrieve/candidate-lists.js';
 import { ProductCatalog } from '../retrieve/catalog.js';
 import { ProductTable } from '../retrieve/product-table.js';
 import { Scanner } from '../retrieve/scanner.js';
+import type { Change } from './change-feed.js';
 import type { CoreDeps } from './deps.js';
 import { ResponseCache } from './response-cache.js';
 
@@ -32,6 +37,10 @@ export interface CoreState {
   profiles: ProfileCache;
   responses: ResponseCache;
   decide: ConsentDecider;
+  /** Changes made here and not yet published (only with a change feed). */
+  outbox: Change[] | null;
+  /** True while a remote change is applied: it is not published again. */
+  applyingRemote: boolean;
 }
 
 export async function loadState(deps: CoreDeps): Promise<CoreState> {
@@ -51,6 +60,8 @@ export async function loadState(deps: CoreDeps): Promise<CoreState> {
     profiles: new ProfileCache(),
     responses: new ResponseCache(deps.settings.responseCacheTtlS * 1000),
     decide: (user, events, now) => decideConsent(user, events, deps.policy, now),
+    outbox: deps.feed ? [] : null,
+    applyingRemote: false,
   };
 }
 
@@ -62,6 +73,7 @@ export function productsWritten(state: CoreState, items: Array<{ product: Produc
   for (const { product, vector } of items) state.vectors.upsert(product, vector);
   state.catalog.upsert(items.map((i) => i.product));
   state.responses.clear();
+  record(state, { kind: 'products', ids: items.map((i) => i.product.id) });
 }
 
 /** A product is going away: it leaves the catalog and every candidate list first, so no read can pick it while store and index follow. */
@@ -69,6 +81,7 @@ export function productRemoved(state: CoreState, id: string): void {
   state.catalog.remove(id);
   state.vectors.remove(id);
   state.responses.clear();
+  record(state, { kind: 'productRemoved', id });
 }
 
 /** A creator's posts, opt-ins or existence changed: every interest, list and profile built from them goes. */
@@ -77,12 +90,14 @@ export function creatorChanged(state: CoreState, creatorId: string): void {
   state.lists.dropCreator(creatorId);
   state.profiles.invalidateCreator(creatorId);
   state.responses.invalidateCreator(creatorId);
+  record(state, { kind: 'creator', id: creatorId });
 }
 
 /** A shopper's profile, follows, consents, clicks or existence changed. */
 export function shopperChanged(state: CoreState, userId: string): void {
   state.profiles.invalidateUser(userId);
   state.responses.invalidateUser(userId);
+  record(state, { kind: 'shopper', id: userId });
 }
 
 /**
@@ -98,9 +113,15 @@ export function categoriesChanged(state: CoreState, categories: Category[]): voi
   state.creators.clear();
   state.profiles.clear();
   state.responses.clear();
+  record(state, { kind: 'categories', ids: categories.map((c) => c.id) });
 }
 
 /** Merchant programmes changed: cached lists hold links and disclosures built from the old ones. */
 export function merchantsChanged(state: CoreState): void {
   state.responses.clear();
+  record(state, { kind: 'merchants' });
+}
+
+function record(state: CoreState, change: Change): void {
+  if (state.outbox && !state.applyingRemote) state.outbox.push(change);
 }

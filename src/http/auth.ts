@@ -43,6 +43,7 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/v1/products/:id', access: 'app' },
   { method: 'DELETE', path: '/v1/products/:id', access: 'admin' },
   { method: 'GET', path: '/v1/products/:id/similar', access: 'app' },
+  { method: 'GET', path: '/v1/jobs/:id', access: 'admin' },
   // creators and posts
   { method: 'PUT', path: '/v1/creators', access: 'admin' },
   { method: 'GET', path: '/v1/creators', access: 'app' },

@@ -62,6 +62,11 @@ export interface HnswIndexOptions {
   efConstruction: number;
   /** Search breadth; raised to k when k is larger (config HNSW_EF_SEARCH). */
   efSearch: number;
+  /**
+   * false: never read or write files; always build from `rebuild()` (a replica whose store is a
+   * shared database: other processes write to it, so local files can never be trusted).
+   */
+  persist?: boolean;
   /** Test-only (TEST_CRASH_AT): called between the two renames of a flush, where the crash test kills the process. */
   crashPoint?: (step: 'index-file-renamed') => void;
 }
@@ -86,6 +91,7 @@ export class HnswVectorIndex implements VectorIndex {
   /** Stored vectors copied out of hnswlib on first scan (getPoint costs ~60 µs a call). */
   private readonly scanCache = new Map<number, Float32Array>();
   private dirty = false;
+  private persist = true;
   /** The write in progress, if any: the graph must not change until it is done. */
   private writing: Promise<void> | null = null;
   /** Writes held while `writing`: id → vector, or null for a removal. */
@@ -120,7 +126,7 @@ export class HnswVectorIndex implements VectorIndex {
     const paths = { index: join(o.dir, `${o.name}.hnsw`), sidecar: join(o.dir, `${o.name}.meta.json`) };
     const settings = { m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch };
     const t0 = performance.now();
-    let loaded = tryLoad(paths, o.modelId, o.dimension);
+    let loaded: ReturnType<typeof tryLoad> = o.persist === false ? { reason: 'built from the shared store at start-up' } : tryLoad(paths, o.modelId, o.dimension);
     if ('index' in loaded) {
       const s = loaded.sidecar;
       const checkedMs = Math.round(performance.now() - t0);
@@ -135,7 +141,7 @@ export class HnswVectorIndex implements VectorIndex {
       }
       loaded = { reason: outcome.rebuild };
     }
-    o.log?.warn('vector index rebuilt', { name: o.name, reason: loaded.reason });
+    (o.persist === false ? o.log?.info : o.log?.warn)?.call(o.log, 'vector index rebuilt', { name: o.name, reason: loaded.reason });
     let items: Array<{ id: string; vector: Float32Array }>;
     try {
       items = await o.rebuild();
@@ -145,6 +151,7 @@ export class HnswVectorIndex implements VectorIndex {
     const hnsw = new hnswlib.HierarchicalNSW('cosine', o.dimension);
     hnsw.initIndex({ maxElements: Math.max(o.capacity ?? 1024, Math.ceil(items.length * 1.5)), m: settings.m, efConstruction: settings.efConstruction, randomSeed: 42 });
     const index = new HnswVectorIndex(paths, hnsw, o.modelId, o.dimension, settings, [], [], new Set(), o.crashPoint);
+    index.persist = o.persist !== false;
     for (const { id, vector } of items) index.upsert(id, vector);
     index.dirty = true;
     await index.flush();
@@ -311,6 +318,8 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   async flush(): Promise<void> {
+    // A replica over a shared database never writes files (see `persist`).
+    if (!this.persist) return;
     // One write at a time; a call during a write waits for it, then writes what came since.
     while (this.writing) await this.writing;
     if (!this.dirty) return;

@@ -27,6 +27,15 @@ const alive = (pid: number) => {
   }
 };
 
+/**
+ * The lock for a service's configuration: none with DATABASE_URL, where the store is a shared
+ * database written by every replica and worker at once (the change feed keeps them in step) and
+ * the index is never written to DATA_DIR, so there is nothing for a second writer to clobber.
+ */
+export function holdDataDirUnlessShared(config: { DATA_DIR: string; DATABASE_URL?: string }, who: 'server' | 'ingest'): DataLock {
+  return config.DATABASE_URL ? { release() {} } : holdDataDir(config.DATA_DIR, who);
+}
+
 /** @throws AppError DATA_DIR_IN_USE when a running process holds `dataDir`. */
 export function holdDataDir(dataDir: string, who: 'server' | 'ingest'): DataLock {
   mkdirSync(dataDir, { recursive: true });

@@ -65,7 +65,7 @@ export function sqliteClicks(db: Database.Database): ClickOps {
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-function bounds(filter?: { from?: string; to?: string }): { from: string; to: string } {
+export function bounds(filter?: { from?: string; to?: string }): { from: string; to: string } {
   const from = filter?.from ? new Date(filter.from).toISOString() : '';
   let to = '\uffff';
   if (filter?.to) to = DATE_ONLY.test(filter.to) ? `${filter.to}T23:59:59.999Z` : new Date(filter.to).toISOString();

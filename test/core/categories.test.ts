@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { createService } from '../../src/service.js';
@@ -17,6 +18,7 @@ import { CategoryTaxonomy, DEFAULT_CATEGORIES, Post as DomainPost, Product as Do
 import { readWorldFiles } from '../../src/ingest/world-files.js';
 import type { Post, Product } from '../../tools/world/schema.js';
 import { createFakeEmbedder } from '../helpers/fake-embedder.js';
+import { PG_URL } from '../helpers/backends.js';
 import { TEST_MERCHANT, testService } from '../helpers/service.js';
 import { product } from '../store/fixtures.js';
 
@@ -48,18 +50,28 @@ describe('category taxonomy', () => {
     const t = await testService({ app: false });
     const dataDir = t.config.DATA_DIR;
     await t.service.close();
-    // Make it look like a database written before migration 3's taxonomy was filled.
-    const db = new Database(join(dataDir, 'store.db'));
-    db.exec('DELETE FROM categories');
-    const insert = db.prepare('INSERT INTO products (id, category, merchant, price, data) VALUES (?, ?, ?, ?, ?)');
-    for (const p of [product('old-lamp', { category: 'lamp', sensitive: 'health' }), product('old-rug', { category: 'rug' }), product('old-dress', { category: 'dress' })]) {
-      insert.run(p.id, p.category, p.merchant, p.price, JSON.stringify(p));
+    // Make it look like a database written before the taxonomy was filled (SQLite migration 3, PostgreSQL 4).
+    const old = [product('old-lamp', { category: 'lamp', sensitive: 'health' }), product('old-rug', { category: 'rug' }), product('old-dress', { category: 'dress' })];
+    if (t.service.backend === 'postgres') {
+      const db = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${t.config.DATABASE_SCHEMA},public` });
+      await db.connect();
+      await db.query('DELETE FROM categories');
+      for (const p of old) {
+        await db.query('INSERT INTO products (id, category, merchant, network, price, sensitive, data) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+          [p.id, p.category, p.merchant, 'utm', p.price, p.sensitive !== undefined, JSON.stringify(p)]);
+      }
+      await db.end();
+    } else {
+      const db = new Database(join(dataDir, 'store.db'));
+      db.exec('DELETE FROM categories');
+      const insert = db.prepare('INSERT INTO products (id, category, merchant, price, data) VALUES (?, ?, ?, ?, ?)');
+      for (const p of old) insert.run(p.id, p.category, p.merchant, p.price, JSON.stringify(p));
+      db.close();
     }
-    db.close();
 
     const service = await createService(t.config, { embedder: createFakeEmbedder({ dimension: 16 }), log: silentLogger });
     try {
-      const categories = service.core.listCategories();
+      const categories = await service.core.listCategories();
       expect(categories.find((c) => c.id === 'lamp')).toEqual({ id: 'lamp', sensitive: 'health' });
       expect(categories.find((c) => c.id === 'rug')).toEqual({ id: 'rug' });
       expect(categories.find((c) => c.id === 'supplements')).toMatchObject({ sensitive: 'health' });

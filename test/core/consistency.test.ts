@@ -298,14 +298,20 @@ async function checkInvariants(w: World): Promise<void> {
   const posts = [...w.creators.values()].flatMap((c) => [...c.posts]).sort();
   expect((await t.store.listPosts([...w.creators.keys()])).map((p) => p.id).sort(), 'store posts').toEqual(posts);
   expect((await t.store.allVectors('post', modelId)).map((v) => v.id).sort(), 'post vectors').toEqual(posts);
-  // The media folder holds exactly the live entities' images (named by a hash of kind + id).
-  const filesOf = (kind: string) => {
-    const dir = join(t.config.DATA_DIR, 'media', kind);
-    return existsSync(dir) ? readdirSync(dir).sort() : [];
+  // The media store (folder, or table with PostgreSQL) holds exactly the live entities' images
+  // (in the folder named by a hash of kind + id).
+  const filesOf = async (kind: 'product' | 'post', ids: string[]) => {
+    if (t.service.pg) {
+      const { rows } = await t.service.pg.pools.primary.query<{ id: string }>('SELECT id FROM media WHERE kind = $1', [kind]);
+      return { held: rows.map((r) => r.id).sort(), want: [...ids].sort() };
+    }
+    const dir = join(t.config.DATA_DIR, 'media', `${kind}s`);
+    return { held: existsSync(dir) ? readdirSync(dir).sort() : [], want: ids.map((id) => mediaFileName(kind, id)).sort() };
   };
-  const namesOf = (kind: 'product' | 'post', ids: string[]) => ids.map((id) => mediaFileName(kind, id)).sort();
-  expect(filesOf('products'), 'product media files').toEqual(namesOf('product', stored));
-  expect(filesOf('posts'), 'post media files').toEqual(namesOf('post', posts));
+  const productFiles = await filesOf('product', stored);
+  expect(productFiles.held, 'product media files').toEqual(productFiles.want);
+  const postFiles = await filesOf('post', posts);
+  expect(postFiles.held, 'post media files').toEqual(postFiles.want);
   for (const id of w.removedProducts) {
     if (w.products.has(id)) continue;
     await request(t.app).get(`/v1/products/${id}`).set(APP).expect(404);

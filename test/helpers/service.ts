@@ -1,6 +1,7 @@
 /**
  * The real service for tests: built by the composition root (`createService`) on a throw-away
- * DATA_DIR and WORLD_DIR, with a fake embedder, the real SQLite store, HNSW index, media folder,
+ * DATA_DIR and WORLD_DIR, with a fake embedder, the real store (SQLite; PostgreSQL with
+ * TEST_BACKEND=postgres, see backends.ts), HNSW index, media store,
  * write commands, consent policy and tagger, and the real Express app on top. Nothing talks to
  * the network.
  */
@@ -8,12 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embed/types.js';
 import { silentLogger } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
+import { dropSchema, serviceBackend } from './backends.js';
 import { createFakeEmbedder, fakePng } from './fake-embedder.js';
 
 export const ADMIN = { authorization: 'Bearer admin-key-123' };
@@ -64,7 +66,9 @@ export async function testService(o: TestServiceOptions = {}): Promise<TestServi
   const worldDir = join(root, 'world');
   mkdirSync(join(worldDir, 'images', 'products'), { recursive: true });
   mkdirSync(join(worldDir, 'images', 'posts'), { recursive: true });
-  const config = loadConfig({ DATA_DIR: join(root, 'data'), WORLD_DIR: worldDir, API_KEYS: TEST_KEYS, LOG_LEVEL: 'silent', ...o.env });
+  // TEST_BACKEND=postgres runs every suite built on this helper against PostgreSQL (a fresh schema each).
+  const backendEnv = serviceBackend().env();
+  const config = loadConfig({ DATA_DIR: join(root, 'data'), WORLD_DIR: worldDir, API_KEYS: TEST_KEYS, LOG_LEVEL: 'silent', ...backendEnv, ...o.env });
   const embedder = o.embedder ?? createFakeEmbedder({ dimension: 16 });
   const fetchImage = o.realFetch
     ? undefined
@@ -88,8 +92,20 @@ export async function testService(o: TestServiceOptions = {}): Promise<TestServi
       if (!live.delete(t)) return;
       await service.close();
       rmSync(root, { recursive: true, force: true });
+      if (backendEnv.DATABASE_SCHEMA && config.DATABASE_SCHEMA === backendEnv.DATABASE_SCHEMA) await dropSchema(config.DATABASE_SCHEMA);
     },
   };
   live.add(t);
+  if (backendEnv.DATABASE_SCHEMA) {
+    // PostgreSQL: each service holds pooled connections (and a LISTEN client) until it closes; a
+    // file building one per test (beforeEach) would pass max_connections before afterAll. One
+    // built in a test or its beforeEach closes when that test ends; one built in beforeAll
+    // (no current test) lives for the file, as on SQLite.
+    try {
+      onTestFinished(() => t.dispose());
+    } catch {
+      /* built in beforeAll: closed by the afterAll above */
+    }
+  }
   return t;
 }

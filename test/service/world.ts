@@ -13,18 +13,8 @@ import type { Neighbour, VectorIndex } from '../../src/index/types.js';
 import type { ConsentEvent, Creator, Post, Product } from '../../src/domain/index.js';
 import { testService, type TestService, type TestServiceOptions } from '../helpers/service.js';
 
-export const DIM = 6;
-export const MODEL = 'fixed-test-vectors';
-export const AXES = { red: 0, blue: 1, green: 2 } as const;
-export type Look = keyof typeof AXES;
-
-/** A unit vector along the look's axis, nudged by `jitter` into one of the spare dimensions 3..5. */
-export function vec(look: Look, jitter: number, slot = 0): Float32Array {
-  const v = new Float32Array(DIM);
-  v[AXES[look]] = 1;
-  v[3 + (slot % 3)] = jitter;
-  return normalise(v);
-}
+export { AXES, axisEmbedder, DIM, MODEL, vec, type Look } from './axis-embedder.js';
+import { AXES, axisEmbedder, DIM, MODEL, vec, type Look } from './axis-embedder.js';
 
 /** Brute-force cosine index: the exact baseline, enough for a few dozen vectors. */
 export class BruteIndex implements VectorIndex {
@@ -75,31 +65,6 @@ export async function vectorPng(v: Float32Array): Promise<Buffer> {
   return sharp(raw, { raw: { width, height: 1, channels: 3 } }).png().toBuffer();
 }
 export const vectorImage = async (v: Float32Array) => `data:image/png;base64,${(await vectorPng(v)).toString('base64')}`;
-
-/**
- * The embedder of this world. Images: the vector their pixels carry (`vectorPng`). Texts naming a
- * look embed along its axis; any other text embeds as zero, so a product's or post's fused vector
- * is exactly its image's (fusion normalises 0.7 * image + 0.3 * 0).
- */
-export const axisEmbedder: Embedder = {
-  modelId: MODEL,
-  dimension: DIM,
-  async embedTexts(texts) {
-    return texts.map((t) => {
-      const look = (Object.keys(AXES) as Look[]).find((k) => t.toLowerCase().includes(k));
-      return look ? vec(look, 0) : new Float32Array(DIM);
-    });
-  },
-  async embedImages(images) {
-    return Promise.all(
-      images.map(async (img) => {
-        const { data } = await sharp(typeof img === 'string' ? img : Buffer.from(img)).raw().toBuffer({ resolveWithObject: true });
-        return normalise(Float32Array.from(data.subarray(0, DIM), (b) => b / 255));
-      }),
-    );
-  },
-  async close() {},
-};
 
 export interface TestWorld extends TestService {
   /** Adds (or replaces) a product with this exact vector, through the write command. */

@@ -3,11 +3,11 @@
  * the media version committed with every product and post, and the meta markers.
  */
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { vectorChecksum } from '../../src/embed/vectors.js';
 import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { toBlob } from '../../src/store/vector-blob.js';
+import { describeBackends, type TestStore } from '../helpers/backends.js';
 import { creator, post, product } from './fixtures.js';
 
 const v = (...xs: number[]) => Float32Array.from(xs);
@@ -23,9 +23,21 @@ describe('sqlite store: what crash recovery reads', () => {
     expect(db.prepare('SELECT media_version FROM products').get()).toEqual({ media_version: null });
     db.close();
   });
+});
+
+describeBackends('store: what crash recovery reads', (backend) => {
+  const open: TestStore[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  const fresh = async () => {
+    const s = await backend.openStore();
+    open.push(s);
+    return s;
+  };
 
   it('keeps vector checksums and media versions in step with every write and delete', async () => {
-    const s = openSqliteStore({ path: ':memory:' });
+    const s = await fresh();
     await s.upsertProducts([{ entity: product('p1'), vector: v(1, 0), mediaVersion: 'a'.repeat(64) }, { entity: product('p2'), vector: v(0, 1) }], 'm');
     expect(await s.vectorChecksums('product', 'm')).toEqual(new Map([['p1', vectorChecksum(v(1, 0))], ['p2', vectorChecksum(v(0, 1))]]));
     await s.upsertProducts([{ entity: product('p1'), vector: v(0.6, 0.8), mediaVersion: 'b'.repeat(64) }], 'm');
@@ -42,15 +54,13 @@ describe('sqlite store: what crash recovery reads', () => {
     expect((await s.vectorChecksums('post', 'm')).get('c1-a')).toBe(vectorChecksum(v(1, 0)));
     await s.deleteCreator('c1');
     expect((await s.mediaVersions('post')).size).toBe(0);
-    await s.close();
   });
 
   it('stores meta markers', async () => {
-    const s = openSqliteStore({ path: ':memory:' });
+    const s = await fresh();
     expect(await s.getMeta('world_load')).toBeUndefined();
     await s.setMeta('world_load', 'started');
     await s.setMeta('world_load', 'done');
     expect(await s.getMeta('world_load')).toBe('done');
-    await s.close();
   });
 });

@@ -9,21 +9,22 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
+import { describeBackends, type Backend, type TestStore } from '../helpers/backends.js';
 
-const open: SqliteStore[] = [];
-const fresh = (path = ':memory:') => {
-  const s = openSqliteStore({ path });
-  open.push(s);
-  return s;
-};
+const open: TestStore[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
-describe('store: categories and clicks by pseudonym', () => {
+// On every backend (PostgreSQL when TEST_DATABASE_URL is set); migration 3 below is SQLite's own.
+describeBackends('store: categories and clicks by pseudonym', (backend: Backend) => {
+  const fresh = async () => {
+    const s = await backend.openStore();
+    open.push(s);
+    return s;
+  };
   it('upserts categories whole and lists them by id', async () => {
-    const s = fresh();
+    const s = await fresh();
     expect(await s.listCategories()).toEqual([]);
     await s.upsertCategories([{ id: 'vase', group: 'home' }, { id: 'supplements', group: 'health', sensitive: 'health' }]);
     await s.upsertCategories([{ id: 'vase', group: 'home', sensitive: 'health' }, { id: 'supplements' }]);
@@ -31,7 +32,7 @@ describe('store: categories and clicks by pseudonym', () => {
   });
 
   it("lists one pseudonym's clicks, oldest first, and nobody else's", async () => {
-    const s = fresh();
+    const s = await fresh();
     const click = (at: string, productId: string, userRef: string | null) =>
       s.recordClick({ at, productId, merchant: 'm', network: 'utm', creatorCode: null, userRef });
     await click('2026-05-02T00:00:00Z', 'p2', 'ref-a');

@@ -7,6 +7,7 @@ import type { CoreState } from '../state.js';
 import { categoryCommands } from './categories.js';
 import { clickCommands } from './clicks.js';
 import { creatorCommands } from './creators.js';
+import { jobCommands } from './jobs.js';
 import { feedbackCommands } from './feedback.js';
 import { merchantCommands } from './merchants.js';
 import { postCommands } from './posts.js';
@@ -25,10 +26,11 @@ export function createCommands(deps: CoreDeps, state: CoreState) {
     ...clickCommands(deps, state),
     ...feedbackCommands(deps, state),
   };
-  return { ...base, ...worldCommands(deps, base) };
+  return { ...base, ...worldCommands(deps, base), ...jobCommands(deps, base) };
 }
 
 export type Commands = ReturnType<typeof createCommands>;
 export type { WriteOptions } from './products.js';
+export type { Submitted } from './jobs.js';
 export type { WorldProgress, WorldStage, WorldSummary } from './world.js';
 export type { ConsentChange, ShopperChange } from './shoppers.js';

@@ -10,6 +10,7 @@ import type { Creator, Post, Shopper } from '../../domain/index.js';
 import { AppError } from '../../errors.js';
 import { productPredicate } from '../../retrieve/filters.js';
 import type { ClickGroupBy, EntityKind, MediaFile } from '../../store/types.js';
+import { getJob } from '../commands/jobs.js';
 import type { CoreDeps } from '../deps.js';
 import { decodeCursor, pageOf, type Page } from '../cursor.js';
 import { postImageUrl, productView, shopperSummary, shopperView } from '../present.js';
@@ -40,8 +41,10 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
       return { ...productView(p), description: p.description, url: p.url, health: state.catalog.isHealth(id) };
     },
 
-    /** The category taxonomy as it applies now. */
-    listCategories: () => state.taxonomy.list(),
+    /** The category taxonomy as it applies now (async like every read: with replicas, the core catches up first). */
+    async listCategories() {
+      return state.taxonomy.list();
+    },
 
     listMerchants: () => store.listMerchants(),
 
@@ -65,7 +68,7 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
      * used), so it is the same for every caller; health & wellness items are part of the catalog.
      * @throws VALIDATION_FAILED for a cursor of another list or an unknown currency
      */
-    listProducts(query: ProductListQuery): ProductList {
+    async listProducts(query: ProductListQuery): Promise<ProductList> {
       const { limit, cursor, ...filters } = query;
       const priceFilter = priceFilterInfo(filters, deps.settings.rates, 'query.currency');
       const after = cursor ? decodeCursor('products', cursor, IdPosition) : undefined;
@@ -126,6 +129,9 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
       if (!media) throw new AppError('NOT_FOUND', `No image for ${kind} "${id}".`);
       return media;
     },
+
+    /** Progress and per-item errors of an embedding job. @throws AppError NOT_FOUND */
+    job: (id: string) => getJob(deps, id),
 
     async health(): Promise<Health> {
       return {

@@ -132,8 +132,12 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
       // Not personalised: no creator inspired these items, so only a brand cap applies.
       const brandCap = cap?.by === 'brand' ? capPerGroup((id: string) => catalog.get(id)?.brand.toLowerCase() ?? null, cap.cap) : undefined;
       const popular = await popularList(deps.store, catalog, accept, query.limit, brandCap);
-      const items = popular.map((p, i): RecommendationItem => {
-        const product = catalog.get(p.id)!;
+      // A product removed while this request awaited (another request applied the delete) is skipped, never served.
+      const live = popular.flatMap((p) => {
+        const product = catalog.get(p.id);
+        return product ? [{ p, product }] : [];
+      });
+      const items = live.map(({ p, product }, i): RecommendationItem => {
         return { rank: i + 1, score: round4(p.score), product: productView(product), inspiredBy: null, ...deps.tagger.tag({ product, credit: null, userRef: ref, now: at }) };
       });
       return remember({ ...base, personalized: false, reason: decision.reason ?? NO_SOURCES, parameters: describe(false), items });

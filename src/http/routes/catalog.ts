@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Creator, Merchant } from '../../domain/index.js';
 import type { Core } from '../../core/core.js';
 import { CreatorList, CreatorView, PageQuery, PostList, ProductDetail, ProductList, ProductListQuery, SearchResponse, SimilarQuery } from '../../core/schemas.js';
-import { route } from '../route.js';
+import { RAW, route } from '../route.js';
 import { BulkBody, BulkResult, IdParams, PostParams, ProductPatchBody, bulkAnswer as summary, doc } from '../schemas.js';
 
 export function catalogRoutes({ core }: { core: Core }) {
@@ -24,9 +24,15 @@ export function catalogRoutes({ core }: { core: Core }) {
       handle: async () => ({ items: await core.listMerchants() }),
     }),
     route({
-      method: 'put', path: '/v1/products', operationId: 'upsertProducts', tag: 'catalog', errors: ['BATCH_REJECTED'], summary: 'Bulk upsert products (up to 1,000); embeds and indexes them; per-item results',
+      method: 'put', path: '/v1/products', operationId: 'upsertProducts', tag: 'catalog', errors: ['BATCH_REJECTED'],
+      summary: 'Bulk upsert products (up to 1,000); embeds and indexes them; per-item results. With PostgreSQL a batch of JOB_MIN_ITEMS or more is queued for the embedding workers: 202 with the job (GET /v1/jobs/:id)',
       body: BulkBody, docBody: doc.products, response: BulkResult,
-      handle: async ({ body }) => summary(await commands.upsertProducts(body.items)),
+      handle: async ({ body, res }) => {
+        const submitted = await commands.submitProducts(body.items);
+        if ('results' in submitted) return summary(submitted.results);
+        res.status(202).location(`/v1/jobs/${submitted.job.id}`).json(submitted.job);
+        return RAW;
+      },
     }),
     route({
       method: 'get', path: '/v1/products', operationId: 'listProducts', tag: 'catalog', summary: 'List the catalog by id, with the same filters as recommendations (paged)',

@@ -19,7 +19,7 @@ export function categoryRoutes({ core }: { core: Core }) {
     route({
       method: 'get', path: '/v1/categories', operationId: 'listCategories', tag: 'catalog', summary: 'The category taxonomy, with its health categories marked',
       response: z.object({ items: z.array(Category) }),
-      handle: () => ({ items: core.listCategories() }),
+      handle: async () => ({ items: await core.listCategories() }),
     }),
   ];
 }
