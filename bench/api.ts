@@ -168,7 +168,8 @@ async function main(): Promise<void> {
     const tag = `${Date.now()}-${batchNo++}`;
     const fresh = Array.from({ length: n }, (_, i) => {
       const p = products[i % products.length]!;
-      const { attributes: _truth, ...product } = p;
+      // The world's ground truth (attributes, appeal) is not API input: the unknown-field rule refuses it.
+      const { attributes: _truth, appeal: _appeal, ...product } = p;
       return { ...product, id: `ingest-${tag}-${i}`, title: `${p.title} (restock ${tag}-${i})` };
     });
     const t0 = performance.now();
