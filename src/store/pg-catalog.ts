@@ -10,15 +10,7 @@ import { AppError } from '../errors.js';
 import { tx, type PgPools } from './pg-pool.js';
 import { vectorChecksum } from '../embed/vectors.js';
 import { vectorSql } from './pg-vector-text.js';
-import type { Store } from './types.js';
-
-type CatalogOps = Pick<
-  Store,
-  | 'upsertMerchants' | 'listMerchants' | 'productNetworks'
-  | 'upsertProducts' | 'getProduct' | 'getProducts' | 'listProducts' | 'deleteProduct'
-  | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode'
-  | 'upsertPosts' | 'getPost' | 'listPosts' | 'listCreatorPosts' | 'deletePost' | 'mediaVersions'
->;
+import type { CatalogOps } from './areas.js';
 
 /** 64 random bits: an opaque, non-derivable code (networks forbid personal data in sub-ids). */
 const newCode = () => randomBytes(8).toString('hex');

@@ -5,9 +5,7 @@
  */
 import { SENSITIVE_HEALTH, type Category } from '../domain/index.js';
 import type { PgPools } from './pg-pool.js';
-import type { Store } from './types.js';
-
-type CategoryOps = Pick<Store, 'upsertCategories' | 'listCategories'>;
+import type { CategoryOps } from './areas.js';
 
 export function pgCategories({ primary: db }: PgPools): CategoryOps {
   return {

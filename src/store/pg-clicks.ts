@@ -7,9 +7,8 @@
 import type { Click } from '../domain/index.js';
 import { bounds, UNCREDITED } from './sqlite-clicks.js';
 import type { PgPools } from './pg-pool.js';
-import type { ClickGroupBy, Store } from './types.js';
-
-type ClickOps = Pick<Store, 'recordClick' | 'listClicks' | 'clickReport' | 'clickedProducts' | 'clicksByUserRef'>;
+import type { ClickGroupBy } from './types.js';
+import type { ClickOps } from './areas.js';
 
 const GROUP_COLUMN: Record<ClickGroupBy, string> = {
   creator: `COALESCE(creator_code, '${UNCREDITED}')`,

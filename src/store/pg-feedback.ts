@@ -6,9 +6,7 @@
 import type { FeedbackEvent, StoredFeedback } from '../domain/index.js';
 import { AppError } from '../errors.js';
 import { tx, type PgPools } from './pg-pool.js';
-import type { Store } from './types.js';
-
-type FeedbackOps = Pick<Store, 'appendFeedback' | 'listFeedback' | 'deleteFeedback'>;
+import type { FeedbackOps } from './areas.js';
 
 interface Row { seq: string; type: FeedbackEvent['type']; product_id: string | null; post_id: string | null; at: string }
 

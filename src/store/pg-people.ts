@@ -9,13 +9,7 @@ import type { ConsentEvent, Shopper } from '../domain/index.js';
 import { AppError } from '../errors.js';
 import { tx, type PgPools } from './pg-pool.js';
 import { subjectHash } from './sqlite-people.js';
-import type { Store } from './types.js';
-
-type PeopleOps = Pick<
-  Store,
-  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'addFollow' | 'removeFollow' | 'getFollows' | 'eraseUser' | 'linkRefOf' | 'userOfLinkRef'
-  | 'appendConsents' | 'listConsents' | 'listConsentProofs'
->;
+import type { PeopleOps } from './areas.js';
 
 interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand']; demo: boolean }
 const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band, demo: r.demo });

@@ -6,9 +6,8 @@
 import { vectorChecksum } from '../embed/vectors.js';
 import type { PgPools } from './pg-pool.js';
 import { vectorSql } from './pg-vector-text.js';
-import type { EntityKind, Store } from './types.js';
-
-type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'getVectors' | 'countVectors' | 'allVectors' | 'vectorChecksums'>;
+import type { EntityKind } from './types.js';
+import type { VectorOps } from './areas.js';
 
 const TABLE: Record<EntityKind, string> = { product: 'product_vectors', post: 'post_vectors' };
 /** Rows per page of a bulk read (about 5 MB of text at 512-d). */

@@ -8,16 +8,9 @@ import type Database from 'better-sqlite3';
 import type { Creator, Merchant, Post, Product } from '../domain/index.js';
 import { vectorChecksum } from '../embed/vectors.js';
 import { AppError } from '../errors.js';
-import type { EntityKind, Store, WithVector } from './types.js';
+import type { EntityKind, WithVector } from './types.js';
 import { toBlob } from './vector-blob.js';
-
-type CatalogOps = Pick<
-  Store,
-  | 'upsertMerchants' | 'listMerchants' | 'productNetworks'
-  | 'upsertProducts' | 'getProduct' | 'getProducts' | 'listProducts' | 'deleteProduct'
-  | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode'
-  | 'upsertPosts' | 'getPost' | 'listPosts' | 'listCreatorPosts' | 'deletePost' | 'mediaVersions'
->;
+import type { CatalogOps } from './areas.js';
 
 const parse = <T>(row: { data: string } | undefined): T | undefined => (row ? (JSON.parse(row.data) as T) : undefined);
 /** 64 random bits: an opaque, non-derivable code (networks forbid personal data in sub-ids). */

@@ -4,9 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Category } from '../domain/index.js';
-import type { Store } from './types.js';
-
-type CategoryOps = Pick<Store, 'upsertCategories' | 'listCategories'>;
+import type { CategoryOps } from './areas.js';
 
 export function sqliteCategories(db: Database.Database): CategoryOps {
   const s = {

@@ -4,9 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { Click } from '../domain/index.js';
-import type { ClickGroupBy, Store } from './types.js';
-
-type ClickOps = Pick<Store, 'recordClick' | 'listClicks' | 'clickReport' | 'clickedProducts' | 'clicksByUserRef'>;
+import type { ClickGroupBy } from './types.js';
+import type { ClickOps } from './areas.js';
 
 interface ClickRow { at: string; product_id: string; merchant: string; network: string; creator_code: string | null; user_ref: string | null }
 

@@ -6,9 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { FeedbackEvent, StoredFeedback } from '../domain/index.js';
 import { AppError } from '../errors.js';
-import type { Store } from './types.js';
-
-type FeedbackOps = Pick<Store, 'appendFeedback' | 'listFeedback' | 'deleteFeedback'>;
+import type { FeedbackOps } from './areas.js';
 
 interface Row { seq: number; type: FeedbackEvent['type']; product_id: string | null; post_id: string | null; at: string }
 

@@ -13,13 +13,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ConsentEvent, Shopper } from '../domain/index.js';
 import { AppError } from '../errors.js';
-import type { ConsentProof, Store } from './types.js';
-
-type PeopleOps = Pick<
-  Store,
-  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'addFollow' | 'removeFollow' | 'getFollows' | 'eraseUser' | 'linkRefOf' | 'userOfLinkRef'
-  | 'appendConsents' | 'listConsents' | 'listConsentProofs'
->;
+import type { ConsentProof } from './types.js';
+import type { PeopleOps } from './areas.js';
 
 interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand']; demo: number }
 interface ConsentRow { purpose: ConsentEvent['purpose']; granted: number; at: string; source: string; policy_version: string }

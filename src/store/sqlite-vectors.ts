@@ -1,9 +1,8 @@
 /** Embedding cache and reads of per-entity fused vectors in SQLite, as Float32 blobs (written with their entity: sqlite-catalog.ts). */
 import type Database from 'better-sqlite3';
-import type { EntityKind, Store } from './types.js';
+import type { EntityKind } from './types.js';
 import { fromBlob, toBlob } from './vector-blob.js';
-
-type VectorOps = Pick<Store, 'getCachedEmbedding' | 'putCachedEmbedding' | 'getVectors' | 'countVectors' | 'allVectors' | 'vectorChecksums'>;
+import type { VectorOps } from './areas.js';
 
 export function sqliteVectors(db: Database.Database): VectorOps {
   const s = {
