@@ -186,7 +186,7 @@ describe('GET /v1/admin/creator-codes', () => {
 describe('erasure and reports', () => {
   it("an erased shopper's clicks stay only as counts; no report field carries their id or pseudonym", async () => {
     const grant = (purpose: string) => ({ purpose, granted: true });
-    await h.commands.upsertShopper('u-ada', { id: 'u-ada', displayName: 'Ada', region: 'DE', ageBand: '25-34' });
+    await h.commands.upsertShopper('u-ada', { displayName: 'Ada', region: 'DE', ageBand: '25-34' });
     await request(h.app).put('/v1/users/u-ada/consents').set('x-api-key', KEYS.app).send({ events: [grant('personalization'), grant('clickTracking')] }).expect(200);
     const ref = (await h.store.linkRefOf('u-ada'))!;
     await click(amz, 'c1', ref);
