@@ -18,6 +18,7 @@ describe('extractShellBlocks', () => {
         '# t', '```sh', 'echo one', '```', '```ts', 'const x = 1;', '```',
         '<!-- example: not run (starts the server) -->', '', '```bash', 'npm start', '```',
         '~~~shell', 'echo ```', '~~~',
+        '```` ```sh ```` is inline code, not a fence', '```sh', 'echo two', '```',
       ),
     );
     expect(problems).toEqual([]);
@@ -25,6 +26,7 @@ describe('extractShellBlocks', () => {
       { line: 2, lang: 'sh', code: 'echo one', notRun: undefined },
       { line: 10, lang: 'bash', code: 'npm start', notRun: 'starts the server' },
       { line: 13, lang: 'shell', code: 'echo ```', notRun: undefined },
+      { line: 17, lang: 'sh', code: 'echo two', notRun: undefined },
     ]);
   });
 

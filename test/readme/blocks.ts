@@ -40,7 +40,8 @@ export function extractShellBlocks(markdown: string): Extracted {
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i]!;
     const open = OPEN.exec(text);
-    if (open) {
+    // CommonMark: a backtick fence's info string has no backtick (```` ```sh ```` is inline code).
+    if (open && !(open[1]![0] === '`' && text.slice(text.indexOf(open[1]!) + open[1]!.length).includes('`'))) {
       const fence = open[1]!;
       const lang = open[2]!.toLowerCase();
       const body: string[] = [];
