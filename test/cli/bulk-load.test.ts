@@ -103,3 +103,17 @@ describe('bulk load: CSV and JSONL are the same records', () => {
     await store.close();
   });
 });
+
+describe('bulk load: the samples in examples/bulk', () => {
+  it('load whole, as JSONL and as CSV, to the same stored products', async () => {
+    const t = bulkRoot();
+    const embedder = createFakeEmbedder({ dimension: 8 });
+    const a = await cli(['--merchants', 'examples/bulk/merchants.jsonl', '--products', 'examples/bulk/products.jsonl'], t.env, embedder);
+    expect(a.stdout).toContain('examples/bulk/products.jsonl: 10 ok, 0 rejected');
+    expect(a.code).toBe(0);
+    const other = { ...t.env, DATA_DIR: `${t.root}/data-csv` };
+    const b = await cli(['--merchants', 'examples/bulk/merchants.jsonl', '--products', 'examples/bulk/products.csv'], other, embedder);
+    expect(b.stdout).toContain('examples/bulk/products.csv: 10 ok, 0 rejected');
+    expect(await storedProducts(other.DATA_DIR)).toEqual(await storedProducts(t.dataDir));
+  });
+});
