@@ -64,7 +64,8 @@ describe('bulk load into a running server', () => {
 
 describe('bulk load API client', () => {
   /** A stub server that answers each PUT with the next scripted reply. */
-  async function stub(replies: Array<(items: unknown[]) => { status: number; headers?: Record<string, string>; body?: unknown }>) {
+  type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
+  async function stub(replies: Array<(items: unknown[]) => Reply>) {
     const seen: number[] = [];
     const server = createServer((req, res) => {
       let text = '';
@@ -72,7 +73,7 @@ describe('bulk load API client', () => {
       req.on('end', () => {
         const items = (JSON.parse(text) as { items: unknown[] }).items;
         seen.push(items.length);
-        const reply = (replies.shift() ?? ((i: unknown[]) => ({ status: 200, body: { results: i.map((_, k) => ({ id: `x${k}`, ok: true })) } })))(items);
+        const reply: Reply = (replies.shift() ?? ok)(items);
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body ?? {}));
       });
     });
@@ -80,7 +81,7 @@ describe('bulk load API client', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return { url, seen, close: () => new Promise((r) => server.close(r)) };
   }
-  const ok = (items: unknown[]) => ({ status: 200, body: { results: items.map((_, k) => ({ id: `x${k}`, ok: true })) } });
+  const ok = (items: unknown[]): Reply => ({ status: 200, body: { results: items.map((_, k) => ({ id: `x${k}`, ok: true })) } });
   const records = [{ id: 'a', image: 'data:,' }, { id: 'b', image: 'data:,' }, { id: 'c', image: 'data:,' }];
 
   it('waits as Retry-After says on 429, and as RateLimit says when none remain, then goes on', async () => {

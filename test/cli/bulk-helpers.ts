@@ -34,11 +34,11 @@ export function bulkRoot(prefix = 'bulk-') {
 }
 
 /** The real CLI entry function, with its output captured. */
-export async function cli(argv: string[], env: Record<string, string>, embedder: Embedder): Promise<Run> {
+export async function cli(argv: string[], env: Record<string, string>, embedder: Embedder, progressEveryMs?: number): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } };
-  const code = await ingestCli(argv, env, io, { embedder, progress: false });
+  const code = await ingestCli(argv, env, io, { embedder, progress: false, progressEveryMs });
   return { code, stdout, stderr };
 }
 

@@ -53,11 +53,14 @@ describe('bulk load: bad records by line', () => {
       `p5,Fine,x,Acme,dress,12,EUR,m-test,https://shop.example/p5,utm,${img('p5')},`,
     ].join('\n');
     const products = t.file('products.csv', `${csv}\n`);
-    const run = await cli(['--merchants', t.merchants, '--products', products], t.env, createFakeEmbedder({ dimension: 8 }));
+    const run = await cli(['--merchants', t.merchants, '--products', products], t.env, createFakeEmbedder({ dimension: 8 }), 0);
     expect(run.code).toBe(1);
+    // Not a terminal: plain progress lines (here after every record), rate and ETA from bytes read.
+    expect(run.stderr).toMatch(new RegExp(`${products}: \\d+ records, \\d+% of ${csv.length + 1} bytes, \\d+ rec/s, ETA (\\d+ s|\\?)`));
     const lines = run.stdout.split('\n');
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${products}:4: price: .*expected number`)));
     expect(lines).toContain(`${products}:5: colr: unknown field "colr"`);
+    expect(run.stderr).toContain(`${products}:1: unknown field "colr": refused in every row that fills it`);
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${products}:6: csv: .*columns`)));
     const stored = await storedProducts(t.dataDir);
     expect(stored.map((p) => p.id)).toEqual(['p1', 'p5']);

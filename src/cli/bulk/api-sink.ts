@@ -26,7 +26,8 @@ export interface ApiSinkOptions {
   onWait?: (seconds: number, why: string) => void;
 }
 
-const RETRIES = 5;
+/** Retries of a dropped connection or a 5xx (waits 1, 2, 4 s): a wrong URL fails in seconds, a restart is ridden out. */
+const RETRIES = 3;
 const sleeper = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Seconds to wait from a response's Retry-After or RateLimit (draft-8: `"default";r=0;t=12`) header. */

@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import type { z } from 'zod';
+import { undeclaredKeys } from '../../ingest/unknown-fields.js';
 import { csvRecordBuilder } from './csv-fields.js';
 
 export interface Problem {
@@ -31,8 +32,8 @@ export function formatOf(file: string): Format | undefined {
  * @param skipThrough lines up to and including this one are passed over without being parsed (resume).
  * @example for await (const r of readRecords('catalog.csv', Product, 0)) if ('value' in r) ...
  */
-export async function* readRecords(file: string, schema: z.ZodType, skipThrough = 0): AsyncGenerator<FileRecord> {
-  if (formatOf(file) === 'csv') yield* readCsv(file, schema, skipThrough);
+export async function* readRecords(file: string, schema: z.ZodType, skipThrough = 0, warn: (message: string) => void = () => {}): AsyncGenerator<FileRecord> {
+  if (formatOf(file) === 'csv') yield* readCsv(file, schema, skipThrough, warn);
   else yield* readJsonl(file, skipThrough);
 }
 
@@ -52,9 +53,15 @@ async function* readJsonl(file: string, skipThrough: number): AsyncGenerator<Fil
   }
 }
 
-async function* readCsv(file: string, schema: z.ZodType, skipThrough: number): AsyncGenerator<FileRecord> {
+async function* readCsv(file: string, schema: z.ZodType, skipThrough: number, warn: (message: string) => void): AsyncGenerator<FileRecord> {
   const stream = createReadStream(file);
-  const parser = parse({ columns: true, info: true, raw: true, bom: true, skip_empty_lines: true, skip_records_with_error: true });
+  // A header the schema does not know is said once up front; each row that fills it is refused by name.
+  const columns = (header: string[]) => {
+    const unknown = undeclaredKeys(schema, Object.fromEntries(header.map((h) => [h.split('.')[0], ''])));
+    if (unknown.length > 0) warn(`${file}:1: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}: refused in every row that fills it`);
+    return header;
+  };
+  const parser = parse({ columns, info: true, raw: true, bom: true, skip_empty_lines: true, skip_records_with_error: true });
   // A malformed row is skipped by the parser and reported here, in file order with the records.
   const skipped: FileRecord[] = [];
   parser.on('skip', (err: Error & { lines?: number }) => {

@@ -88,7 +88,7 @@ async function loadFile(kind: Kind, file: string, o: BulkOptions, io: BulkIo, er
   };
   try {
     let k = 0;
-    for await (const r of readRecords(file, schema, before?.line ?? 0)) {
+    for await (const r of readRecords(file, schema, before?.line ?? 0, (m) => io.stderr.write(`${m}\n`))) {
       if ('problem' in r) reject(r.line, [r.problem], r.raw);
       else {
         // The API's own schema and unknown-field rule, before anything is sent; the command checks again.
