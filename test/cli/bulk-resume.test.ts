@@ -32,7 +32,7 @@ function checkpointLine(dataDir: string, input: string): number {
 }
 
 describe('bulk load: resume after kill -9', () => {
-  it('stores every record exactly once and re-embeds only what was not committed', { timeout: 120_000 }, async () => {
+  it('stores every record exactly once and re-embeds only what was not committed', { timeout: 300_000 }, async () => {
     const t = bulkRoot('bulk-resume-');
     const rows = Array.from({ length: N }, (_, i) => {
       const id = `p${String(i).padStart(5, '0')}`;
