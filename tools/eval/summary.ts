@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { panelChart } from './chart.js';
 import type { Comparison, EvalResult, LadderStep, MethodResult, UserMetric } from './harness.js';
+import { METHODS } from './methods.js';
 import { est } from './report.js';
 import type { Estimate } from './stats.js';
 
@@ -25,8 +26,10 @@ const FEEDBACK_SEGMENTS = ['all', 'cold-start', 'short-history', 'rich-history']
 export function renderSummary(runs: Run[], chartFile: string): string {
   const metricName = (m: UserMetric, r: Run) => ({ recallAtK: `Recall@${r.k}`, recallAtDeep: `Recall@${r.deepK}`, ndcgAtK: `nDCG@${r.k}`, mrr: 'MRR', diversity: 'diversity', novelty: 'novelty' })[m];
   const first = runs[0]!;
-  const ids = first.methods.map((m) => m.id);
-  const labelOf = (id: string) => first.methods.find((m) => m.id === id)?.label ?? id;
+  // Every method of any run (a run from before a method existed shows n/a for it).
+  const order = (id: string) => METHODS.findIndex((m) => m.id === id);
+  const ids = [...new Set(runs.flatMap((r) => r.methods.map((m) => m.id)))].sort((a, b) => order(a) - order(b));
+  const labelOf = (id: string) => runs.flatMap((r) => r.methods).find((m) => m.id === id)?.label ?? id;
   const cols = runs.map(worldName);
   const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---|' : '---:|')).join('')}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const metricTable = (m: UserMetric) =>
@@ -59,7 +62,7 @@ export function renderSummary(runs: Run[], chartFile: string): string {
     }));
   const feedbackRows = FEEDBACK_SEGMENTS.flatMap((seg) =>
     (['ndcgAtK', 'recallAtK', 'recallAtDeep'] as const).map((m) => [
-      `${first.segments.find((x) => x.id === seg)?.label ?? seg}, ${metricName(m, first)}`,
+      `${runs.flatMap((r) => r.segments).find((x) => x.id === seg)?.label ?? seg}, ${metricName(m, first)}`,
       ...runs.map((r) => {
         const c = r.feedback?.comparisons.find((x: Comparison) => x.segment === seg && x.metric === m);
         return c ? `${c.verdict === 'indistinguishable' ? '=' : c.verdict === 'higher' ? '▲' : '▼'} ${signed(c.diff)} (${c.shoppers})` : 'n/a';
@@ -122,7 +125,7 @@ export function renderSummary(runs: Run[], chartFile: string): string {
 
 export function renderSummaryChart(runs: Run[]): string {
   const first = runs[0]!;
-  const ids = CHART_METHODS.filter((id) => first.methods.some((m) => m.id === id));
+  const ids = CHART_METHODS.filter((id) => runs.some((r) => r.methods.some((m) => m.id === id)));
   return panelChart(`nDCG@${first.k} on ${runs.length} fresh worlds`, runs.map((r) => ({
     title: `${worldName(r)} (${r.evaluatedUsers} shoppers)`,
     bars: ids.flatMap((id) => {
