@@ -59,7 +59,7 @@ describe('runEval on a tiny generated world', () => {
     expect(result.auditedUsers).toBe(40);
     expect(result.evaluatedUsers).toBeGreaterThan(0);
     expect(result.evaluatedUsers).toBeLessThan(40); // the world has shoppers without consent and minors
-    expect(result.methods.map((m) => m.id)).toEqual([...BASELINES, 'text-only', 'image-only', 'fused', 'fused-single-centroid', 'fused-no-mmr', 'degraded']);
+    expect(result.methods.map((m) => m.id)).toEqual([...BASELINES, 'text-only', 'image-only', 'fused', 'fused-feedback', 'fused-single-centroid', 'fused-no-mmr', 'degraded']);
     expect(result.notes).toEqual([]);
   });
 

@@ -1,9 +1,10 @@
 /**
- * `npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme] [--no-degraded] [--no-looks]`
+ * `npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme] [--no-degraded] [--no-looks] [--no-feedback]`
  *
  * Validates the world (default `fixtures/`), ingests it into a throw-away data folder with the
  * shipped model, runs every method (and the service on a weight-scrambled copy of the model, the
- * sanity rung), prints the table and the ladder, and writes `reports/eval-<world>-<date>.*`.
+ * sanity rung, and, when the world has histories, the service with them sent as feedback events:
+ * service + feedback; `--no-feedback` skips it), prints the table and the ladder, and writes `reports/eval-<world>-<date>.*`.
  * `--update-readme` replaces the table between the README's eval markers (use it on fixtures/).
  * Exits 1 when any consent violation is found.
  */
@@ -22,7 +23,7 @@ import { prepareWorld } from './prepare.js';
 import { ladderVerdicts, resultTable, writeReport } from './report.js';
 import { loadEvalWorld } from './world.js';
 
-const USAGE = 'usage: npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme] [--no-degraded] [--no-looks]';
+const USAGE = 'usage: npm run eval -- [--world DIR] [--k 10] [--out reports] [--update-readme] [--no-degraded] [--no-looks] [--no-feedback]';
 const README_START = '<!-- eval:start -->';
 const README_END = '<!-- eval:end -->';
 
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       world: { type: 'string', default: 'fixtures' }, k: { type: 'string', default: '10' }, out: { type: 'string', default: 'reports' },
-      'update-readme': { type: 'boolean', default: false }, 'no-degraded': { type: 'boolean', default: false }, 'no-looks': { type: 'boolean', default: false },
+      'update-readme': { type: 'boolean', default: false }, 'no-degraded': { type: 'boolean', default: false }, 'no-looks': { type: 'boolean', default: false }, 'no-feedback': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   bar.start(1, 0, { stage: 'ingest' });
   try {
     const prepared = await prepareWorld(world, {
-      config, embedder, degraded,
+      config, embedder, degraded, feedback: !values['no-feedback'],
       onProgress: (p) => {
         bar.setTotal(p.total);
         bar.update(p.done, { stage: `ingest ${p.stage}`.padEnd(20) });
@@ -79,7 +80,10 @@ async function main(): Promise<void> {
       console.log(`\n${table}\n\n${ladderVerdicts(result).join('\n')}\n${result.evaluatedUsers} shoppers scored; ${context.seconds.toFixed(0)} s`);
       console.log(`wrote ${paths.md}, ${paths.json}, ${paths.svg}`);
       if (values['update-readme']) updateReadme(table, paths.md, result.world.name);
-      const violations = result.methods.reduce((s, m) => s + (m.consent?.total ?? 0), 0);
+      const fb = result.feedback?.comparisons.find((c) => c.segment === 'all' && c.metric === 'ndcgAtK');
+      if (fb) console.log(`service + feedback − service, nDCG@${k}: ${fb.diff.value.toFixed(4)} (${fb.diff.low.toFixed(4)} to ${fb.diff.high.toFixed(4)})`);
+      // Shoppers without personalization whose list changed with events: the feedback gate leaked.
+      const violations = result.methods.reduce((s, m) => s + (m.consent?.total ?? 0), 0) + (result.feedback?.unconsentedDiffering ?? 0);
       if (violations > 0) {
         console.error(`CONSENT VIOLATIONS: ${violations} (see ${paths.json})`);
         process.exitCode = 1;

@@ -10,6 +10,7 @@
 import type { ConsentViolations, ServedList } from './consent-check.js';
 import { auditConsent } from './consent-check.js';
 import { buildBaselines } from './baselines.js';
+import type { FeedSummary } from './feedback.js';
 import { evaluateLooks, type LookResults } from './looks.js';
 import { METHODS, type Method, type MethodId } from './methods.js';
 import { catalogCoverage, intraListDiversity, ndcgAtK, novelty, popularityFromCounts, recallAtK, reciprocalRank } from './metrics.js';
@@ -70,6 +71,20 @@ export interface SegmentResult {
   methods: Array<{ id: MethodId; label: string; ndcgAtK: Estimate; recallAtK: Estimate; recallAtDeep: Estimate }>;
 }
 
+/** Service + feedback against the service without events, on the same shoppers. */
+export interface FeedbackResult {
+  /** What was sent through the feedback command and what it kept or refused. */
+  fed: FeedSummary;
+  /** service + feedback − service, paired over each segment's shoppers. */
+  comparisons: Comparison[];
+  /** Scored shoppers whose top-k differs with their events. */
+  changedLists: number;
+  /** Shoppers without personalization (no consent, or minors): their lists must be identical in both. */
+  unconsented: number;
+  /** Of those, how many got a different list with events (must be 0: the command kept nothing of theirs). */
+  unconsentedDiffering: number;
+}
+
 export interface EvalResult {
   k: number;
   deepK: number;
@@ -87,6 +102,8 @@ export interface EvalResult {
   serviceVsBaselines: Comparison[];
   segments: SegmentResult[];
   looks: LookResults | null;
+  /** Null when the 'feedback' core was not built (no histories in the world, or not asked for). */
+  feedback: FeedbackResult | null;
   /** What was left out and why (missing ground truth, a variant not run). */
   notes: string[];
 }
@@ -108,6 +125,7 @@ const ABLATIONS: readonly MethodId[] = ['text-only', 'image-only', 'fused-single
 const ABLATION_METRICS: readonly UserMetric[] = ['ndcgAtK', 'recallAtK', 'recallAtDeep', 'diversity'];
 const RIVALS: readonly MethodId[] = ['random', 'popularity', 'editorial', 'co-follower', 'item-knn', 'aesthetic'];
 const RIVAL_METRICS: readonly UserMetric[] = ['ndcgAtK', 'recallAtDeep'];
+export const FEEDBACK_METRICS: readonly UserMetric[] = ['ndcgAtK', 'recallAtK', 'recallAtDeep', 'mrr'];
 
 function compare(metric: UserMetric, segment: string, method: MethodResult, against: MethodResult, members: readonly number[], r: Resamples): Comparison {
   const pick = (xs: number[]) => members.map((i) => xs[i]!);
@@ -122,6 +140,7 @@ export async function runEval(world: EvalWorld, prepared: PreparedWorld, o: Eval
   const users = new Map(world.users.map((u) => [u.id, u]));
   const query = (limit: number) => RecommendQuery.parse({ limit });
   const notes: string[] = [];
+  if (prepared.feedbackNote) notes.push(prepared.feedbackNote);
 
   // Who gets scored is decided once, by the service itself: shoppers it personalises for.
   const decisions = new Map<string, RecommendationResponse>();
@@ -147,6 +166,8 @@ export async function runEval(world: EvalWorld, prepared: PreparedWorld, o: Eval
   const step = (label: string) => o.onStep?.(++done, total, label);
 
   const results: MethodResult[] = [];
+  /** Every shopper's top-k per core method (the feedback consent check compares all of them). */
+  const servedTop = new Map<MethodId, Map<string, string[]>>();
   for (const method of methods) {
     const top = new Map<string, string[]>();
     const deep = new Map<string, string[]>();
@@ -164,6 +185,7 @@ export async function runEval(world: EvalWorld, prepared: PreparedWorld, o: Eval
         deep.set(u.id, (await core.recommend(u.id, query(deepK), method.options)).items.map((i) => i.product.id));
         step(method.label);
       }
+      servedTop.set(method.id, top);
       consent = auditConsent(served, { users, products: new Map(world.products.map((p) => [p.id, p])), creators: new Map(world.creators.map((c) => [c.id, c])) });
     } else {
       for (const u of evaluated) {
@@ -228,6 +250,24 @@ export async function runEval(world: EvalWorld, prepared: PreparedWorld, o: Eval
     }
   }
 
+  let feedback: FeedbackResult | null = null;
+  const withEvents = byId.get('fused-feedback');
+  if (fused && withEvents && prepared.feedback) {
+    const comparisons = segmentsOf(world, evaluated).flatMap((seg) => {
+      const sr = resamples(seg.members.length);
+      return seg.members.length === 0 ? [] : FEEDBACK_METRICS.map((metric) => compare(metric, seg.id, withEvents, fused, seg.members, sr));
+    });
+    const [a, b] = [servedTop.get('fused')!, servedTop.get('fused-feedback')!];
+    const same = (id: string) => JSON.stringify(a.get(id)) === JSON.stringify(b.get(id));
+    const unconsented = world.users.filter((u) => !decisions.get(u.id)!.consent.personalization);
+    feedback = {
+      fed: prepared.feedback, comparisons,
+      changedLists: evaluated.filter((u) => !same(u.id)).length,
+      unconsented: unconsented.length,
+      unconsentedDiffering: unconsented.filter((u) => !same(u.id)).length,
+    };
+  }
+
   const looks = o.looks === false ? null : await evaluateLooks(world, prepared, k, o.seed ?? 1, (label) => o.onStep?.(done, total, label));
   if (looks) notes.push(...looks.notes);
   return {
@@ -235,6 +275,6 @@ export async function runEval(world: EvalWorld, prepared: PreparedWorld, o: Eval
     world: { name: world.name, seed: world.seed, generatorVersion: world.generatorVersion, products: world.products.length, creators: world.creators.length, posts: world.posts.length, users: world.users.length },
     evaluatedUsers: evaluated.length,
     auditedUsers: world.users.length,
-    methods: results, ladder, ablations, serviceVsBaselines, segments, looks, notes,
+    methods: results, ladder, ablations, serviceVsBaselines, segments, looks, feedback, notes,
   };
 }

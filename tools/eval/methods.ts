@@ -7,7 +7,7 @@ import type { RecommendOptions } from '../../src/core/core.js';
 import type { Modality } from './prepare.js';
 
 export type BaselineId = 'random' | 'popularity' | 'editorial' | 'co-follower' | 'item-knn' | 'aesthetic' | 'oracle';
-export type CoreId = 'text-only' | 'image-only' | 'fused' | 'fused-single-centroid' | 'fused-no-mmr' | 'degraded';
+export type CoreId = 'text-only' | 'image-only' | 'fused' | 'fused-feedback' | 'fused-single-centroid' | 'fused-no-mmr' | 'degraded';
 export type MethodId = BaselineId | CoreId;
 
 interface MethodBase {
@@ -41,6 +41,7 @@ export const METHODS: readonly Method[] = [
   { id: 'text-only', kind: 'core', label: 'Text only', modality: 'text', options: {}, description: "The service's ranking on text embeddings only: post captions against product titles and descriptions." },
   { id: 'image-only', kind: 'core', label: 'Image only', modality: 'image', options: {}, description: "The service's ranking on image embeddings only: post photos against product photos." },
   { id: 'fused', kind: 'core', label: 'Fused (service)', modality: 'fused', options: {}, description: 'The service as shipped: fused image+text vectors, one interest per followed creator, MMR re-rank.' },
+  { id: 'fused-feedback', kind: 'core', label: 'Service + feedback', modality: 'feedback', options: {}, description: "The service as shipped on its own copy of the world, after each shopper's purchase history (purchase events at their times) and post saves (save events) before the reference date were sent through the feedback command, which keeps them only under personalization consent, never for minors, health items only with health consent (tools/eval/feedback.ts). Likes are not sent (the service has no such event); held-out purchases never are." },
   { id: 'fused-single-centroid', kind: 'core', label: 'Fused, one centroid', modality: 'fused', options: { mode: 'single' }, description: 'Ablation: one centroid over all followed creators instead of one interest each.' },
   { id: 'fused-no-mmr', kind: 'core', label: 'Fused, no MMR', modality: 'fused', options: { mmr: false }, description: 'Ablation: relevance order, no MMR diversity re-rank.' },
   { id: 'degraded', kind: 'core', label: 'Degraded embedding', modality: 'degraded', options: {}, description: "Sanity rung: the service as shipped on a copy of the model with every weight tensor's values shuffled (same shape and weight statistics, nothing learned; tools/eval/degrade.ts)." },

@@ -6,6 +6,11 @@
  * which also embeds that core's search queries. The variants run the very same core (profile →
  * retrieve → MMR, search, similar); only the vectors differ, so a comparison isolates the
  * modality or the model and no ranking code is written twice.
+ *
+ * When the world has histories (or post saves), a second service is built the same way on its own
+ * data folder, the world loaded into it, and each shopper's pre-reference behaviour sent through
+ * the feedback command (feedback.ts): the 'feedback' core. Its own store, so the events reach no
+ * other method; the same memoised embedder, so nothing is embedded twice.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,10 +29,12 @@ import { silentLogger } from '../../src/log.js';
 import type { ProductCatalog } from '../../src/retrieve/catalog.js';
 import { createService, describeSettings } from '../../src/service.js';
 import type { EntityKind, Store } from '../../src/store/types.js';
+import { feedWorld, hasFeedback, type FeedSummary } from './feedback.js';
 import { memoEmbedder } from './memo-embedder.js';
 import type { EvalWorld } from './world.js';
 
-export type Modality = 'fused' | 'image' | 'text' | 'degraded';
+/** 'feedback': the fused service with the world's history sent as feedback events (feedback.ts). */
+export type Modality = 'fused' | 'image' | 'text' | 'degraded' | 'feedback';
 
 export interface PreparedWorld {
   store: Store;
@@ -37,6 +44,10 @@ export interface PreparedWorld {
   cores: Partial<Record<Modality, Core>> & Record<'fused' | 'image' | 'text', Core>;
   /** Product vectors per modality (diversity is always measured on the fused ones). */
   productVectors: Partial<Record<Modality, Map<string, Float32Array>>> & Record<'fused' | 'image' | 'text', Map<string, Float32Array>>;
+  /** What the feedback command kept and refused of the world's events; null when no 'feedback' core was built. */
+  feedback: FeedSummary | null;
+  /** Why the 'feedback' core was not built (null when it was). */
+  feedbackNote: string | null;
   /** Image/text embeddings that were not in the ingest cache and had to be embedded again. */
   cacheMisses: number;
   /** The settings the service ran with (what the report prints): the server's, unless a flag changed them. */
@@ -51,6 +62,8 @@ export interface PrepareOptions {
   /** A deliberately worse embedder of the same dimension (degrade.ts): adds the 'degraded' core. */
   degraded?: Embedder;
   onProgress?: (p: WorldProgress) => void;
+  /** Build the 'feedback' core when the world has histories or saves (default true). */
+  feedback?: boolean;
 }
 
 export async function prepareWorld(world: EvalWorld, o: PrepareOptions): Promise<PreparedWorld> {
@@ -62,13 +75,17 @@ export async function prepareWorld(world: EvalWorld, o: PrepareOptions): Promise
   // lives differs, and the clock is the world's fixed "now" so profiles weigh posts the same on
   // every run. Remote images are never fetched.
   const config: Config = { ...o.config, DATA_DIR: dir, WORLD_DIR: world.dir, ALLOWED_IMAGE_HOSTS: [] };
-  const service = await createService(config, { embedder, now: () => world.referenceDate, log: silentLogger });
+  const loaded = async (dataDir: string) => {
+    const s = await createService({ ...config, DATA_DIR: dataDir }, { embedder, now: () => world.referenceDate, log: silentLogger });
+    const summary = await s.core.commands.loadWorld(world.dir, o.onProgress);
+    for (const [stage, x] of Object.entries(summary)) {
+      if (x.failed.length > 0) throw new Error(`eval: ${x.failed.length} ${stage} failed to ingest, first: ${JSON.stringify(x.failed[0])}`);
+    }
+    return s;
+  };
+  const service = await loaded(dir);
   const { store } = service;
   const modelId = embedder.modelId;
-  const summary = await service.core.commands.loadWorld(world.dir, o.onProgress);
-  for (const [stage, s] of Object.entries(summary)) {
-    if (s.failed.length > 0) throw new Error(`eval: ${s.failed.length} ${stage} failed to ingest, first: ${JSON.stringify(s.failed[0])}`);
-  }
 
   const fusedProducts = new Map((await store.allVectors('product', modelId)).map((r) => [r.id, r.vector]));
   let cacheMisses = 0;
@@ -116,12 +133,29 @@ export async function prepareWorld(world: EvalWorld, o: PrepareOptions): Promise
     await variant('degraded', await embed(productItems), await embed(postItems), degraded);
   }
 
+  let feedback: FeedSummary | null = null;
+  let feedbackNote: string | null = null;
+  let withEvents: Awaited<ReturnType<typeof createService>> | undefined;
+  const feedbackDir = mkdtempSync(join(tmpdir(), 'eval-feedback-'));
+  if (o.feedback === false) feedbackNote = 'Service + feedback left out: not asked for (--no-feedback).';
+  else if (!hasFeedback(world)) feedbackNote = 'Service + feedback left out: the world has no purchase histories or post saves to send as events.';
+  // On PostgreSQL both services would share one database, and the events would reach "service" too.
+  else if (config.DATABASE_URL) feedbackNote = 'Service + feedback left out: with DATABASE_URL both services would share one database; run the evaluation on the embedded store.';
+  else {
+    withEvents = await loaded(feedbackDir);
+    feedback = await feedWorld(world, (records) => withEvents!.core.commands.importFeedback(records));
+    cores.feedback = withEvents.core;
+    productVectors.feedback = fusedProducts;
+  }
+
   return {
-    store, catalog: service.core.state.catalog, decide: service.core.state.decide, cores, productVectors, cacheMisses,
+    store, catalog: service.core.state.catalog, decide: service.core.state.decide, cores, productVectors, cacheMisses, feedback, feedbackNote,
     settings: describeSettings(config, embedder),
     async close() {
+      await withEvents?.close();
       await service.close();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(feedbackDir, { recursive: true, force: true });
     },
   };
 }

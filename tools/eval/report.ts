@@ -99,7 +99,50 @@ function versusTable(r: EvalResult, metric: UserMetric): string {
   return [`| segment | shoppers | ${rivals.map((id) => `vs ${label(r, id)}`).join(' | ')} |`, `|---|---:|${rivals.map(() => '---:|').join('')}`, ...rows].join('\n');
 }
 
-const SEGMENT_METHODS: readonly MethodId[] = ['random', 'popularity', 'co-follower', 'item-knn', 'aesthetic', 'fused', 'oracle'];
+const SEGMENT_METHODS: readonly MethodId[] = ['random', 'popularity', 'co-follower', 'item-knn', 'aesthetic', 'fused', 'fused-feedback', 'oracle'];
+
+const metricOf = (r: EvalResult, id: MethodId, m: UserMetric): Estimate => r.methods.find((x) => x.id === id)?.metrics[m] ?? { value: NaN, low: NaN, high: NaN };
+const verdictMark = (c: Comparison | undefined) => (!c ? 'n/a' : `${c.verdict === 'indistinguishable' ? '=' : c.verdict === 'higher' ? '▲' : '▼'} ${signed(c.diff)}`);
+
+/** Service + feedback against the service without events: what was sent, the consent check, the paired differences per segment. */
+export function feedbackSection(r: EvalResult): string[] {
+  const f = r.feedback;
+  if (!f) return [];
+  const x = f.fed;
+  const seg = (id: string) => r.segments.find((s) => s.id === id);
+  const value = (segment: string, method: MethodId, key: 'ndcgAtK' | 'recallAtDeep') => {
+    const m = seg(segment)?.methods.find((y) => y.id === method);
+    return m ? est(m[key]) : 'n/a';
+  };
+  const cmp = (segment: string, metric: UserMetric) => f.comparisons.find((c) => c.segment === segment && c.metric === metric);
+  const ids = [...new Set(f.comparisons.map((c) => c.segment))];
+  const rows = ids.map((id) => {
+    const n = cmp(id, 'ndcgAtK')!.shoppers;
+    return `| ${segmentLabel(r, id)} | ${n} | ${value(id, 'fused', 'ndcgAtK')} | ${value(id, 'fused-feedback', 'ndcgAtK')} | ${verdictMark(cmp(id, 'ndcgAtK'))} | ${value(id, 'fused', 'recallAtDeep')} | ${value(id, 'fused-feedback', 'recallAtDeep')} | ${verdictMark(cmp(id, 'recallAtDeep'))} | ${verdictMark(cmp(id, 'recallAtK'))} | ${verdictMark(cmp(id, 'mrr'))} |`;
+  });
+  const repurchases = x.repurchases === 0
+    ? `The world has **no re-purchases**: none of its ${x.heldOut} held-out purchases is of a product already in the shopper's history (the generator never sells a shopper the same product twice). So the service's rule "bought items are left out" costs nothing here; without events the service may spend slots on products already bought, which can never be held-out purchases.`
+    : `The world has **${x.repurchases} re-purchases** among its ${x.heldOut} held-out purchases (a product already in the shopper's history). They stay relevant for both methods: the service with events leaves bought items out, so it can never hit them, and that cost of the leave-out rule is in the numbers below.`;
+  const all = cmp('all', 'ndcgAtK');
+  return [
+    '## Feedback events: service + feedback vs service',
+    '',
+    `Both rows run the service as shipped on the same world and are scored on the same ${r.evaluatedUsers} shoppers. "Service + feedback" runs on its own copy of the world after each shopper's behaviour before the reference date was sent through the feedback command (the one \`POST /v1/users/:id/events\` uses, keeping each event's original time): **${x.sent.purchase} purchase events** (the purchase histories) and **${x.sent.save} post saves**. ${x.notSent.likes} likes were not sent (the service has no "like" event, and calling it a save would invent a signal); ${x.notSent.afterReference} records at or after the reference date were dropped. Held-out purchases are never sent.`,
+    '',
+    `The command recorded **${x.recorded}** events for ${x.shoppersWithEvents} shoppers and refused **${x.refused}** under the consent rules (no personalization consent, minors, health items without health consent; ${x.shoppersRefused} shoppers had every event refused)${x.rejected > 0 ? `; ${x.rejected} were rejected for another reason` : ''}. Consent check: of the ${f.unconsented} shoppers without personalization (minors included), **${f.unconsentedDiffering}** got a different list with events (must be 0). ${f.changedLists} of the ${r.evaluatedUsers} scored shoppers' top ${r.k} changed.`,
+    '',
+    repurchases,
+    '',
+    all ? `Headline, all scored shoppers: nDCG@${r.k} ${est(metricOf(r, 'fused-feedback', 'ndcgAtK'))} with events vs ${est(metricOf(r, 'fused', 'ndcgAtK'))} without, difference ${signed(all.diff)} (${all.verdict === 'indistinguishable' ? 'not distinguishable' : `distinguishably ${all.verdict}`}).` : '',
+    '',
+    `Paired differences (service + feedback − service) over each segment's shoppers with their 95% intervals; ▲ distinguishably higher with events, ▼ lower, = the interval contains 0.`,
+    '',
+    `| segment | shoppers | nDCG@${r.k} service | nDCG@${r.k} + feedback | nDCG@${r.k} difference | Recall@${r.deepK} service | Recall@${r.deepK} + feedback | Recall@${r.deepK} difference | Recall@${r.k} difference | MRR difference |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+  ];
+}
 
 function segmentTable(r: EvalResult): string {
   const ids = SEGMENT_METHODS.filter((id) => r.methods.some((m) => m.id === id));
@@ -140,7 +183,7 @@ function looksSection(r: EvalResult, chart: string): string[] {
 const WORLD_REWARDS = [
   '## What this world rewards',
   '',
-  "Generated worlds (version 3, fixtures/README.md \"Shoppers' behaviour and the purchase model\") draw 65% of purchases from the exact looks of posts the shopper liked or saved (saves 3x, 45-day recency half-life), 20% from bestsellers and 15% at random, all within a personal price band. So a method scores by finding the looks a shopper saw, at prices they pay. That is what creator-led shopping looks like: people buy the colour, print and kind of item they saw, recent and saved posts more, within a budget, plus bestsellers and impulse buys. The service sees follows and posts (with their public engagement and dates), never a shopper's reactions, price band or history, so the oracle, which reads them, stays far above it; collaborative filtering reads the histories, in which other followers of the same creators carry those creators' looks and the bestsellers.",
+  "Generated worlds (version 3, fixtures/README.md \"Shoppers' behaviour and the purchase model\") draw 65% of purchases from the exact looks of posts the shopper liked or saved (saves 3x, 45-day recency half-life), 20% from bestsellers and 15% at random, all within a personal price band. So a method scores by finding the looks a shopper saw, at prices they pay. That is what creator-led shopping looks like: people buy the colour, print and kind of item they saw, recent and saved posts more, within a budget, plus bestsellers and impulse buys. The service sees follows and posts (with their public engagement and dates), never a shopper's reactions, price band or history, so the oracle, which reads them, stays far above it; collaborative filtering reads the histories (and so does service + feedback, through its events, with the saves but not the likes), in which other followers of the same creators carry those creators' looks and the bestsellers.",
   '',
 ];
 
@@ -197,6 +240,7 @@ export function renderMarkdown(r: EvalResult, c: ReportContext, charts: { method
     '',
     `![segments](${charts.segments})`,
     '',
+    ...feedbackSection(r),
     ...looksSection(r, charts.looks),
     ...(r.world.generatorVersion !== null && r.world.generatorVersion >= 3 ? WORLD_REWARDS : []),
     '## How to read it',

@@ -1,6 +1,6 @@
 /**
  * Shopper segments the evaluation reports separately, because methods fail in different places:
- * one followed creator vs three or more, no purchase history (cold start) vs some vs a rich one,
+ * one followed creator vs three or more, no purchase history (cold start) vs some (short, rich),
  * and shoppers who follow creators with few vs many posts.
  */
 import type { User } from '../world/schema.js';
@@ -39,6 +39,7 @@ export function segmentsOf(world: EvalWorld, evaluated: readonly User[]): Segmen
     { id: 'follows-3plus', label: 'Follow 3+ creators', short: '3+ creators', members: where((u) => u.follows.length >= 3) },
     { id: 'cold-start', label: 'Cold start (no history)', short: 'cold start', members: where((u) => history(u) === 0) },
     { id: 'with-history', label: 'With history', short: 'history', members: where((u) => history(u) > 0) },
+    { id: 'short-history', label: `Short history (1–${RICH_HISTORY - 1} purchases)`, short: 'short history', members: where((u) => history(u) > 0 && history(u) < RICH_HISTORY) },
     { id: 'rich-history', label: `Rich history (${RICH_HISTORY}+ purchases)`, short: 'rich history', members: where((u) => history(u) >= RICH_HISTORY) },
     { id: 'few-posts', label: `Creators with few posts (mean ≤ ${few})`, short: 'few posts', members: where((u) => meanPosts(u) <= few) },
     { id: 'many-posts', label: `Creators with many posts (mean ≥ ${many})`, short: 'many posts', members: where((u) => meanPosts(u) >= many) },

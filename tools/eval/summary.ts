@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { panelChart } from './chart.js';
 import type { Comparison, EvalResult, LadderStep, MethodResult, UserMetric } from './harness.js';
+import { METHODS } from './methods.js';
 import { est } from './report.js';
 import type { Estimate } from './stats.js';
 
@@ -18,13 +19,17 @@ type Run = Omit<EvalResult, 'methods'> & { methods: Array<Omit<MethodResult, 'li
 
 const signed = (e: Estimate) => `${e.value >= 0 ? '+' : ''}${e.value.toFixed(3)} (${e.low.toFixed(3)} to ${e.high.toFixed(3)})`;
 const worldName = (r: Run) => (r.world.seed === null ? r.world.name : `seed ${r.world.seed}`);
-const CHART_METHODS = ['random', 'popularity', 'co-follower', 'item-knn', 'aesthetic', 'degraded', 'text-only', 'image-only', 'fused', 'fused-no-mmr', 'oracle'];
+const CHART_METHODS = ['random', 'popularity', 'co-follower', 'item-knn', 'aesthetic', 'degraded', 'text-only', 'image-only', 'fused', 'fused-feedback', 'fused-no-mmr', 'oracle'];
+/** Segments whose feedback difference the summary shows (the per-world reports have every segment). */
+const FEEDBACK_SEGMENTS = ['all', 'cold-start', 'short-history', 'rich-history'];
 
 export function renderSummary(runs: Run[], chartFile: string): string {
   const metricName = (m: UserMetric, r: Run) => ({ recallAtK: `Recall@${r.k}`, recallAtDeep: `Recall@${r.deepK}`, ndcgAtK: `nDCG@${r.k}`, mrr: 'MRR', diversity: 'diversity', novelty: 'novelty' })[m];
   const first = runs[0]!;
-  const ids = first.methods.map((m) => m.id);
-  const labelOf = (id: string) => first.methods.find((m) => m.id === id)?.label ?? id;
+  // Every method of any run (a run from before a method existed shows n/a for it).
+  const order = (id: string) => METHODS.findIndex((m) => m.id === id);
+  const ids = [...new Set(runs.flatMap((r) => r.methods.map((m) => m.id)))].sort((a, b) => order(a) - order(b));
+  const labelOf = (id: string) => runs.flatMap((r) => r.methods).find((m) => m.id === id)?.label ?? id;
   const cols = runs.map(worldName);
   const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---|' : '---:|')).join('')}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const metricTable = (m: UserMetric) =>
@@ -55,6 +60,26 @@ export function renderSummary(runs: Run[], chartFile: string): string {
       const seg = r.segments.find((s) => s.id === c.segment)!;
       return `- ${worldName(r)}: ${seg.label} (${c.shoppers} shoppers), ${metricName(c.metric, r)}: below ${labelOf(c.against)} by ${(-c.diff.value).toFixed(3)} (interval of the difference ${signed(c.diff)}).`;
     }));
+  const feedbackRows = FEEDBACK_SEGMENTS.flatMap((seg) =>
+    (['ndcgAtK', 'recallAtK', 'recallAtDeep'] as const).map((m) => [
+      `${runs.flatMap((r) => r.segments).find((x) => x.id === seg)?.label ?? seg}, ${metricName(m, first)}`,
+      ...runs.map((r) => {
+        const c = r.feedback?.comparisons.find((x: Comparison) => x.segment === seg && x.metric === m);
+        return c ? `${c.verdict === 'indistinguishable' ? '=' : c.verdict === 'higher' ? '▲' : '▼'} ${signed(c.diff)} (${c.shoppers})` : 'n/a';
+      }),
+    ]));
+  const feedbackSection = runs.some((r) => r.feedback)
+    ? [
+      '## Service + feedback − service',
+      '',
+      "Each world's purchase histories (purchase events at their times) and post saves, sent through the feedback command before ranking (consent-gated as in the service); paired difference over the segment's scored shoppers (their number in brackets). ▲ higher with events, ▼ lower, = not distinguishable.",
+      '',
+      table(['segment, metric', ...cols], feedbackRows),
+      '',
+      `Consent check (shoppers without personalization whose list changed with events, must be 0): ${runs.map((r) => `${worldName(r)} ${r.feedback ? `${r.feedback.unconsentedDiffering} of ${r.feedback.unconsented}` : 'n/a'}`).join(', ')}. Re-purchases among held-out purchases: ${runs.map((r) => `${worldName(r)} ${r.feedback ? r.feedback.fed.repurchases : 'n/a'}`).join(', ')}.`,
+      '',
+    ]
+    : [];
   const shopIds = first.looks?.shop?.methods.map((m) => m.id) ?? [];
   const shopRows = shopIds.map((id) => [first.looks!.shop!.methods.find((m) => m.id === id)!.label, ...runs.map((r) => {
     const m = r.looks?.shop?.methods.find((x) => x.id === id);
@@ -89,6 +114,7 @@ export function renderSummary(runs: Run[], chartFile: string): string {
     '',
     table(['ablation, metric', ...cols], ablationRows),
     '',
+    ...feedbackSection,
     '## Where the service loses',
     '',
     ...(losses.length > 0 ? losses : ['- Nowhere distinguishably, on any world.']),
@@ -99,10 +125,13 @@ export function renderSummary(runs: Run[], chartFile: string): string {
 
 export function renderSummaryChart(runs: Run[]): string {
   const first = runs[0]!;
-  const ids = CHART_METHODS.filter((id) => first.methods.some((m) => m.id === id));
+  const ids = CHART_METHODS.filter((id) => runs.some((r) => r.methods.some((m) => m.id === id)));
   return panelChart(`nDCG@${first.k} on ${runs.length} fresh worlds`, runs.map((r) => ({
     title: `${worldName(r)} (${r.evaluatedUsers} shoppers)`,
-    bars: ids.map((id) => ({ label: first.methods.find((m) => m.id === id)!.label, value: r.methods.find((m) => m.id === id)!.metrics.ndcgAtK, strong: id === 'fused' })),
+    bars: ids.flatMap((id) => {
+      const m = r.methods.find((x) => x.id === id);
+      return m ? [{ label: m.label, value: m.metrics.ndcgAtK, strong: id === 'fused' }] : [];
+    }),
   })));
 }
 
