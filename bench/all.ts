@@ -25,6 +25,8 @@ const BENCHES: ReadonlyArray<{ name: string; script: string; args?: string[]; ti
   { name: 'api-1m-512d', script: 'bench/api.ts', args: ['--products', '1000000', '--dim', '512'], title: 'API under load (1M products, 512-d)' },
   { name: 'calibration', script: 'bench/calibrate-vectors.ts', title: 'Are the synthetic index vectors realistic?' },
   { name: 'clip', script: 'bench/clip.ts', title: 'A real CLIP (ViT-B/32 shapes): float32 vs INT8 (MODEL_QUANTIZED)' },
+  // Needs DATABASE_URL (scripts/postgres/start.sh); without one it fails and the previous report is kept.
+  { name: 'pg-100k', script: 'bench/pg.ts', args: ['--products', '100000'], title: 'PostgreSQL' },
 ];
 
 const args = parseArgs(process.argv.slice(2));

@@ -209,6 +209,10 @@ export const ConfigSchema = z.object({
   HNSW_M: int(32, 4, 128).describe('HNSW graph degree (links per node) for a newly built index.'),
   HNSW_EF_CONSTRUCTION: int(64, 8, 1000).describe('HNSW build-time candidate list size for a newly built index.'),
   HNSW_EF_SEARCH: int(100, 8, 2000).describe('HNSW query-time candidate list size (raised to k when k is larger).'),
+  // pgvector's query settings (DATABASE_URL only; HNSW_M/HNSW_EF_CONSTRUCTION/HNSW_EF_SEARCH apply to its index too).
+  // Both recall targets at 100k in BENCHMARKS.md ("PostgreSQL") were measured with these.
+  PG_HNSW_ITERATIVE_SCAN: z.enum(['off', 'relaxed_order', 'strict_order']).default('relaxed_order').describe("pgvector's hnsw.iterative_scan: keep walking the graph until a filtered search has `limit` rows (off: a selective filter comes back short)."),
+  PG_HNSW_MAX_SCAN_TUPLES: int(20_000, 100, 10_000_000).describe("pgvector's hnsw.max_scan_tuples: graph rows an iterative scan visits before it gives up (bounds a filter almost nothing passes)."),
   PROFILE_HALF_LIFE_DAYS: number(30).pipe(z.number().positive()).describe('A post half this many days old counts half as much in a profile.'),
   LINK_SECRET: z.string().min(16).optional().describe(`One HMAC secret signing /r/:token links (16+ chars), known as key id "${LEGACY_KID}"; a dev value when neither this nor LINK_SECRETS is set.`),
   LINK_SECRETS: linkSecrets.optional().describe('Link keys for rotation, "kid:secret,kid:secret": the first signs new links, every one listed verifies; a link whose key is no longer listed answers 410.'),

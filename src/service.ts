@@ -29,7 +29,7 @@ import { fileMediaStore } from './store/media-files.js';
 import { pgChangeFeed } from './store/pg-change-feed.js';
 import { pgJobQueue } from './store/pg-jobs.js';
 import { pgMediaStore } from './store/pg-media.js';
-import { ensureVectorIndex } from './store/pg-vector-index.js';
+import { ensureVectorIndex, pgVectorSearch, pgVectorSettings, type PgVectorSearch } from './store/pg-vector-index.js';
 import { openPgStore, type PgStore } from './store/pg-store.js';
 import { checkNotEmptied, openDataDirStore, storeDamage } from './store/data-dir.js';
 import type { MediaStore, Store } from './store/types.js';
@@ -62,6 +62,12 @@ export interface Service {
   backend: 'sqlite' | 'postgres';
   /** The PostgreSQL store (with its pools) when backend is 'postgres'. */
   pg?: PgStore;
+  /**
+   * pgvector search over the model's HNSW index (backend 'postgres'), with the query settings
+   * bench/pg.ts measures (`pgVectorSettings(config)`): the path for a catalog too large for
+   * every replica's in-process index; requests use the in-process index today (docs/scale-out.md).
+   */
+  pgVectorSearch?: PgVectorSearch;
   /**
    * This start created the store (DATA_DIR had no store.db; with PostgreSQL, this start created
    * the schema): the server loads WORLD_DIR only then.
@@ -183,6 +189,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     let closed: Promise<void> | undefined;
     return {
       config, log, core, embedder, store, productIndex, media, deps: { ...deps, feed: undefined }, pg,
+      pgVectorSearch: pg && pgVectorSearch(pg.pools, { modelId, dimension: embedder.dimension, ...pgVectorSettings(config) }),
       backend: pg ? 'postgres' : 'sqlite',
       freshInstall: fresh,
       close: () =>

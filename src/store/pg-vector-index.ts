@@ -19,6 +19,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Neighbour } from '../index/types.js';
+import type { Config } from '../config.js';
+import type { CurrencyRates } from '../retrieve/currency.js';
 import type { ProductFilters } from '../retrieve/filters.js';
 import { tx, type PgPools } from './pg-pool.js';
 import { vectorSql } from './pg-vector-text.js';
@@ -30,11 +32,20 @@ export interface PgVectorIndexOptions {
   efConstruction: number;
 }
 
-/** The filters this SQL applies (the service's own reads filter in process; this is the database's path). */
-export interface PgSearchFilter extends Pick<ProductFilters, 'category' | 'merchant' | 'minPrice' | 'maxPrice'> {
+/**
+ * The filters this SQL applies: every filter the API accepts (`ProductFilters`, the same shape
+ * the embedded backend's `productPredicate` reads) plus health and excluded ids, with the same
+ * meaning: lists match any value case-insensitively, a product without a colour never matches a
+ * colour filter, prices are converted into the filter's currency with the service's rate table
+ * (a currency missing from it never passes), and a category the taxonomy does not know counts as
+ * health (fail closed).
+ */
+export interface PgSearchFilter extends ProductFilters {
   /** Health products pass only when true. */
   allowSensitive?: boolean;
   excludeIds?: string[];
+  /** Needed for a price filter (as for the embedded backend); without it only the filter's own currency passes. */
+  rates?: CurrencyRates;
 }
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -45,12 +56,20 @@ export const indexName = (modelId: string, dimension: number) =>
 /** The distance expression the index is built on; queries must use exactly this. */
 const distance = (dimension: number, param: string) => `(v.vector::vector(${dimension}) <=> ${param}::vector(${dimension}))`;
 
+/**
+ * Memory for one HNSW build. pgvector builds fast only while the graph fits in
+ * maintenance_work_mem (PostgreSQL's default 64 MB holds ~60k 128-d vectors at m=32); past it
+ * the build goes on in the index pages, several times slower (measured in BENCHMARKS.md).
+ */
+const BUILD_MEMORY = '1GB';
+
 /** Creates the model's HNSW index if missing (idempotent; several replicas may call it at once). */
 export async function ensureVectorIndex(pools: PgPools, o: PgVectorIndexOptions): Promise<string> {
   const name = indexName(o.modelId, o.dimension);
   await tx(pools.primary, async (c) => {
     // One creator at a time: a second replica waits here, then finds the index and does nothing.
     await c.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':vector-index'))");
+    await c.query(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`);
     await c.query(
       `CREATE INDEX IF NOT EXISTS ${name} ON product_vectors USING hnsw ((vector::vector(${o.dimension})) vector_cosine_ops)
        WITH (m = ${Math.floor(o.m)}, ef_construction = ${Math.floor(o.efConstruction)}) WHERE model_id = ${literal(o.modelId)}`,
@@ -59,21 +78,79 @@ export async function ensureVectorIndex(pools: PgPools, o: PgVectorIndexOptions)
   return name;
 }
 
-/** The SQL of a filtered search; exported so a test can EXPLAIN exactly what runs. */
-export function searchSql(modelId: string, dimension: number): string {
-  return `SELECT v.id, 1 - ${distance(dimension, '$1')} AS score
-    FROM product_vectors v JOIN products p ON p.id = v.id
-    WHERE v.model_id = ${literal(modelId)}
-      AND ($3::text[] IS NULL OR p.category = ANY($3)) AND ($4::text[] IS NULL OR p.merchant = ANY($4))
-      AND ($5::float8 IS NULL OR p.price >= $5) AND ($6::float8 IS NULL OR p.price <= $6)
-      AND ($7::boolean OR NOT (p.sensitive OR EXISTS (SELECT 1 FROM categories c WHERE c.id = p.category AND c.sensitive)))
-      AND NOT (v.id = ANY($8::text[]))
-    ORDER BY ${distance(dimension, '$1')}
-    LIMIT $2`;
+export interface SearchQuery {
+  text: string;
+  values: unknown[];
 }
 
-export function searchParams(query: Float32Array, k: number, f: PgSearchFilter = {}): unknown[] {
-  return [vectorSql(query), k, f.category ?? null, f.merchant ?? null, f.minPrice ?? null, f.maxPrice ?? null, f.allowSensitive ?? false, f.excludeIds ?? []];
+const lower = (xs?: string[]) => (xs && xs.length > 0 ? xs.map((x) => x.toLowerCase()) : undefined);
+
+/**
+ * The SQL of one filtered search, with only the clauses its filter needs (each a custom plan the
+ * planner sees whole); exported so a test can EXPLAIN exactly what runs.
+ */
+export function searchQuery(modelId: string, dimension: number, query: Float32Array, k: number, f: PgSearchFilter = {}): SearchQuery {
+  const values: unknown[] = [vectorSql(query), k];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const where = [`v.model_id = ${literal(modelId)}`];
+  // Category ids are lower-case slugs (src/domain/categories.ts), so the column compares as
+  // stored and the planner keeps products_by_category for a selective category.
+  const category = lower(f.category);
+  if (category) where.push(`p.category = ANY(${param(category)}::text[])`);
+  const brand = lower(f.brand);
+  if (brand) where.push(`lower(p.data->>'brand') = ANY(${param(brand)}::text[])`);
+  const colour = lower(f.colour);
+  if (colour) where.push(`lower(p.data->>'colour') = ANY(${param(colour)}::text[])`);
+  if (f.merchant && f.merchant.length > 0) where.push(`p.merchant = ANY(${param(f.merchant)}::text[])`);
+  if (f.minPrice !== undefined || f.maxPrice !== undefined) {
+    const price = priceIn(f, param);
+    if (f.minPrice !== undefined) where.push(`${price} >= ${param(f.minPrice)}::float8`);
+    if (f.maxPrice !== undefined) where.push(`${price} <= ${param(f.maxPrice)}::float8`);
+  }
+  if (!f.allowSensitive) {
+    where.push('NOT p.sensitive', 'EXISTS (SELECT 1 FROM categories c WHERE c.id = p.category AND NOT c.sensitive)');
+  }
+  if (f.excludeIds && f.excludeIds.length > 0) where.push(`NOT (v.id = ANY(${param(f.excludeIds)}::text[]))`);
+  const text = `SELECT v.id, 1 - ${distance(dimension, '$1')} AS score
+    FROM product_vectors v JOIN products p ON p.id = v.id
+    WHERE ${where.join('\n      AND ')}
+    ORDER BY ${distance(dimension, '$1')}
+    LIMIT $2`;
+  return { text, values };
+}
+
+/**
+ * A product's price in the filter's currency, as `convert` computes it (amount / rate(from) *
+ * rate(to), in float8 like JavaScript's numbers); NULL, which passes no comparison, when either
+ * currency is missing from the table.
+ */
+function priceIn(f: PgSearchFilter, param: (v: unknown) => string): string {
+  const cur = "upper(p.data->>'currency')";
+  if (!f.rates) return `CASE WHEN p.data->>'currency' = ${param(f.currency ?? null)}::text THEN p.price END`;
+  const target = f.currency ?? f.rates.base;
+  const codes = Object.keys(f.rates.perBase);
+  const to = f.rates.perBase[target] ?? null;
+  const from = `(SELECT r.per FROM unnest(${param(codes)}::text[], ${param(codes.map((c) => f.rates!.perBase[c]))}::float8[]) AS r(code, per) WHERE r.code = ${cur})`;
+  return `CASE WHEN ${cur} = ${param(target)}::text THEN p.price ELSE p.price / ${from} * ${param(to)}::float8 END`;
+}
+
+/** How pgvector searches (PostgreSQL settings per query), from the service's config. */
+export interface PgVectorSettings {
+  efSearch: number;
+  /** `hnsw.iterative_scan`: keep walking the graph until `limit` rows pass the filter. */
+  iterativeScan: 'off' | 'relaxed_order' | 'strict_order';
+  /** `hnsw.max_scan_tuples`: where an iterative scan gives up (bounds a filter nothing passes). */
+  maxScanTuples: number;
+}
+
+/** The one place the service and bench/pg.ts read pgvector's query settings from. */
+export function pgVectorSettings(config: Pick<Config, 'HNSW_EF_SEARCH' | 'PG_HNSW_ITERATIVE_SCAN' | 'PG_HNSW_MAX_SCAN_TUPLES'>): PgVectorSettings {
+  return { efSearch: config.HNSW_EF_SEARCH, iterativeScan: config.PG_HNSW_ITERATIVE_SCAN, maxScanTuples: config.PG_HNSW_MAX_SCAN_TUPLES };
+}
+
+/** The SET LOCAL statements of one search (they end with its transaction, never leak to the pooled connection). */
+export function searchSettingsSql(s: PgVectorSettings, k: number): string {
+  return `SET LOCAL hnsw.ef_search = ${Math.min(Math.max(Math.floor(s.efSearch), k), 1000)}; SET LOCAL hnsw.iterative_scan = ${s.iterativeScan}; SET LOCAL hnsw.max_scan_tuples = ${Math.floor(s.maxScanTuples)}`;
 }
 
 export interface PgVectorSearch {
@@ -82,22 +159,21 @@ export interface PgVectorSearch {
 
 /**
  * @example
- * const pgv = pgVectorSearch(store.pools, { modelId, dimension, efSearch: config.HNSW_EF_SEARCH });
- * const hits = await pgv.search(q, 10, { category: 'dress', maxPrice: 80 });
+ * const pgv = pgVectorSearch(store.pools, { modelId, dimension, ...pgVectorSettings(config) });
+ * const hits = await pgv.search(q, 10, { category: ['dress'], maxPrice: 80, rates });
  */
-export function pgVectorSearch(pools: PgPools, o: { modelId: string; dimension: number; efSearch: number; iterative?: boolean }): PgVectorSearch {
-  const sql = searchSql(o.modelId, o.dimension);
+export function pgVectorSearch(pools: PgPools, o: { modelId: string; dimension: number } & PgVectorSettings): PgVectorSearch {
   return {
     async search(query, k, filter) {
       const want = Math.max(0, Math.floor(k));
       if (want === 0) return [];
+      const q = searchQuery(o.modelId, o.dimension, query, want, filter);
       const rows = await tx(pools.read, async (c) => {
-        // SET LOCAL: the settings end with this transaction, never leak to the pooled connection.
-        await c.query(`SET LOCAL hnsw.ef_search = ${Math.max(Math.floor(o.efSearch), want)}`);
-        await c.query(`SET LOCAL hnsw.iterative_scan = ${o.iterative === false ? 'off' : 'relaxed_order'}`);
-        return (await c.query<{ id: string; score: number }>(sql, searchParams(query, want, filter))).rows;
+        await c.query(searchSettingsSql(o, want));
+        return (await c.query<{ id: string; score: number }>(q.text, q.values)).rows;
       });
-      return rows.sort((a, b) => b.score - a.score);
+      // relaxed_order may return rows slightly out of distance order; ties by id, as the embedded index.
+      return rows.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     },
   };
 }

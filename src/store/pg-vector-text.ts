@@ -1,14 +1,18 @@
 /**
  * pgvector's text format ("[1,2.5,-3]") <-> Float32Array. pgvector prints float4 values with the
- * shortest text that round-trips, so a vector read back is bit-identical to the one written.
- * `toSql` is the pgvector package's; the reader is ours only to skip the number[] it builds
- * (bulk loads parse 100k vectors at start-up).
+ * shortest text that round-trips, so a vector read back is bit-identical to the one written; a
+ * float4 widened to a JavaScript number prints (shortest round-trip) a decimal that PostgreSQL
+ * parses back to the same float4.
+ *
+ * Both directions are ours: the `pgvector` npm package's `toSql` is exactly
+ * `JSON.stringify(numbers)`, and its 0.3.x (the only release with these helpers) declares Node
+ * >= 22, which `npm ci` warns about on the Node 20 this service runs on. The reader skips the
+ * number[] its `fromSql` builds (bulk loads parse 100k vectors at start-up).
  */
-import pgvector from 'pgvector';
 import { AppError } from '../errors.js';
 
 export function vectorSql(v: Float32Array): string {
-  return pgvector.toSql(Array.from(v))!;
+  return JSON.stringify(Array.from(v));
 }
 
 export function parseVector(text: string): Float32Array {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dot, normalise } from '../../src/embed/vectors.js';
-import { ensureVectorIndex, indexName, pgVectorSearch, searchParams, searchSql } from '../../src/store/pg-vector-index.js';
+import { ensureVectorIndex, indexName, pgVectorSearch, searchQuery, type PgSearchFilter, type PgVectorSettings } from '../../src/store/pg-vector-index.js';
 import type { PgStore } from '../../src/store/pg-store.js';
 import { openPgStore } from '../../src/store/pg-store.js';
 import { createRng } from '../../tools/world/prng.js';
@@ -16,6 +16,8 @@ import { product } from '../store/fixtures.js';
 const DIM = 16;
 const N = 5000;
 const MODEL = 'pgv-test';
+const RATES = { base: 'EUR', perBase: { EUR: 1 }, date: '2026-01-01' };
+const at = (efSearch: number): PgVectorSettings => ({ efSearch, iterativeScan: 'relaxed_order', maxScanTuples: 20_000 });
 
 describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` (${PG_SKIP})`}`, () => {
   const schema = freshSchema();
@@ -28,6 +30,8 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
   beforeAll(async () => {
     store = await openPgStore({ url: PG_URL, schema, max: 4 });
     await ensureVectorIndex(store.pools, { modelId: MODEL, dimension: DIM, m: 16, efConstruction: 64 });
+    // Known to the taxonomy: a category it does not know counts as health and is filtered out.
+    await store.upsertCategories([{ id: 'rare', group: 'test' }, { id: 'common', group: 'test' }, { id: 'dress', group: 'apparel' }]);
     const items = Array.from({ length: N }, (_, i) => {
       const id = `p${String(i).padStart(5, '0')}`;
       // 2% are 'rare' and priced 1000+: a category the planner can answer from its index, and a
@@ -49,12 +53,13 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
   const exact = (q: Float32Array, k: number, pass: (id: string) => boolean) =>
     [...vectors].filter(([id]) => pass(id)).map(([id, v]) => ({ id, score: dot(q, v) })).sort((a, b) => b.score - a.score).slice(0, k);
 
-  const explain = async (filter: Parameters<typeof searchParams>[2]) => {
+  const explain = async (filter: PgSearchFilter) => {
     const c = await store.pools.primary.connect();
     try {
       await c.query('BEGIN');
       await c.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
-      const plan = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${searchSql(MODEL, DIM)}`, searchParams(randomVector(), 10, filter));
+      const q = searchQuery(MODEL, DIM, randomVector(), 10, filter);
+      const plan = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${q.text}`, q.values);
       await c.query('ROLLBACK');
       return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
     } finally {
@@ -65,7 +70,7 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
   it("the planner uses the model's HNSW index unfiltered and under a loose filter, and exact distances over a rare category's rows", async () => {
     const hnsw = `Index Scan using ${indexName(MODEL, DIM)}`;
     expect(await explain({})).toContain(hnsw);
-    expect(await explain({ maxPrice: 5000 })).toContain(hnsw);
+    expect(await explain({ maxPrice: 5000, rates: RATES })).toContain(hnsw);
     // 100 rows by the category's own index, then exact distances: cheaper than a graph walk, and exact.
     const byCategory = await explain({ category: ['rare'] });
     expect(byCategory).toContain('Index Scan using products_by_category');
@@ -76,14 +81,15 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
     // At 5,000 rows the planner filters first (above); at 100k it walks HNSW under such a filter
     // (BENCHMARKS.md). Sequential scans off makes this small table take the large one's plan.
     const walk = (iterative: boolean) => ({
-      search: (q: Float32Array, k: number, f: Parameters<typeof searchParams>[2]) =>
+      search: (q: Float32Array, k: number, f: PgSearchFilter) =>
         store.pools.primary.connect().then(async (c) => {
           try {
             await c.query('BEGIN');
             await c.query(`SET LOCAL enable_seqscan = off; SET LOCAL hnsw.ef_search = 40; SET LOCAL hnsw.iterative_scan = ${iterative ? 'relaxed_order' : 'off'}`);
-            const plan = (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${searchSql(MODEL, DIM)}`, searchParams(q, k, f))).rows.map((r) => r['QUERY PLAN']).join('\n');
+            const sq = searchQuery(MODEL, DIM, q, k, f);
+            const plan = (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sq.text}`, sq.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
             expect(plan).toContain(`Index Scan using ${indexName(MODEL, DIM)}`);
-            const { rows } = await c.query<{ id: string; score: number }>(searchSql(MODEL, DIM), searchParams(q, k, f));
+            const { rows } = await c.query<{ id: string; score: number }>(sq.text, sq.values);
             await c.query('ROLLBACK');
             return rows;
           } finally {
@@ -98,27 +104,27 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
     const queries = 20;
     for (let i = 0; i < queries; i++) {
       const q = randomVector();
-      const hits = await iterative.search(q, 10, { minPrice: 1000 });
+      const hits = await iterative.search(q, 10, { minPrice: 1000, rates: RATES });
       expect(hits).toHaveLength(10);
       expect(hits.every((h) => rare.has(h.id))).toBe(true);
       const truth = new Set(exact(q, 10, (id) => rare.has(id)).map((h) => h.id));
       recall += hits.filter((h) => truth.has(h.id)).length / 10;
-      plainRows += (await plain.search(q, 10, { minPrice: 1000 })).length;
-      expect(await pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, efSearch: 40 }).search(q, 10, { category: ['rare'] })).toHaveLength(10);
+      plainRows += (await plain.search(q, 10, { minPrice: 1000, rates: RATES })).length;
+      expect(await pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, ...at(40) }).search(q, 10, { category: ['rare'] })).toHaveLength(10);
     }
     expect(plainRows / queries).toBeLessThan(5); // ef_search 40 candidates x 2% pass ≈ 1 row
     expect(recall / queries).toBeGreaterThanOrEqual(0.9);
   });
 
   it('honours price, health and excluded ids; unfiltered results match exact search', async () => {
-    const s = pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, efSearch: 100 });
+    const s = pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, ...at(100) });
     const q = randomVector();
     const top = exact(q, 10, () => true).map((h) => h.id);
     const hits = await s.search(q, 10);
     expect(hits.filter((h) => top.includes(h.id)).length).toBeGreaterThanOrEqual(9);
     const without = await s.search(q, 10, { excludeIds: [top[0]!] });
     expect(without.map((h) => h.id)).not.toContain(top[0]);
-    expect(await s.search(q, 10, { maxPrice: 10 })).toEqual([]); // every product costs 59 or more
+    expect(await s.search(q, 10, { maxPrice: 10, rates: RATES })).toEqual([]); // every product costs 59 or more
     await store.upsertProducts([{ entity: product('h1', { sensitive: 'health' }), vector: q }], MODEL);
     expect((await s.search(q, 1))[0]?.id).not.toBe('h1');
     expect((await s.search(q, 1, { allowSensitive: true }))[0]?.id).toBe('h1');
