@@ -109,7 +109,8 @@ export class CandidateLists {
     const extra = rules.accept;
     const accept = (row: number) =>
       passes(this.table, row, restriction) && (excluded.size === 0 || !excluded.has(this.table.idAt(row))) && (!extra || extra(this.table.idAt(row)));
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    // The walk after the last build counts too: that build may have made the list complete.
+    for (let attempt = 0; ; attempt++) {
       const builds: Promise<void>[] = [];
       const perList: Array<Array<{ row: number; score: number }>> = [];
       for (const interest of interests) {
@@ -117,6 +118,7 @@ export class CandidateLists {
         if (hits) perList.push(hits);
       }
       if (builds.length === 0) return use(this.merge(perList));
+      if (attempt === MAX_ATTEMPTS) break;
       await Promise.all(builds);
     }
     // Lists kept changing under us (heavy concurrent writes): answer exactly from an inline scan.
@@ -155,7 +157,9 @@ export class CandidateLists {
     // few worker scans instead of repeating the same one.
     const [key, restriction] = tiers[tiers.length - 1]!;
     const have = specific && this.lists.get(key) === specific ? specific.cap : 0;
-    builds.push(this.build(key, interest, restriction, Math.max(this.depth, k + excludedCount, have * DEEPER_BY)));
+    // No deeper than the table: a scan that keeps every row gives a complete list.
+    const depth = Math.min(Math.max(this.depth, k + excludedCount, have * DEEPER_BY), Math.max(1, this.table.rowCount));
+    builds.push(this.build(key, interest, restriction, depth));
     return null;
   }
 
