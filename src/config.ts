@@ -15,8 +15,11 @@ import { CRASH_STEPS, type CrashStep } from './crash-points.js';
 import { normaliseRegion, unknownRegionMessage } from './domain/regions.js';
 import { AppError } from './errors.js';
 
-/** What an API key may do. `admin` implies `app`. */
-export const Scope = z.enum(['admin', 'app']);
+/**
+ * What an API key may do. `admin` implies `app` and `reports`; `reports` (an affiliate manager's
+ * key) reads the click reports, with creators as opaque codes, and nothing else.
+ */
+export const Scope = z.enum(['admin', 'app', 'reports']);
 export type Scope = z.infer<typeof Scope>;
 
 export interface ApiKey {
@@ -68,7 +71,7 @@ const apiKeys = z
       if (colon < 1 || !scope.success || key.length < 8) {
         ctx.addIssue({
           code: 'custom',
-          message: 'expected "scope:key" pairs separated by commas, scope admin|app, key of 8+ characters',
+          message: 'expected "scope:key" pairs separated by commas, scope admin|app|reports, key of 8+ characters',
         });
         return z.NEVER;
       }
@@ -197,7 +200,7 @@ export const ConfigSchema = z.object({
   IMAGE_FETCH_TIMEOUT_MS: int(10_000, 100, 120_000).describe('Milliseconds an image fetch from an allowed host may take in all.'),
   IMAGE_MAX_BYTES: byteSize('10mb').describe('Largest image accepted from an allowed host; the download is aborted past it.'),
   BODY_LIMIT: byteSize('10mb').describe('Largest accepted JSON body; larger bodies get 413.'),
-  API_KEYS: apiKeys.describe('Comma-separated scope:key pairs (scopes admin, app). Dev defaults: admin:dev-admin-key,app:dev-app-key.'),
+  API_KEYS: apiKeys.describe('Comma-separated scope:key pairs (scopes admin, app, reports: click reports only). Dev defaults: admin:dev-admin-key,app:dev-app-key.'),
   RECOMMEND_CACHE_TTL_S: int(30, 0, 3600).describe("Seconds a shopper's recommendation list may be served again from memory (0 = no cache). Consent is re-checked on every request; follows, consents, catalog changes and the shopper's clicks invalidate it at once."),
   RECOMMEND_CANDIDATE_DEPTH: int(2000, 300, 100_000).describe('Products kept per precomputed candidate list (one per followed-creator interest, and per filter when the unfiltered list is too short). At least 300, the most one interest is asked for.'),
   QUERY_CACHE_SIZE: int(1000, 0, 1_000_000).describe('Search-query text embeddings kept in memory (least recently used dropped; 0 = none).'),

@@ -15,13 +15,14 @@ import { createEntityReads, type EntityReads } from './reads/entities.js';
 import { createFeedbackReads } from './reads/feedback.js';
 import { createOperationsRead } from './reads/operations.js';
 import { createExport } from './reads/export.js';
+import { createReportReads, type ReportReads } from './reads/reports.js';
 import { createRecommend, type RecommendOptions } from './reads/recommend.js';
 import { createSearch } from './reads/search.js';
 import type { ProductFilters, RecommendationResponse, RecommendQuery, SearchRequest, SearchResponse, ShopperExport } from './schemas.js';
 import { remoteApplier } from './remote-changes.js';
 import { loadState, type CoreState } from './state.js';
 
-export interface Core extends EntityReads, ReturnType<typeof createFeedbackReads>, ReturnType<typeof createOperationsRead> {
+export interface Core extends EntityReads, ReportReads, ReturnType<typeof createFeedbackReads>, ReturnType<typeof createOperationsRead> {
   recommend(userId: string, query: RecommendQuery, options?: RecommendOptions): Promise<RecommendationResponse>;
   search(req: SearchRequest): Promise<SearchResponse>;
   /** `userId`: apply that shopper's consent decision (health items, link pseudonym), as recommend does. */
@@ -44,6 +45,7 @@ export async function createCore(given: CoreDeps): Promise<Core> {
   const reads = {
     ...createEntityReads(deps, state),
     ...createFeedbackReads(deps),
+    ...createReportReads(deps),
     recommend: createRecommend(deps, state),
     search,
     similar,

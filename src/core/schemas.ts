@@ -226,16 +226,36 @@ export type PageQuery = z.infer<typeof PageQuery>;
 export const nextCursor = z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.');
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: nextCursor });
 
-export const ClickGroupBy = z.enum(['creator', 'product', 'network']);
+/** What a click report's rows are keyed by; `day` is the UTC calendar day of the click. */
+export const ClickDimension = z.enum(['creator', 'product', 'merchant', 'network', 'day']);
+export const ClickGroupBy = z
+  .enum(['creator', 'product', 'merchant', 'network', 'day', 'creator,day', 'product,day', 'merchant,day', 'network,day'])
+  .describe('Row key: creator code, product id, merchant id, network or UTC day (YYYY-MM-DD); "<key>,day" splits each key by UTC day.');
+export type ClickGroupBy = z.infer<typeof ClickGroupBy>;
+/** A creator as the admin-only code mapping shows them. */
+export const CreatorRef = z.object({ id: z.string(), handle: z.string(), displayName: z.string() });
+export const ClickReportRow = z.object({
+  key: z.string().describe('The creator code ("(none)": credited nobody), product id, merchant id, network, or UTC day for groupBy=day.'),
+  day: z.string().nullable().describe('The UTC calendar day (YYYY-MM-DD) with groupBy "<key>,day"; null otherwise.'),
+  clicks: z.number().int(),
+  credited: z.number().int().describe('Clicks that credited a creator.'),
+  uncredited: z.number().int().describe('Clicks that credited nobody (no creator, or one not opted in to affiliate credit).'),
+  products: z.number().int().describe('Distinct products clicked.'),
+  creator: CreatorRef.nullable().optional().describe('Only with reveal=creator (admin scope): who the code belongs to; null for "(none)" and for codes of removed creators (a code is retired with its creator).'),
+});
+export type ClickReportRow = z.infer<typeof ClickReportRow>;
 export const ClickReport = z.object({
   groupBy: ClickGroupBy,
   from: z.string().nullable(),
   to: z.string().nullable(),
   total: z.number().int().describe('Clicks over the whole range (every page).'),
-  rows: z.array(z.object({ key: z.string(), clicks: z.number().int() })),
+  credited: z.number().int().describe('Clicks over the whole range that credited a creator.'),
+  rows: z.array(ClickReportRow),
   next: nextCursor,
 });
 export type ClickReport = z.infer<typeof ClickReport>;
+export const CreatorCode = z.object({ code: z.string(), creator: CreatorRef });
+export const CreatorCodeList = pageOf(CreatorCode);
 
 export const Health = z.object({
   status: z.literal('ok'),

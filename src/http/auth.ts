@@ -24,7 +24,7 @@ export interface AccessRule {
   access: Access;
 }
 
-/** Who may call what. `admin` keys may also do everything `app` keys may. */
+/** Who may call what. `admin` keys may also do everything `app` and `reports` keys may. */
 export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/health', access: 'public' },
   { method: 'GET', path: '/openapi.json', access: 'public' },
@@ -71,8 +71,10 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'POST', path: '/v1/users/:id/events', access: 'app' },
   { method: 'GET', path: '/v1/users/:id/events', access: 'app' },
   { method: 'POST', path: '/v1/search', access: 'app' },
-  // reports
-  { method: 'GET', path: '/v1/reports/clicks', access: 'admin' },
+  // reports: a `reports` key sees creators only as opaque codes; who a code belongs to is admin-only
+  // (the code→creator mapping, and reveal=creator on the report, which the route refuses otherwise).
+  { method: 'GET', path: '/v1/reports/clicks', access: 'reports' },
+  { method: 'GET', path: '/v1/admin/creator-codes', access: 'admin' },
 ];
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -103,8 +105,14 @@ export interface AuthOptions {
   metricsToken?: string;
 }
 
+/** Whether a key of `scope` may call a route of `access`; 'any' is the /v1 fallback (any valid key). */
+function allows(access: Access | 'any', scope: Scope): boolean {
+  if (access === 'any' || scope === 'admin') return true;
+  return access === scope;
+}
+
 /** Checks the presented key against `access`; sets `res.locals.scope`. */
-function check(access: Access, keys: readonly ApiKey[], options: AuthOptions = {}): RequestHandler {
+function check(access: Access | 'any', keys: readonly ApiKey[], options: AuthOptions = {}): RequestHandler {
   return (req, res, next) => {
     if (access === 'public') return next();
     const key = presentedKey(req.headers);
@@ -112,14 +120,14 @@ function check(access: Access, keys: readonly ApiKey[], options: AuthOptions = {
     if (!key) return next(new AppError('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>" or "x-api-key".'));
     const scope = scopeOfKey(key, keys);
     if (!scope) return next(new AppError('UNAUTHENTICATED', 'The API key is not valid.'));
-    if ((access === 'admin' || access === 'metrics') && scope !== 'admin') return next(new AppError('FORBIDDEN', 'This route needs an API key with the "admin" scope.'));
+    if (!allows(access, scope)) return next(new AppError('FORBIDDEN', `This route needs an API key with the "${access === 'metrics' ? 'admin' : access}" scope${access === 'admin' || access === 'metrics' ? '' : ' (or "admin")'}.`));
     res.locals.scope = scope;
     next();
   };
 }
 
 /** First matching rule wins: later matches (and the /v1 fallback) are skipped. */
-function guard(access: Access, keys: readonly ApiKey[], options?: AuthOptions): RequestHandler {
+function guard(access: Access | 'any', keys: readonly ApiKey[], options?: AuthOptions): RequestHandler {
   const inner = check(access, keys, options);
   return (req, res, next) => {
     if (res.locals.accessChecked) return next();
@@ -136,6 +144,6 @@ function guard(access: Access, keys: readonly ApiKey[], options?: AuthOptions): 
 export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS, options: AuthOptions = {}): Router {
   const router = Router();
   for (const rule of rules) router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys, options));
-  router.use('/v1', guard('app', keys));
+  router.use('/v1', guard('any', keys));
   return router;
 }

@@ -31,7 +31,7 @@ const BatchRejected = ErrorResponse.extend(BulkResult.shape);
 /**
  * The error codes a route can answer with: those its shape implies (400 on every route: unknown
  * query fields are refused everywhere; the body's
- * 413/415, keys → 401, admin → 403, path ids → 404, always 500) plus the ones it declares.
+ * 413/415, keys → 401, scopes → 403, path ids → 404, always 500) plus the ones it declares.
  */
 function errorCodes(spec: RouteDoc, access: Access): ErrorCode[] {
   const codes = new Set<ErrorCode>(spec.errors ?? []);
@@ -39,7 +39,8 @@ function errorCodes(spec: RouteDoc, access: Access): ErrorCode[] {
   codes.add('VALIDATION_FAILED');
   if (spec.body) for (const c of ['INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) codes.add(c);
   if (access !== 'public') codes.add('UNAUTHENTICATED');
-  if (access === 'admin' || access === 'metrics') codes.add('FORBIDDEN');
+  // Every keyed route but an app one can be refused to some scope; app routes refuse `reports` keys.
+  if (access !== 'public') codes.add('FORBIDDEN');
   // The rate limit counts keyed requests and everything under /v1 and /r/ (src/http/ops/rate-limit.ts).
   if (access !== 'public' || spec.path.startsWith('/r/')) codes.add('RATE_LIMITED');
   if (spec.params) codes.add('NOT_FOUND');
@@ -65,7 +66,12 @@ function success(spec: RouteDoc, ref: (response: z.ZodType) => Json): Record<str
     const content = spec.raw.contentTypes ? Object.fromEntries(spec.raw.contentTypes.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])) : undefined;
     return { [String(spec.raw.status)]: { description: spec.raw.description, ...(content ? { content } : {}) } };
   }
-  if (spec.response) return { [String(spec.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: ref(spec.response) } } } };
+  if (spec.response) {
+    const alternatives = Object.entries(spec.alternatives ?? {});
+    const description = ['OK', ...alternatives.map(([type, when]) => `${type}: ${when}`)].join('. ');
+    const content = { 'application/json': { schema: ref(spec.response) }, ...Object.fromEntries(alternatives.map(([type]) => [type, { schema: { type: 'string' } }])) };
+    return { [String(spec.status ?? 200)]: { description, content } };
+  }
   return { [String(spec.status ?? 204)]: { description: 'Done' } };
 }
 
@@ -106,6 +112,7 @@ export function buildOpenApi(specs: readonly RouteDoc[], access: readonly Access
     const op: Json = {
       operationId: spec.operationId,
       summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
       tags: [spec.tag],
       'x-scope': accessOf(spec.method, spec.path),
       security: security(spec.method, spec.path),

@@ -24,6 +24,8 @@ export interface RouteSpec {
   /** Unique, stable name of the operation in /openapi.json (what client generators call it). */
   operationId: string;
   summary: string;
+  /** Longer documentation of the operation (Markdown), when the summary is not enough. */
+  description?: string;
   tag: string;
   params?: z.ZodType;
   query?: z.ZodType;
@@ -31,6 +33,11 @@ export interface RouteSpec {
   /** Documented body when it differs from the validating one (bulk items are validated per item). */
   docBody?: z.ZodType;
   response?: z.ZodType;
+  /**
+   * Other representations of the same success the handler may write itself (it returns RAW),
+   * content type → what selects it: documented beside the JSON one, not as a separate route.
+   */
+  alternatives?: Record<string, string>;
   /** Status for a successful response (default 200; 204 when the handler returns undefined). */
   status?: number;
   /**

@@ -64,7 +64,7 @@ export function holdDataDir(dataDir: string, who: 'server' | 'ingest'): DataLock
         throw new AppError(
           'DATA_DIR_IN_USE',
           `${dataDir} is in use by a running ${holder.who} (pid ${holder.pid}, since ${holder.since}). ${
-            holder.who === 'server' ? 'Stop the server first, or load the data through its API (PUT /v1/products, ...).' : 'Wait for it to finish.'
+            holder.who === 'server' ? 'Stop the server first, or load the data through its API: npm run ingest -- --api http://<host>:<port> --key <admin key> --products ... (or PUT /v1/products, ...).' : 'Wait for it to finish.'
           }`,
         );
       }

@@ -8,7 +8,7 @@ export type CatalogOps = Pick<
   Store,
   | 'upsertMerchants' | 'listMerchants' | 'productNetworks'
   | 'upsertProducts' | 'getProduct' | 'getProducts' | 'listProducts' | 'deleteProduct'
-  | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode'
+  | 'upsertCreators' | 'getCreator' | 'getCreators' | 'listCreators' | 'deleteCreator' | 'creatorCodes' | 'creatorByCode' | 'creatorsByCodes'
   | 'upsertPosts' | 'getPost' | 'listPosts' | 'listCreatorPosts' | 'deletePost' | 'mediaVersions'
 >;
 

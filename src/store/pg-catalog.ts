@@ -119,6 +119,11 @@ export function pgCatalog({ primary: db }: PgPools): CatalogOps {
       const { rows } = await db.query('SELECT c.data FROM creator_codes k JOIN creators c ON c.id = k.creator_id WHERE k.code = $1', [code]);
       return data<Creator>(rows)[0];
     },
+    async creatorsByCodes(codes) {
+      if (codes.length === 0) return new Map();
+      const { rows } = await db.query<{ code: string; data: Creator }>('SELECT k.code, c.data FROM creator_codes k JOIN creators c ON c.id = k.creator_id WHERE k.code = ANY($1)', [codes]);
+      return new Map(rows.map((r) => [r.code, r.data]));
+    },
 
     async upsertPosts(creatorId, items, modelId) {
       await tx(db, async (c) => {

@@ -5,16 +5,11 @@
  * list that shapes a shopper's recommendations is read from the primary.
  */
 import type { Click } from '../domain/index.js';
-import { bounds, UNCREDITED } from './sqlite-clicks.js';
+import { bounds } from './sqlite-clicks.js';
+import { clickReportSql } from './click-report-sql.js';
 import type { PgPools } from './pg-pool.js';
-import type { ClickGroupBy } from './types.js';
+import type { ClickReportRow } from './types.js';
 import type { ClickOps } from './areas.js';
-
-const GROUP_COLUMN: Record<ClickGroupBy, string> = {
-  creator: `COALESCE(creator_code, '${UNCREDITED}')`,
-  product: 'product_id',
-  network: 'network',
-};
 
 interface ClickRow { at: string; product_id: string; merchant: string; network: Click['network']; creator_code: string | null; user_ref: string | null }
 
@@ -38,11 +33,10 @@ export function pgClicks({ primary: db, read }: PgPools): ClickOps {
     },
     async clickReport(groupBy, filter) {
       const { from, to } = bounds(filter);
-      const { rows } = await read.query<{ key: string; clicks: number }>(
-        `SELECT ${GROUP_COLUMN[groupBy]} AS key, count(*)::int AS clicks FROM clicks WHERE at >= $1 AND at <= $2
-         GROUP BY 1 ORDER BY clicks DESC, ${GROUP_COLUMN[groupBy]} COLLATE "C"`,
-        [from, to],
-      );
+      // count(*) is bigint in PostgreSQL (a string in node-postgres): ::int per count.
+      const sql = clickReportSql(groupBy, filter?.byDay ?? false, 'at >= $1 AND at <= $2', ' COLLATE "C"')
+        .replace(/COUNT\(([^)]*)\) AS (\w+)/g, 'COUNT($1)::int AS $2');
+      const { rows } = await read.query<ClickReportRow>(sql, [from, to]);
       return rows;
     },
     async clickedProducts(userRef) {

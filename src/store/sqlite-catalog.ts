@@ -47,6 +47,7 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     deleteCreator: db.prepare('DELETE FROM creators WHERE id = ?'),
     creatorCodes: db.prepare<[string], { id: string; code: string }>('SELECT id, code FROM creators WHERE id IN (SELECT value FROM json_each(?))'),
     creatorByCode: db.prepare<[string], { data: string }>('SELECT data FROM creators WHERE code = ?'),
+    creatorsByCodes: db.prepare<[string], { code: string; data: string }>('SELECT code, data FROM creators WHERE code IN (SELECT value FROM json_each(?))'),
     getPost: db.prepare<[string], { data: string }>('SELECT data FROM posts WHERE id = ?'),
     postIdsOf: db.prepare<[string], { id: string }>('SELECT id FROM posts WHERE creator_id = ?'),
     // json_each binds a whole id list as one parameter, so one prepared statement serves any length.
@@ -156,6 +157,10 @@ export function sqliteCatalog(db: Database.Database): CatalogOps {
     },
     async creatorByCode(code) {
       return parse<Creator>(s.creatorByCode.get(code));
+    },
+    async creatorsByCodes(codes) {
+      if (codes.length === 0) return new Map();
+      return new Map(s.creatorsByCodes.all(JSON.stringify(codes)).map((r) => [r.code, JSON.parse(r.data) as Creator]));
     },
     async upsertPosts(creatorId, items, modelId) {
       upsertPosts(creatorId, items, modelId);

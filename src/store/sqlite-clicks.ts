@@ -4,19 +4,11 @@
  */
 import type Database from 'better-sqlite3';
 import type { Click } from '../domain/index.js';
-import type { ClickGroupBy } from './types.js';
+import type { ClickReportRow } from './types.js';
+import { clickReportSql } from './click-report-sql.js';
 import type { ClickOps } from './areas.js';
 
 interface ClickRow { at: string; product_id: string; merchant: string; network: string; creator_code: string | null; user_ref: string | null }
-
-/** Report key for clicks that credited no creator. */
-export const UNCREDITED = '(none)';
-
-const GROUP_COLUMN: Record<ClickGroupBy, string> = {
-  creator: `COALESCE(creator_code, '${UNCREDITED}')`,
-  product: 'product_id',
-  network: 'network',
-};
 
 export function sqliteClicks(db: Database.Database): ClickOps {
   const range = 'at >= @from AND at <= @to';
@@ -27,17 +19,15 @@ export function sqliteClicks(db: Database.Database): ClickOps {
        ON CONFLICT (dedupe_key) DO NOTHING`,
     ),
     list: db.prepare<{ from: string; to: string }, ClickRow>(`SELECT * FROM clicks WHERE ${range} ORDER BY at, seq`),
-    report: Object.fromEntries(
-      (Object.keys(GROUP_COLUMN) as ClickGroupBy[]).map((g) => [
-        g,
-        db.prepare<{ from: string; to: string }, { key: string; clicks: number }>(
-          `SELECT ${GROUP_COLUMN[g]} AS key, COUNT(*) AS clicks FROM clicks WHERE ${range}
-           GROUP BY key ORDER BY clicks DESC, key`,
-        ),
-      ]),
-    ) as Record<ClickGroupBy, Database.Statement<{ from: string; to: string }, { key: string; clicks: number }>>,
     clicked: db.prepare<[string], { product_id: string }>('SELECT DISTINCT product_id FROM clicks WHERE user_ref = ?'),
     byRef: db.prepare<[string], ClickRow>('SELECT * FROM clicks WHERE user_ref = ? ORDER BY at, seq'),
+  };
+  // One statement per grouping, prepared on first use (ten groupings, most never asked for).
+  const reports = new Map<string, Database.Statement<{ from: string; to: string }, ClickReportRow>>();
+  const report = (groupBy: Parameters<ClickOps['clickReport']>[0], byDay: boolean) => {
+    const k = `${groupBy}:${byDay}`;
+    if (!reports.has(k)) reports.set(k, db.prepare(clickReportSql(groupBy, byDay, range)));
+    return reports.get(k)!;
   };
   const toClick = (r: ClickRow): Click => ({
     at: r.at, productId: r.product_id, merchant: r.merchant, network: r.network as Click['network'], creatorCode: r.creator_code, userRef: r.user_ref,
@@ -51,7 +41,7 @@ export function sqliteClicks(db: Database.Database): ClickOps {
       return s.list.all(bounds(filter)).map(toClick);
     },
     async clickReport(groupBy, filter) {
-      return s.report[groupBy].all(bounds(filter)).map((r) => ({ key: r.key, clicks: r.clicks }));
+      return report(groupBy, filter?.byDay ?? false).all(bounds(filter)).map((r) => ({ ...r }));
     },
     async clickedProducts(userRef) {
       return new Set(s.clicked.all(userRef).map((r) => r.product_id));

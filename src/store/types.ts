@@ -23,7 +23,21 @@ export interface ConsentProof {
   policyVersion: string;
 }
 
-export type ClickGroupBy = 'creator' | 'product' | 'network';
+/** What a click report groups by: `day` is the UTC calendar day of the click ("2026-03-01"). */
+export type ClickGroupBy = 'creator' | 'product' | 'merchant' | 'network' | 'day';
+
+/** One row of a click report. Nothing in it refers to a shopper: reports are aggregates only. */
+export interface ClickReportRow {
+  /** The creator code ("(none)" for clicks that credited nobody), product id, merchant id, network or UTC day. */
+  key: string;
+  /** The UTC day, when the report is also split by day (`byDay`); otherwise null. */
+  day: string | null;
+  clicks: number;
+  /** Clicks that credited a creator (the rest credited nobody). */
+  credited: number;
+  /** Distinct products clicked. */
+  products: number;
+}
 
 /** Keyset paging by id: entities whose id sorts after `after` (exclusive), at most `limit`. */
 export interface IdPage {
@@ -85,6 +99,8 @@ export interface Store {
   creatorCodes(ids: string[]): Promise<Map<string, string>>;
   /** The creator a code belongs to now; undefined once that creator was removed. */
   creatorByCode(code: string): Promise<Creator | undefined>;
+  /** code → creator for the codes that belong to a creator now (removed creators' codes are absent). */
+  creatorsByCodes(codes: string[]): Promise<Map<string, Creator>>;
 
   /** Posts of one creator and their vectors under `modelId`, all or nothing. */
   upsertPosts(creatorId: string, items: WithVector<Post>[], modelId: string): Promise<void>;
@@ -154,7 +170,12 @@ export interface Store {
    */
   recordClick(click: Click, options?: { dedupeKey?: string }): Promise<boolean>;
   listClicks(filter?: { from?: string; to?: string }): Promise<Click[]>;
-  clickReport(groupBy: ClickGroupBy, filter?: { from?: string; to?: string }): Promise<Array<{ key: string; clicks: number }>>;
+  /**
+   * Click counts per `groupBy` key (and per UTC day with `byDay`), over an optional range (a
+   * date-only `to` includes that day). Ordered: by day-keyed groupings key then day ascending,
+   * otherwise clicks descending then key (byte order in both backends).
+   */
+  clickReport(groupBy: ClickGroupBy, filter?: { from?: string; to?: string; byDay?: boolean }): Promise<ClickReportRow[]>;
   /** Product ids clicked under this link pseudonym (with clickTracking), to drop from recommendations. */
   clickedProducts(userRef: string): Promise<Set<string>>;
   /** Every click linked to this link pseudonym, oldest first (a shopper's data export, GDPR Art. 15/20). */

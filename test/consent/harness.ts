@@ -10,7 +10,7 @@ import { testService, type TestService } from '../helpers/service.js';
 import { SECRET, merchants } from '../affiliate/fixtures.js';
 
 /** Keys for the app's real access table: send them as x-api-key. */
-export const KEYS = { admin: 'admin-key-123', app: 'app-key-12345' } as const;
+export const KEYS = { admin: 'admin-key-123', app: 'app-key-12345', reports: 'reports-key-1234' } as const;
 
 /** The consent policy the service runs with when config says nothing. */
 export const configPolicy = (): ConsentPolicy => policyFromConfig(loadConfig({}));

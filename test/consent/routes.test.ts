@@ -151,14 +151,20 @@ describe('scopes for every consent/affiliate route', () => {
     { method: 'put', path: '/v1/users/u-adult/consents', scope: 'app' },
     { method: 'delete', path: '/v1/users/u-adult', scope: 'admin' },
     { method: 'patch', path: '/v1/creators/c1/opt-ins', scope: 'admin' },
-    { method: 'get', path: '/v1/reports/clicks?groupBy=network', scope: 'admin' },
+    { method: 'get', path: '/v1/reports/clicks?groupBy=network', scope: 'reports' },
+    { method: 'get', path: '/v1/reports/clicks?groupBy=merchant,day&format=csv', scope: 'reports' },
+    { method: 'get', path: '/v1/reports/clicks?groupBy=creator&reveal=creator', scope: 'admin' },
+    { method: 'get', path: '/v1/admin/creator-codes', scope: 'admin' },
   ] as const;
   it.each(routes)('$method $path needs $scope', async ({ method, path, scope }) => {
     await request(h.app)[method](path).expect(401);
     await request(h.app)[method](path).set('x-api-key', 'not-a-real-key').expect(401);
-    const asApp = await request(h.app)[method](path).set('Authorization', `Bearer ${KEYS.app}`);
-    if (scope === 'admin') expect(asApp.status).toBe(403);
-    else expect([401, 403]).not.toContain(asApp.status);
+    // Each scope but admin is refused everywhere but its own routes (reveal=creator is admin-only on a reports route).
+    for (const other of ['app', 'reports'] as const) {
+      const res = await request(h.app)[method](path).set('Authorization', `Bearer ${KEYS[other]}`);
+      if (scope === other) expect([401, 403]).not.toContain(res.status);
+      else expect(res.status).toBe(403);
+    }
     const asAdmin = await request(h.app)[method](path).set('x-api-key', KEYS.admin);
     expect([401, 403]).not.toContain(asAdmin.status);
   });

@@ -20,7 +20,9 @@ import { createFakeEmbedder, fakePng } from './fake-embedder.js';
 
 export const ADMIN = { authorization: 'Bearer admin-key-123' };
 export const APP = { 'x-api-key': 'app-key-12345' };
-export const TEST_KEYS = 'admin:admin-key-123,app:app-key-12345';
+/** An affiliate manager's key: click reports only, creators as opaque codes. */
+export const REPORTS = { 'x-api-key': 'reports-key-1234' };
+export const TEST_KEYS = 'admin:admin-key-123,app:app-key-12345,reports:reports-key-1234';
 
 /** The merchant every test product may name (UTM: no programme settings needed). */
 export const TEST_MERCHANT = { id: 'm-test', name: 'Test shop', network: 'utm' as const, settings: {} };

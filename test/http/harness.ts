@@ -5,7 +5,7 @@
  */
 import { buildWorld } from '../service/world.js';
 
-export { ADMIN, APP } from '../helpers/service.js';
+export { ADMIN, APP, REPORTS } from '../helpers/service.js';
 
 export async function buildTestApp(env: Record<string, string> = {}) {
   const w = await buildWorld({ env: { BODY_LIMIT: '64kb', ...env }, responseCache: true });

@@ -135,8 +135,13 @@ describeBackends('store contract', (backend: Backend) => {
     await s.upsertCreators([creator('c1', { displayName: 'New name' })]);
     expect((await s.creatorCodes(['c1'])).get('c1')).toBe(codes.get('c1'));
     expect((await s.creatorByCode(codes.get('c1')!))?.displayName).toBe('New name');
+    const both = await s.creatorsByCodes([codes.get('c1')!, codes.get('c2')!, 'ghost']);
+    expect([...both].map(([code, c]) => [code, c.id]).sort()).toEqual([[codes.get('c1'), 'c1'], [codes.get('c2'), 'c2']].sort());
+    expect(both.get(codes.get('c1')!)?.displayName).toBe('New name');
+    expect(await s.creatorsByCodes([])).toEqual(new Map());
     await s.deleteCreator('c1');
     expect(await s.creatorByCode(codes.get('c1')!)).toBeUndefined();
+    expect([...(await s.creatorsByCodes([codes.get('c1')!, codes.get('c2')!])).keys()]).toEqual([codes.get('c2')]);
     await s.upsertCreators([creator('c1')]);
     expect((await s.creatorCodes(['c1'])).get('c1')).not.toBe(codes.get('c1'));
     expect((await s.getCreators(['c2', 'c1', 'ghost'])).map((c) => c.id)).toEqual(['c1', 'c2']);
@@ -227,18 +232,44 @@ describeBackends('store contract', (backend: Backend) => {
     await s.recordClick(click('2026-01-31T23:00:00Z', 'p2', 'cj', null, 'u1'));
     await s.recordClick(click('2026-02-01T00:00:00Z', 'p3', 'cj', 'cc2', 'u2'));
 
-    expect(await s.clickReport('creator')).toEqual([
+    const keyed = (rows: Array<{ key: string; clicks: number }>) => rows.map((r) => ({ key: r.key, clicks: r.clicks }));
+    expect(keyed(await s.clickReport('creator'))).toEqual([
       { key: 'cc1', clicks: 2 }, { key: '(none)', clicks: 1 }, { key: 'cc2', clicks: 1 },
     ]);
-    expect(await s.clickReport('network', { from: '2026-01-10', to: '2026-01-31' })).toEqual([
+    expect(keyed(await s.clickReport('network', { from: '2026-01-10', to: '2026-01-31' }))).toEqual([
       { key: 'amazon', clicks: 1 }, { key: 'cj', clicks: 1 },
     ]);
-    expect(await s.clickReport('product', { from: '2026-01-31T00:00:00Z' })).toEqual([
+    expect(keyed(await s.clickReport('product', { from: '2026-01-31T00:00:00Z' }))).toEqual([
       { key: 'p2', clicks: 1 }, { key: 'p3', clicks: 1 },
     ]);
     expect((await s.listClicks({ to: '2026-01-15T09:00:00Z' })).map((c) => c.productId)).toEqual(['p1', 'p1']);
     expect((await s.listClicks())[0]).toEqual({ at: '2026-01-01T09:00:00.000Z', productId: 'p1', merchant: 'm-amazon', network: 'amazon', creatorCode: 'cc1', userRef: 'u1' });
     expect(await s.clickedProducts('u1')).toEqual(new Set(['p1', 'p2']));
+  });
+
+  it('reports by merchant and UTC day, split by day, with credited clicks and distinct products', async () => {
+    const s = await fresh();
+    await s.recordClick(click('2026-01-01T00:00:00Z', 'p1', 'amazon', 'cc1', 'u1'));
+    await s.recordClick(click('2026-01-01T23:59:59.999Z', 'p2', 'amazon', null, null));
+    // 00:30 in Berlin on 2 January is still 1 January in UTC: days are UTC calendar days.
+    await s.recordClick(click('2026-01-02T00:30:00+01:00', 'p2', 'amazon', 'cc1', null));
+    await s.recordClick(click('2026-01-02T00:00:00Z', 'p3', 'cj', 'cc2', null));
+    const row = (key: string, day: string | null, clicks: number, credited: number, products: number) => ({ key, day, clicks, credited, products });
+
+    expect(await s.clickReport('merchant')).toEqual([row('m-amazon', null, 3, 2, 2), row('m-cj', null, 1, 1, 1)]);
+    expect(await s.clickReport('day')).toEqual([row('2026-01-01', null, 3, 2, 2), row('2026-01-02', null, 1, 1, 1)]);
+    expect(await s.clickReport('day', { from: '2026-01-02' })).toEqual([row('2026-01-02', null, 1, 1, 1)]);
+    expect(await s.clickReport('merchant', { byDay: true })).toEqual([
+      row('m-amazon', '2026-01-01', 3, 2, 2), row('m-cj', '2026-01-02', 1, 1, 1),
+    ]);
+    // Time series: by key, then day, in byte order ("(none)" before codes).
+    expect(await s.clickReport('creator', { byDay: true, to: '2026-01-02' })).toEqual([
+      row('(none)', '2026-01-01', 1, 0, 1), row('cc1', '2026-01-01', 2, 2, 2), row('cc2', '2026-01-02', 1, 1, 1),
+    ]);
+    expect(await s.clickReport('product', { byDay: true, from: '2026-01-01T12:00:00Z' })).toEqual([
+      row('p2', '2026-01-01', 2, 1, 1), row('p3', '2026-01-02', 1, 1, 1),
+    ]);
+    expect(await s.clickReport('network', { from: '2026-02-01' })).toEqual([]);
   });
 
   it('counts a click once per dedupe key, and every click without one', async () => {

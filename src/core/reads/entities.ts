@@ -9,13 +9,13 @@ import { consentState, type ConsentState } from '../../consent/ledger.js';
 import type { Creator, Post, Shopper } from '../../domain/index.js';
 import { AppError } from '../../errors.js';
 import { productPredicate } from '../../retrieve/filters.js';
-import type { ClickGroupBy, EntityKind, MediaFile } from '../../store/types.js';
+import type { EntityKind, MediaFile } from '../../store/types.js';
 import { getJob } from '../commands/jobs.js';
 import type { CoreDeps } from '../deps.js';
 import { decodeCursor, pageOf, type Page } from '../cursor.js';
 import { postImageUrl, productView, shopperSummary, shopperView } from '../present.js';
 import { priceFilterInfo } from '../price-filter.js';
-import type { ClickReport, CreatorView, Health, PageQuery, ProductDetail, ProductList, ProductListQuery, ShopperView } from '../schemas.js';
+import type { CreatorView, Health, PageQuery, ProductDetail, ProductList, ProductListQuery, ShopperView } from '../schemas.js';
 import type { CoreState } from '../state.js';
 
 const RECENT_POSTS = 12;
@@ -23,7 +23,6 @@ const RECENT_POSTS = 12;
 /** Where the last row of a page stood, per list; decoded from (and encoded into) opaque cursors. */
 const IdPosition = z.string();
 const PostPosition = z.object({ postedAt: z.string(), id: z.string() });
-const ReportPosition = z.object({ clicks: z.number(), key: z.string() });
 
 const postView = (p: Pick<Post, 'id' | 'caption' | 'postedAt' | 'engagement'>) => ({
   id: p.id, caption: p.caption, postedAt: p.postedAt, engagement: p.engagement, imageUrl: postImageUrl(p.id),
@@ -106,21 +105,6 @@ export function createEntityReads(deps: CoreDeps, state: CoreState) {
 
     /** Choices, the decision applied and the full history. @throws AppError NOT_FOUND */
     consentState: (userId: string): Promise<ConsentState> => consentState(store, deps.policy, userId, deps.now()),
-
-    /**
-     * Click counts, most clicked first, a page at a time (the rows are aggregates, so a page is
-     * cut from the report: keyset on clicks descending, then key).
-     */
-    async clickReport(groupBy: ClickGroupBy, range: { from?: string; to?: string }, page?: PageQuery): Promise<ClickReport> {
-      const all = await store.clickReport(groupBy, range);
-      const total = all.reduce((n, r) => n + r.clicks, 0);
-      const list = `clicks:${groupBy}`;
-      const after = page?.cursor ? decodeCursor(list, page.cursor, ReportPosition) : undefined;
-      const rest = after ? all.filter((r) => r.clicks < after.clicks || (r.clicks === after.clicks && r.key > after.key)) : all;
-      const limit = page?.limit ?? Math.max(1, rest.length);
-      const { items, next } = pageOf(list, rest.slice(0, limit + 1), limit, (r) => ({ clicks: r.clicks, key: r.key }));
-      return { groupBy, from: range.from ?? null, to: range.to ?? null, total, rows: items, next };
-    },
 
     /** The image of a product in the catalog or of a stored post. @throws AppError NOT_FOUND */
     async media(kind: EntityKind, id: string): Promise<MediaFile> {

@@ -465,8 +465,35 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Affiliate clicks grouped by creator code, product or network */
+        /**
+         * Affiliate clicks grouped by creator code, product, merchant, network or UTC day; JSON or CSV
+         * @description Clicks on affiliate links over an optional range, one row per key (and per UTC calendar day with "<key>,day"; groupBy=day alone is a daily series). Rows are ordered most clicked first, or by key then day for day groupings; `total` and `credited` cover the whole range, every page.
+         *
+         *     Creators appear as opaque codes: the code is what shopper-side links carry, so a link seen by a third party (a merchant, a network, whoever the shopper forwards it to) does not name the creator it pays, and exported reports do not disclose who earns what. Only the admin scope maps codes back (`reveal=creator`, or GET /v1/admin/creator-codes). A removed creator's code is retired with them and maps to nobody.
+         *
+         *     No row refers to a shopper: reports are counts, and an erased shopper's clicks stay in them only as anonymous counts (erasure removes the click's pseudonym).
+         */
         get: operations["clickReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/creator-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who each creator code in the click reports belongs to (admin only)
+         * @description Every current creator with the opaque code their links and click reports carry, by creator id, a page at a time. Admin scope only: the mapping is what reveals which creator earns from which clicks. Removed creators are absent: their codes were retired with them.
+         */
+        get: operations["listCreatorCodes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -533,19 +560,36 @@ export interface components {
             sensitive?: "health";
         };
         CategoryId: string;
-        /** @enum {string} */
-        ClickGroupBy: "creator" | "product" | "network";
+        /**
+         * @description Row key: creator code, product id, merchant id, network or UTC day (YYYY-MM-DD); "<key>,day" splits each key by UTC day.
+         * @enum {string}
+         */
+        ClickGroupBy: "creator" | "product" | "merchant" | "network" | "day" | "creator,day" | "product,day" | "merchant,day" | "network,day";
         ClickReport: {
             groupBy: components["schemas"]["ClickGroupBy"];
             from: string | null;
             to: string | null;
             /** @description Clicks over the whole range (every page). */
             total: number;
-            rows: {
-                key: string;
-                clicks: number;
-            }[];
+            /** @description Clicks over the whole range that credited a creator. */
+            credited: number;
+            rows: components["schemas"]["ClickReportRow"][];
             next: components["schemas"]["nextCursor"];
+        };
+        ClickReportRow: {
+            /** @description The creator code ("(none)": credited nobody), product id, merchant id, network, or UTC day for groupBy=day. */
+            key: string;
+            /** @description The UTC calendar day (YYYY-MM-DD) with groupBy "<key>,day"; null otherwise. */
+            day: string | null;
+            clicks: number;
+            /** @description Clicks that credited a creator. */
+            credited: number;
+            /** @description Clicks that credited nobody (no creator, or one not opted in to affiliate credit). */
+            uncredited: number;
+            /** @description Distinct products clicked. */
+            products: number;
+            /** @description Only with reveal=creator (admin scope): who the code belongs to; null for "(none)" and for codes of removed creators (a code is retired with its creator). */
+            creator?: components["schemas"]["CreatorRef"] | null;
         };
         ConsentChangeBody: {
             events: {
@@ -581,6 +625,14 @@ export interface components {
             aesthetics?: string[];
             optIns: components["schemas"]["CreatorOptIns"];
         };
+        CreatorCode: {
+            code: string;
+            creator: components["schemas"]["CreatorRef"];
+        };
+        CreatorCodeList: {
+            items: components["schemas"]["CreatorCode"][];
+            next: components["schemas"]["nextCursor"];
+        };
         CreatorInput: {
             id: components["schemas"]["Id"];
             handle: string;
@@ -599,6 +651,11 @@ export interface components {
         CreatorOptInsInput: {
             styleSource: boolean;
             affiliate: boolean;
+        };
+        CreatorRef: {
+            id: string;
+            handle: string;
+            displayName: string;
         };
         CreatorView: {
             id: components["schemas"]["Id"];
@@ -1414,6 +1471,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -1746,6 +1812,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -1894,6 +1969,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2162,6 +2246,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
                 headers: {
@@ -2225,6 +2318,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2387,6 +2489,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
                 headers: {
@@ -2528,6 +2639,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2867,6 +2987,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -2919,6 +3048,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2991,6 +3129,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3165,6 +3312,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
                 headers: {
@@ -3253,6 +3409,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
                 headers: {
@@ -3316,6 +3481,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3416,6 +3590,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
                 headers: {
@@ -3478,6 +3661,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3571,6 +3763,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
                 headers: {
@@ -3636,6 +3837,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3722,6 +3932,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3901,6 +4120,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
                 headers: {
@@ -3966,6 +4194,15 @@ export interface operations {
             };
             /** @description UNAUTHENTICATED */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4088,9 +4325,87 @@ export interface operations {
     clickReport: {
         parameters: {
             query: {
-                groupBy: "creator" | "product" | "network";
+                /** @description Row key: creator code, product id, merchant id, network or UTC day (YYYY-MM-DD); "<key>,day" splits each key by UTC day. */
+                groupBy: "creator" | "product" | "merchant" | "network" | "day" | "creator,day" | "product,day" | "merchant,day" | "network,day";
+                /** @description Earliest click (inclusive). A date means 00:00 UTC of that day. */
                 from?: string;
+                /** @description Latest click (inclusive). A date includes that whole UTC day. */
                 to?: string;
+                /** @description csv: the same rows as text/csv with a header row (a download); the next page is in the `Link` header. */
+                format?: "json" | "csv";
+                /** @description Admin scope only: adds who each creator code belongs to (groupBy creator or creator,day). Other keys get 403. */
+                reveal?: "creator";
+                /** @description Items per page (1-1000). */
+                limit?: number;
+                /** @description The `next` value of the previous page; omit for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. text/csv: with format=csv, the same rows with a header row, as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClickReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCreatorCodes: {
+        parameters: {
+            query?: {
                 /** @description Items per page (1-1000). */
                 limit?: number;
                 /** @description The `next` value of the previous page; omit for the first page. */
@@ -4108,7 +4423,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClickReport"];
+                    "application/json": components["schemas"]["CreatorCodeList"];
                 };
             };
             /** @description VALIDATION_FAILED */

@@ -15,7 +15,7 @@ export function createCors(origins: readonly string[]): RequestHandler[] {
     origin: (origin, done) => done(null, origin !== undefined && (any || allowed.has(origin))),
     methods: ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'x-api-key', 'content-type', 'x-request-id'],
-    exposedHeaders: ['x-request-id', 'ratelimit', 'ratelimit-policy', 'retry-after'],
+    exposedHeaders: ['x-request-id', 'ratelimit', 'ratelimit-policy', 'retry-after', 'link'],
     maxAge: 600,
   });
   const endPreflight: RequestHandler = (req, res, next) => {
