@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   writeOut(`reports/bench/profile-${label}.json`, JSON.stringify(out, null, 2));
   writeOut(`reports/bench/profile-${label}.md`, render(out));
   console.log(`wrote reports/bench/profile-${label}.md`);
-  await new Promise((r) => server.close(r));
+  await new Promise((r) => (server.close(r), server.closeAllConnections()));
   await service.close();
   await model.close();
 }
@@ -121,3 +121,8 @@ function fingerprint(modelsDir: string, modelId: string): string {
 }
 
 await main();
+setTimeout(() => {
+  console.error(`bench/profile: still active 10 s after the report: ${process.getActiveResourcesInfo().join(', ')}`);
+  // The report is written: end with success (bench/all.ts would call it failed), the message names the leak.
+  process.exit(0);
+}, 10_000).unref();

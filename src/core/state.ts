@@ -16,6 +16,7 @@ import { ProfileCache } from '../profile/cache.js';
 import { CreatorInterestCache } from '../profile/creator-interests.js';
 import { CandidateLists } from '../retrieve/candidate-lists.js';
 import { ProductCatalog } from '../retrieve/catalog.js';
+import { convert } from '../retrieve/currency.js';
 import { ProductTable } from '../retrieve/product-table.js';
 import { Scanner } from '../retrieve/scanner.js';
 import type { Change } from './change-feed.js';
@@ -48,7 +49,11 @@ export async function loadState(deps: CoreDeps): Promise<CoreState> {
   const catalog = await ProductCatalog.load(deps.store, taxonomy);
   // At start-up, not inside the first shopper's request: one bulk read of every vector. Health
   // flags come from the taxonomy (read now; `categoriesChanged` refreshes them).
-  const vectors = await ProductTable.load(deps.store, catalog, deps.embedder.modelId, deps.embedder.dimension);
+  // The price column is in the rate table's base currency, so candidate lists can apply a price
+  // filter whatever currencies the catalog mixes (recommend.ts loosens the bounds; its exact predicate decides).
+  const { rates } = deps.settings;
+  const basePrice = (p: Product) => convert(p.price, p.currency.toUpperCase(), rates.base, rates) ?? Number.NaN;
+  const vectors = await ProductTable.load(deps.store, catalog, deps.embedder.modelId, deps.embedder.dimension, basePrice);
   const scanner = new Scanner(vectors);
   return {
     taxonomy,

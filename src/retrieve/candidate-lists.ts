@@ -19,7 +19,7 @@
  */
 import type { Interest } from '../profile/profile.js';
 import type { ProductTable } from './product-table.js';
-import { passes, scoreRow, topRows, UNRESTRICTED, type Restriction, type ScanResult } from './scan.js';
+import { passes, scoreRow, UNRESTRICTED, type Restriction, type ScanResult } from './scan.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -66,6 +66,9 @@ export interface CandidateListOptions {
 /** Attempts at a consistent walk before giving up on lists and scanning inline. */
 const MAX_ATTEMPTS = 4;
 
+/** How much deeper each rebuild of a list that fell short goes (2,000 → 32,000 → 512,000 rows). */
+const DEEPER_BY = 16;
+
 export class CandidateLists {
   private readonly lists = new Map<string, List>();
   private readonly building = new Map<string, Promise<void>>();
@@ -106,7 +109,8 @@ export class CandidateLists {
     const extra = rules.accept;
     const accept = (row: number) =>
       passes(this.table, row, restriction) && (excluded.size === 0 || !excluded.has(this.table.idAt(row))) && (!extra || extra(this.table.idAt(row)));
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    // The walk after the last build counts too: that build may have made the list complete.
+    for (let attempt = 0; ; attempt++) {
       const builds: Promise<void>[] = [];
       const perList: Array<Array<{ row: number; score: number }>> = [];
       for (const interest of interests) {
@@ -114,10 +118,11 @@ export class CandidateLists {
         if (hits) perList.push(hits);
       }
       if (builds.length === 0) return use(this.merge(perList));
+      if (attempt === MAX_ATTEMPTS) break;
       await Promise.all(builds);
     }
     // Lists kept changing under us (heavy concurrent writes): answer exactly from an inline scan.
-    return use(this.merge(interests.map((i) => this.inlineWalk(i.centroid, restriction, perInterest, accept))));
+    return use(this.merge(interests.map((i) => this.inlineWalk(i.centroid, perInterest, accept))));
   }
 
   /** A creator's interests changed or went away: their lists are no longer reachable. */
@@ -138,15 +143,23 @@ export class CandidateLists {
     if (!r.allowSensitive) tiers.push([`${base}|-sensitive`, { ...UNRESTRICTED, allowSensitive: false }]);
     const filtered = r.category !== -1 || r.merchant !== -1 || r.minPrice !== -Infinity || r.maxPrice !== Infinity;
     if (filtered) tiers.push([`${base}|${r.category}|${r.merchant}|${r.minPrice}|${r.maxPrice}|${r.allowSensitive}`, r]);
+    let specific: List | undefined;
     for (const [key] of tiers) {
       const list = this.get(key);
       if (!list) continue;
+      specific = list;
       const hits = walk(list, k, accept);
       if (hits.length >= k || list.complete) return hits;
     }
-    // The most specific list is missing or too short: build it deep enough for this request.
+    // The most specific list is missing or too short (a filter beyond its restriction passes too
+    // few of its entries): build it deep enough for this request, each retry DEEPER_BY times
+    // deeper than the list that fell short, so a selective filter reaches a complete list in a
+    // few worker scans instead of repeating the same one.
     const [key, restriction] = tiers[tiers.length - 1]!;
-    builds.push(this.build(key, interest, restriction, Math.max(this.depth, k + excludedCount)));
+    const have = specific && this.lists.get(key) === specific ? specific.cap : 0;
+    // No deeper than the table: a scan that keeps every row gives a complete list.
+    const depth = Math.min(Math.max(this.depth, k + excludedCount, have * DEEPER_BY), Math.max(1, this.table.rowCount));
+    builds.push(this.build(key, interest, restriction, depth));
     return null;
   }
 
@@ -243,10 +256,13 @@ export class CandidateLists {
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
-  private inlineWalk(query: Float32Array, r: Restriction, k: number, accept: (row: number) => boolean) {
-    // Every passing row (a complete list): no tie at a cutoff can leave a row out.
-    const all = topRows(this.table, query, r, this.table.rowCount, this.table.rowCount);
-    return walk(this.fromScan(all, null, query, r, all.rows.length), k, accept);
+  private inlineWalk(query: Float32Array, k: number, accept: (row: number) => boolean) {
+    // Only the rows the request accepts are scored and ordered (score, then id, as in a list):
+    // exact, and no sort of the whole table on the event loop.
+    const hits: Array<{ row: number; score: number }> = [];
+    for (let row = 0; row < this.table.rowCount; row++) if (accept(row)) hits.push({ row, score: scoreRow(this.table, row, query) });
+    hits.sort((a, b) => b.score - a.score || this.idOrder(a.row, b.row));
+    return hits.slice(0, k);
   }
 
   private merge(perList: Array<Array<{ row: number; score: number }>>): RowCandidate[] {

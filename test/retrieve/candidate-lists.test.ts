@@ -146,6 +146,23 @@ describe.each([
     for (const k of [10, 300]) expect(await w.got([interest], k, { allowSensitive: true })).toEqual(w.brute([interest], k, { allowSensitive: true }));
   });
 
+  it('a filter beyond the lists’ restriction that passes few rows: each rebuild goes deeper, and the answer is exact', async () => {
+    const w = make(5, 300);
+    for (let i = 0; i < 3000; i++) w.write(`p${i}`);
+    const depths: number[] = [];
+    const scan = w.scanner.scan.bind(w.scanner);
+    w.scanner.scan = (q, r, depth) => (depths.push(depth), scan(q, r, depth));
+    // One row in 500 passes (as a brand or colour filter would): the 300-deep list has ~0 of them.
+    const rare = (id: string) => Number(id.slice(1)) % 500 === 7;
+    const interest = w.interest('c1');
+    const got = await w.lists.withCandidates([interest], 5, { allowSensitive: true, accept: rare }, (cs) => cs.map(({ id, relevance }) => ({ id, relevance })));
+    const want = [...w.products.values()].filter((r) => rare(r.product.id)).map((r) => ({ id: r.product.id, relevance: dot(interest.centroid, r.vector) }))
+      .sort((a, b) => b.relevance - a.relevance || (a.id < b.id ? -1 : 1)).slice(0, 5);
+    expect(got).toEqual(want);
+    // The old walk rebuilt the same 300-deep list four times, then sorted the whole table on the loop.
+    expect(depths).toEqual([300, 3000]); // 300 × 16, capped at the table: a complete list
+  });
+
   it('forgets a creator’s lists when the creator changes', async () => {
     const w = make(4);
     for (let i = 0; i < 500; i++) w.write(`p${i}`);

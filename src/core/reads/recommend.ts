@@ -27,8 +27,8 @@ import { mmrRerank } from '../../rank/mmr.js';
 import { describeParameters } from '../../rank/parameters.js';
 import { pushDown } from '../../rank/push-down.js';
 import type { ListRules } from '../../retrieve/candidate-lists.js';
+import type { CurrencyRates } from '../../retrieve/currency.js';
 import { productPredicate, type ProductFilters } from '../../retrieve/filters.js';
-import { PairSimilarities } from '../../retrieve/pair-similarities.js';
 import type { CoreDeps } from '../deps.js';
 import { inspiredByView, productView, round4 } from '../present.js';
 import { priceFilterInfo } from '../price-filter.js';
@@ -57,25 +57,34 @@ interface Pick {
 
 /**
  * The request's filters split for the candidate lists: the table's own columns (one category, one
- * merchant) and, for anything richer (several values, brand, colour, prices converted between
- * currencies), the full predicate as `accept`: walks stay exact with it, they just reach further
- * down a list (and, for a very selective filter, fall back to an exact inline scan).
+ * merchant, a price range) and, for anything richer (several values, brand, colour) or a price
+ * range, the full predicate as `accept`: walks stay exact with it, they just reach further down a
+ * list (and, for a very selective filter, build a deeper one).
+ *
+ * Prices: the table holds each price in the rate table's base currency, and the bounds are
+ * converted to it and widened by a hair, so the lists' restriction lets through everything the
+ * exact predicate (which converts each price the API's way) can accept; `accept` removes the rest.
  */
-function listRules(f: ProductFilters, excludeIds: ReadonlySet<string>, allowSensitive: boolean, full: (id: string) => boolean): ListRules {
+function listRules(f: ProductFilters, excludeIds: ReadonlySet<string>, allowSensitive: boolean, full: (id: string) => boolean, rates: CurrencyRates): ListRules {
   const one = (v?: string[]) => (v !== undefined && v.length === 1 ? v[0] : undefined);
   const multi = (v?: string[]) => (v?.length ?? 0) > 1;
-  const rich = multi(f.category) || multi(f.merchant) || (f.brand?.length ?? 0) > 0 || (f.colour?.length ?? 0) > 0 ||
-    f.minPrice !== undefined || f.maxPrice !== undefined;
+  const rich = multi(f.category) || multi(f.merchant) || (f.brand?.length ?? 0) > 0 || (f.colour?.length ?? 0) > 0;
+  const priced = f.minPrice !== undefined || f.maxPrice !== undefined;
+  // priceFilterInfo has refused a currency outside the table before this runs.
+  const per = rates.perBase[f.currency ?? rates.base] ?? Number.NaN;
+  const widen = (x: number | undefined, up: boolean) => (x === undefined || !Number.isFinite(x / per) ? undefined : x / per + (up ? 1 : -1) * (Math.abs(x / per) * 1e-9 + 1e-9));
   // Category ids are lower-case (the taxonomy's id rule); the API matches them case-insensitively.
-  const filters = { category: multi(f.category) ? undefined : one(f.category)?.toLowerCase(), merchant: multi(f.merchant) ? undefined : one(f.merchant) };
-  return { filters, excludeIds, allowSensitive, accept: rich ? full : undefined };
+  const filters = {
+    category: multi(f.category) ? undefined : one(f.category)?.toLowerCase(), merchant: multi(f.merchant) ? undefined : one(f.merchant),
+    minPrice: widen(f.minPrice, false), maxPrice: widen(f.maxPrice, true),
+  };
+  return { filters, excludeIds, allowSensitive, accept: rich || priced ? full : undefined };
 }
 
 export function createRecommend(deps: CoreDeps, state: CoreState) {
   const { profiles: cache, responses, vectors: table, catalog, lists } = state;
-  // Memos keyed by table row and row generation, so they can never answer for a changed product:
-  // product-product similarities for MMR, and each creator's closest post to a product.
-  const similarities = new PairSimilarities(table);
+  // Each creator's closest post to a product, memoised by table row and row generation, so it can
+  // never answer for a changed product.
   const inspirations = new Inspirations();
   const { profileFor, creditsFor, feedbackSignalsOf } = createProfiles(deps, state);
 
@@ -161,7 +170,7 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
       const cited: Pick[] = pushed.map((c) => ({ ...c, insp: early ? cite(c) : null }));
       const groupOf = (c: Pick) => (cap?.by === 'creator' ? c.insp!.source.creator.id : (catalog.get(c.id)?.brand.toLowerCase() ?? null));
       const admit = cap ? capPerGroup(groupOf, cap.cap) : undefined;
-      const similarity = (a: Pick, b: Pick) => (a.row !== undefined && b.row !== undefined ? similarities.get(a.row, b.row) : dot(a.vector, b.vector));
+      const similarity = (a: Pick, b: Pick) => (a.row !== undefined && b.row !== undefined ? table.dotRows(a.row, b.row) : dot(a.vector, b.vector));
       const ranked = options.mmr === false ? takeAdmitted(cited, query.limit, admit) : mmrRerank(cited, { k: query.limit, lambda: 1 - query.diversity, admit, similarity });
       return ranked.map((c, i): RecommendationItem => {
         const product = catalog.get(c.id)!;
@@ -176,7 +185,7 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
       });
     };
 
-    const rules = listRules(query, excludeIds, decision.health, accept);
+    const rules = listRules(query, excludeIds, decision.health, accept, deps.settings.rates);
     // Synchronous from the candidates to the items: the table rows they point at stay as they are.
     // Every candidate row is a catalog product (the table and the catalog change together).
     const items = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) =>
