@@ -8,7 +8,7 @@
 import type { Config } from '../../src/config.js';
 import { ExactIndex } from '../../src/index/exact-index.js';
 import { openPgStore } from '../../src/store/pg-store.js';
-import { pgVectorSearch, pgVectorSettings, searchMode, searchQuery, searchSettingsSql, type PgSearchFilter } from '../../src/store/pg-vector-index.js';
+import { pgVectorSearch, pgVectorSettings, searchPlan, searchQuery, searchSettingsSql, type PgSearchFilter } from '../../src/store/pg-vector-index.js';
 import { tx } from '../../src/store/pg-pool.js';
 import { CATEGORIES, DIM, MODEL, type PgBenchCatalog } from './pg-catalog.js';
 
@@ -41,8 +41,7 @@ export async function measureRecall(cat: PgBenchCatalog, url: string, config: Co
       const f = { allowSensitive: false, ...filter };
       // The plan of the route the service takes for this filter (exact over few rows, or the walk).
       const plan = await tx(store.pools.primary, async (c) => {
-        const mode = await searchMode(c, { modelId: MODEL, ...settings }, f);
-        const first = searchQuery(MODEL, DIM, cat.query(0), 10, f, mode);
+        const first = searchQuery(MODEL, DIM, cat.query(0), 10, f, await searchPlan(c, settings, f));
         await c.query(searchSettingsSql(settings, 10));
         return (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${first.text}`, first.values)).rows.map((r) => r['QUERY PLAN'].replace(/'\[[^\]]*\]'/g, "'[query vector]'"));
       });

@@ -86,10 +86,12 @@ export interface SearchQuery {
 
 const lower = (xs?: string[]) => (xs && xs.length > 0 ? xs.map((x) => x.toLowerCase()) : undefined);
 
-/** The WHERE clauses of a filter, and whether any of them narrows the catalog (not just health and exclusions). */
-function filterClauses(modelId: string, f: PgSearchFilter, param: (v: unknown) => string): { where: string[]; narrows: boolean } {
-  const where = [`v.model_id = ${literal(modelId)}`];
-  const before = where.length;
+/**
+ * The WHERE clauses of a filter, all on the products row `p`, and whether any of them narrows the
+ * catalog (not just health and exclusions).
+ */
+function filterClauses(f: PgSearchFilter, param: (v: unknown) => string): { where: string[]; narrows: boolean } {
+  const where: string[] = [];
   // Category ids are lower-case slugs (src/domain/categories.ts), so the column compares as
   // stored and the planner keeps products_by_category for a selective category.
   const category = lower(f.category);
@@ -104,55 +106,57 @@ function filterClauses(modelId: string, f: PgSearchFilter, param: (v: unknown) =
     if (f.minPrice !== undefined) where.push(`${price} >= ${param(f.minPrice)}::float8`);
     if (f.maxPrice !== undefined) where.push(`${price} <= ${param(f.maxPrice)}::float8`);
   }
-  const narrows = where.length > before;
+  const narrows = where.length > 0;
   if (!f.allowSensitive) {
     where.push('NOT p.sensitive', 'EXISTS (SELECT 1 FROM categories c WHERE c.id = p.category AND NOT c.sensitive)');
   }
-  if (f.excludeIds && f.excludeIds.length > 0) where.push(`NOT (v.id = ANY(${param(f.excludeIds)}::text[]))`);
+  if (f.excludeIds && f.excludeIds.length > 0) where.push(`NOT (p.id = ANY(${param(f.excludeIds)}::text[]))`);
   return { where, narrows };
 }
 
 /**
  * How one search is answered: `index` walks the HNSW graph under the filter (iterative scan);
- * `exact` scores every row the filter passes (a MATERIALIZED CTE, so the planner cannot turn it
- * back into a graph walk). `searchPlan` picks between them by counting the rows a narrowing filter passes.
+ * `exact` scores the given rows (those the filter passes, fetched first by `searchPlan`) in a
+ * MATERIALIZED CTE, so the planner can neither turn it back into a graph walk nor, misjudging how
+ * many rows an expression filter passes, hash-join the whole vector table.
  */
-export type SearchMode = 'index' | 'exact';
+export type SearchPlan = { mode: 'index' } | { mode: 'exact'; ids: string[] };
 
 /**
  * The SQL of one filtered search, with only the clauses its filter needs (each a custom plan the
  * planner sees whole); exported so a test can EXPLAIN exactly what runs.
  */
-export function searchQuery(modelId: string, dimension: number, query: Float32Array, k: number, f: PgSearchFilter = {}, mode: SearchMode = 'index'): SearchQuery {
+export function searchQuery(modelId: string, dimension: number, query: Float32Array, k: number, f: PgSearchFilter = {}, plan: SearchPlan = { mode: 'index' }): SearchQuery {
   const values: unknown[] = [vectorSql(query), k];
   const param = (v: unknown) => `$${values.push(v)}`;
-  const { where } = filterClauses(modelId, f, param);
-  const text = mode === 'index'
-    ? `SELECT v.id, 1 - ${distance(dimension, '$1')} AS score
+  if (plan.mode === 'exact') {
+    const text = `WITH v AS MATERIALIZED (
+      SELECT v.id, v.vector FROM product_vectors v WHERE v.model_id = ${literal(modelId)} AND v.id = ANY(${param(plan.ids)}::text[]))
+    SELECT v.id, 1 - ${distance(dimension, '$1')} AS score FROM v
+    ORDER BY ${distance(dimension, '$1')}
+    LIMIT $2`;
+    return { text, values };
+  }
+  const where = [`v.model_id = ${literal(modelId)}`, ...filterClauses(f, param).where];
+  const text = `SELECT v.id, 1 - ${distance(dimension, '$1')} AS score
     FROM product_vectors v JOIN products p ON p.id = v.id
     WHERE ${where.join('\n      AND ')}
-    ORDER BY ${distance(dimension, '$1')}
-    LIMIT $2`
-    : `WITH v AS MATERIALIZED (
-      SELECT v.id, v.vector FROM product_vectors v JOIN products p ON p.id = v.id
-      WHERE ${where.join('\n        AND ')})
-    SELECT v.id, 1 - ${distance(dimension, '$1')} AS score FROM v
     ORDER BY ${distance(dimension, '$1')}
     LIMIT $2`;
   return { text, values };
 }
 
 /**
- * Counts the rows a narrowing filter passes, up to `max + 1` (a LIMIT inside, so a loose filter
+ * The ids of the products a narrowing filter passes, at most `max + 1` (a LIMIT, so a loose filter
  * costs at most that many rows); null for a filter that narrows nothing (health and exclusions
  * only), which the index answers well.
  */
-export function passingCountQuery(modelId: string, f: PgSearchFilter, max: number): SearchQuery | null {
+export function passingIdsQuery(f: PgSearchFilter, max: number): SearchQuery | null {
   const values: unknown[] = [max + 1];
   const param = (v: unknown) => `$${values.push(v)}`;
-  const { where, narrows } = filterClauses(modelId, f, param);
+  const { where, narrows } = filterClauses(f, param);
   if (!narrows) return null;
-  return { text: `SELECT count(*)::int AS n FROM (SELECT 1 FROM product_vectors v JOIN products p ON p.id = v.id WHERE ${where.join(' AND ')} LIMIT $1) s`, values };
+  return { text: `SELECT p.id FROM products p WHERE ${where.join(' AND ')} LIMIT $1`, values };
 }
 
 /**
@@ -191,13 +195,13 @@ export function searchSettingsSql(s: PgVectorSettings, k: number): string {
   return `SET LOCAL hnsw.ef_search = ${Math.min(Math.max(Math.floor(s.efSearch), k), 1000)}; SET LOCAL hnsw.iterative_scan = ${s.iterativeScan}; SET LOCAL hnsw.max_scan_tuples = ${Math.floor(s.maxScanTuples)}`;
 }
 
-/** `exact` when a narrowing filter passes at most `exactMaxRows` rows (one bounded count first), else `index`. */
-export async function searchMode(c: Pick<PoolClient, 'query'>, o: { modelId: string } & Pick<PgVectorSettings, 'exactMaxRows'>, filter?: PgSearchFilter): Promise<SearchMode> {
-  if (!filter || o.exactMaxRows <= 0) return 'index';
-  const count = passingCountQuery(o.modelId, filter, o.exactMaxRows);
-  if (!count) return 'index';
-  const n = (await c.query<{ n: number }>(count.text, count.values)).rows[0]?.n ?? 0;
-  return n <= o.exactMaxRows ? 'exact' : 'index';
+/** `exact` over the passing rows when a narrowing filter passes at most `exactMaxRows` of them, else `index`. */
+export async function searchPlan(c: Pick<PoolClient, 'query'>, o: Pick<PgVectorSettings, 'exactMaxRows'>, filter?: PgSearchFilter): Promise<SearchPlan> {
+  if (!filter || o.exactMaxRows <= 0) return { mode: 'index' };
+  const q = passingIdsQuery(filter, o.exactMaxRows);
+  if (!q) return { mode: 'index' };
+  const ids = (await c.query<{ id: string }>(q.text, q.values)).rows.map((r) => r.id);
+  return ids.length <= o.exactMaxRows ? { mode: 'exact', ids } : { mode: 'index' };
 }
 
 export interface PgVectorSearch {
@@ -215,9 +219,9 @@ export function pgVectorSearch(pools: PgPools, o: { modelId: string; dimension: 
       const want = Math.max(0, Math.floor(k));
       if (want === 0) return [];
       const rows = await tx(pools.read, async (c) => {
-        const mode = await searchMode(c, o, filter);
-        const q = searchQuery(o.modelId, o.dimension, query, want, filter, mode);
-        if (mode === 'index') await c.query(searchSettingsSql(o, want));
+        const plan = await searchPlan(c, o, filter);
+        const q = searchQuery(o.modelId, o.dimension, query, want, filter, plan);
+        if (plan.mode === 'index') await c.query(searchSettingsSql(o, want));
         return (await c.query<{ id: string; score: number }>(q.text, q.values)).rows;
       });
       // relaxed_order may return rows slightly out of distance order; ties by id, as the embedded index.

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dot, normalise } from '../../src/embed/vectors.js';
-import { ensureVectorIndex, indexName, pgVectorSearch, searchMode, searchQuery, type PgSearchFilter, type PgVectorSettings } from '../../src/store/pg-vector-index.js';
+import { ensureVectorIndex, indexName, pgVectorSearch, searchPlan, searchQuery, type PgSearchFilter, type PgVectorSettings } from '../../src/store/pg-vector-index.js';
 import type { PgStore } from '../../src/store/pg-store.js';
 import { openPgStore } from '../../src/store/pg-store.js';
 import { createRng } from '../../tools/world/prng.js';
@@ -131,7 +131,7 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
     expect((await s.search(q, 1, { allowSensitive: true }))[0]?.id).toBe('h1');
   });
   it('a filter few rows pass is scored exactly (no graph walk, even with sequential scans off); a loose one walks the index', async () => {
-    const mode = (f: PgSearchFilter | undefined, exactMaxRows = 1000) => searchMode(store.pools.primary, { modelId: MODEL, exactMaxRows }, f);
+    const mode = async (f: PgSearchFilter | undefined, exactMaxRows = 1000) => (await searchPlan(store.pools.primary, { exactMaxRows }, f)).mode;
     const band = { minPrice: 1000, rates: RATES };
     expect(await mode(band)).toBe('exact'); // 100 rows pass
     expect(await mode(band, 99)).toBe('index');
@@ -143,7 +143,9 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
     try {
       await c.query('BEGIN');
       await c.query('SET LOCAL enable_seqscan = off; SET LOCAL hnsw.iterative_scan = relaxed_order');
-      const sq = searchQuery(MODEL, DIM, randomVector(), 10, band, 'exact');
+      const plan0 = await searchPlan(c, { exactMaxRows: 1000 }, band);
+      expect(plan0.mode === 'exact' && plan0.ids.every((id) => rare.has(id)) && plan0.ids.length).toBe(rare.size);
+      const sq = searchQuery(MODEL, DIM, randomVector(), 10, band, plan0);
       const plan = (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sq.text}`, sq.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
       await c.query('ROLLBACK');
       expect(plan).not.toContain(indexName(MODEL, DIM));
