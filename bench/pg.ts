@@ -46,7 +46,8 @@ const log = (m: string) => console.log(m);
 const live = new Set<ReturnType<typeof spawn>>();
 
 function replica(env: Record<string, string>): Promise<{ url: string; startMs: number; stop(): Promise<void> }> {
-  const proc = spawn(TSX, ['bench/lib/bench-replica.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // No rate limit: the load scenarios send thousands of requests a second with one key (as bench/api.ts).
+  const proc = spawn(TSX, ['bench/lib/bench-replica.ts'], { env: { ...process.env, RATE_LIMIT_PER_MINUTE: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   live.add(proc);
   proc.once('exit', () => live.delete(proc));
   return new Promise((resolve, reject) => {
