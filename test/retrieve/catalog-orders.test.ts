@@ -10,7 +10,7 @@ import { ProductCatalog } from '../../src/retrieve/catalog.js';
 
 const categories = ['dress', 'hat', 'shoes', 'yoga-mat', 'bag'];
 const product = (id: string, category: string): Product =>
-  ({ id, title: id, description: '', brand: 'b', category, price: 10, currency: 'EUR', merchant: 'm', url: 'https://example.com/p', network: 'awin', image: 'x.jpg' }) as Product;
+  ({ id, title: id, description: '', brand: 'b', category, price: 10, currency: 'EUR', merchant: 'm', url: 'https://example.com/p', network: 'cj', image: 'x.jpg' }) as Product;
 
 function fresh(products: Iterable<Product>): ProductCatalog {
   const c = ProductCatalog.empty();
