@@ -8,7 +8,7 @@
 import type { Config } from '../../src/config.js';
 import { ExactIndex } from '../../src/index/exact-index.js';
 import { openPgStore } from '../../src/store/pg-store.js';
-import { pgVectorSearch, pgVectorSettings, searchQuery, searchSettingsSql, type PgSearchFilter } from '../../src/store/pg-vector-index.js';
+import { pgVectorSearch, pgVectorSettings, searchMode, searchQuery, searchSettingsSql, type PgSearchFilter } from '../../src/store/pg-vector-index.js';
 import { tx } from '../../src/store/pg-pool.js';
 import { CATEGORIES, DIM, MODEL, type PgBenchCatalog } from './pg-catalog.js';
 
@@ -39,8 +39,10 @@ export async function measureRecall(cat: PgBenchCatalog, url: string, config: Co
   try {
     for (const [name, filter, pass] of cases) {
       const f = { allowSensitive: false, ...filter };
-      const first = searchQuery(MODEL, DIM, cat.query(0), 10, f);
+      // The plan of the route the service takes for this filter (exact over few rows, or the walk).
       const plan = await tx(store.pools.primary, async (c) => {
+        const mode = await searchMode(c, { modelId: MODEL, ...settings }, f);
+        const first = searchQuery(MODEL, DIM, cat.query(0), 10, f, mode);
         await c.query(searchSettingsSql(settings, 10));
         return (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${first.text}`, first.values)).rows.map((r) => r['QUERY PLAN'].replace(/'\[[^\]]*\]'/g, "'[query vector]'"));
       });
@@ -57,7 +59,7 @@ export async function measureRecall(cat: PgBenchCatalog, url: string, config: Co
         hit += res.filter((h) => truth.has(h.id)).length;
       }
       out[name] = { recall: hit / (QUERIES * 10), rowsPerQuery: got / QUERIES, qps: QUERIES / (ms / 1000), plan };
-      log(`pgvector ${name}: Recall@10 ${out[name]!.recall.toFixed(3)}, ${out[name]!.rowsPerQuery.toFixed(1)} rows/query, ${out[name]!.qps.toFixed(0)} queries/s (1 client; ef_search ${settings.efSearch}, iterative_scan ${settings.iterativeScan}, max_scan_tuples ${settings.maxScanTuples})`);
+      log(`pgvector ${name}: Recall@10 ${out[name]!.recall.toFixed(3)}, ${out[name]!.rowsPerQuery.toFixed(1)} rows/query, ${out[name]!.qps.toFixed(0)} queries/s (1 client; ef_search ${settings.efSearch}, iterative_scan ${settings.iterativeScan}, max_scan_tuples ${settings.maxScanTuples}, exact at ≤ ${settings.exactMaxRows} rows)`);
       log(plan.map((l) => `    ${l}`).join('\n'));
     }
   } finally {

@@ -18,6 +18,7 @@
  * catalog no longer fits every replica's memory switches to, and what the benchmarks measure.
  */
 import { createHash } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import type { Neighbour } from '../index/types.js';
 import type { Config } from '../config.js';
 import type { CurrencyRates } from '../retrieve/currency.js';
@@ -85,14 +86,10 @@ export interface SearchQuery {
 
 const lower = (xs?: string[]) => (xs && xs.length > 0 ? xs.map((x) => x.toLowerCase()) : undefined);
 
-/**
- * The SQL of one filtered search, with only the clauses its filter needs (each a custom plan the
- * planner sees whole); exported so a test can EXPLAIN exactly what runs.
- */
-export function searchQuery(modelId: string, dimension: number, query: Float32Array, k: number, f: PgSearchFilter = {}): SearchQuery {
-  const values: unknown[] = [vectorSql(query), k];
-  const param = (v: unknown) => `$${values.push(v)}`;
+/** The WHERE clauses of a filter, and whether any of them narrows the catalog (not just health and exclusions). */
+function filterClauses(modelId: string, f: PgSearchFilter, param: (v: unknown) => string): { where: string[]; narrows: boolean } {
   const where = [`v.model_id = ${literal(modelId)}`];
+  const before = where.length;
   // Category ids are lower-case slugs (src/domain/categories.ts), so the column compares as
   // stored and the planner keeps products_by_category for a selective category.
   const category = lower(f.category);
@@ -107,16 +104,55 @@ export function searchQuery(modelId: string, dimension: number, query: Float32Ar
     if (f.minPrice !== undefined) where.push(`${price} >= ${param(f.minPrice)}::float8`);
     if (f.maxPrice !== undefined) where.push(`${price} <= ${param(f.maxPrice)}::float8`);
   }
+  const narrows = where.length > before;
   if (!f.allowSensitive) {
     where.push('NOT p.sensitive', 'EXISTS (SELECT 1 FROM categories c WHERE c.id = p.category AND NOT c.sensitive)');
   }
   if (f.excludeIds && f.excludeIds.length > 0) where.push(`NOT (v.id = ANY(${param(f.excludeIds)}::text[]))`);
-  const text = `SELECT v.id, 1 - ${distance(dimension, '$1')} AS score
+  return { where, narrows };
+}
+
+/**
+ * How one search is answered: `index` walks the HNSW graph under the filter (iterative scan);
+ * `exact` scores every row the filter passes (a MATERIALIZED CTE, so the planner cannot turn it
+ * back into a graph walk). `searchPlan` picks between them by counting the rows a narrowing filter passes.
+ */
+export type SearchMode = 'index' | 'exact';
+
+/**
+ * The SQL of one filtered search, with only the clauses its filter needs (each a custom plan the
+ * planner sees whole); exported so a test can EXPLAIN exactly what runs.
+ */
+export function searchQuery(modelId: string, dimension: number, query: Float32Array, k: number, f: PgSearchFilter = {}, mode: SearchMode = 'index'): SearchQuery {
+  const values: unknown[] = [vectorSql(query), k];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const { where } = filterClauses(modelId, f, param);
+  const text = mode === 'index'
+    ? `SELECT v.id, 1 - ${distance(dimension, '$1')} AS score
     FROM product_vectors v JOIN products p ON p.id = v.id
     WHERE ${where.join('\n      AND ')}
     ORDER BY ${distance(dimension, '$1')}
+    LIMIT $2`
+    : `WITH v AS MATERIALIZED (
+      SELECT v.id, v.vector FROM product_vectors v JOIN products p ON p.id = v.id
+      WHERE ${where.join('\n        AND ')})
+    SELECT v.id, 1 - ${distance(dimension, '$1')} AS score FROM v
+    ORDER BY ${distance(dimension, '$1')}
     LIMIT $2`;
   return { text, values };
+}
+
+/**
+ * Counts the rows a narrowing filter passes, up to `max + 1` (a LIMIT inside, so a loose filter
+ * costs at most that many rows); null for a filter that narrows nothing (health and exclusions
+ * only), which the index answers well.
+ */
+export function passingCountQuery(modelId: string, f: PgSearchFilter, max: number): SearchQuery | null {
+  const values: unknown[] = [max + 1];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const { where, narrows } = filterClauses(modelId, f, param);
+  if (!narrows) return null;
+  return { text: `SELECT count(*)::int AS n FROM (SELECT 1 FROM product_vectors v JOIN products p ON p.id = v.id WHERE ${where.join(' AND ')} LIMIT $1) s`, values };
 }
 
 /**
@@ -141,16 +177,27 @@ export interface PgVectorSettings {
   iterativeScan: 'off' | 'relaxed_order' | 'strict_order';
   /** `hnsw.max_scan_tuples`: where an iterative scan gives up (bounds a filter nothing passes). */
   maxScanTuples: number;
+  /** A narrowing filter that at most this many rows pass is scored exactly (0: always walk the index). */
+  exactMaxRows: number;
 }
 
 /** The one place the service and bench/pg.ts read pgvector's query settings from. */
-export function pgVectorSettings(config: Pick<Config, 'HNSW_EF_SEARCH' | 'PG_HNSW_ITERATIVE_SCAN' | 'PG_HNSW_MAX_SCAN_TUPLES'>): PgVectorSettings {
-  return { efSearch: config.HNSW_EF_SEARCH, iterativeScan: config.PG_HNSW_ITERATIVE_SCAN, maxScanTuples: config.PG_HNSW_MAX_SCAN_TUPLES };
+export function pgVectorSettings(config: Pick<Config, 'HNSW_EF_SEARCH' | 'PG_HNSW_ITERATIVE_SCAN' | 'PG_HNSW_MAX_SCAN_TUPLES' | 'PG_EXACT_SEARCH_MAX_ROWS'>): PgVectorSettings {
+  return { efSearch: config.HNSW_EF_SEARCH, iterativeScan: config.PG_HNSW_ITERATIVE_SCAN, maxScanTuples: config.PG_HNSW_MAX_SCAN_TUPLES, exactMaxRows: config.PG_EXACT_SEARCH_MAX_ROWS };
 }
 
 /** The SET LOCAL statements of one search (they end with its transaction, never leak to the pooled connection). */
 export function searchSettingsSql(s: PgVectorSettings, k: number): string {
   return `SET LOCAL hnsw.ef_search = ${Math.min(Math.max(Math.floor(s.efSearch), k), 1000)}; SET LOCAL hnsw.iterative_scan = ${s.iterativeScan}; SET LOCAL hnsw.max_scan_tuples = ${Math.floor(s.maxScanTuples)}`;
+}
+
+/** `exact` when a narrowing filter passes at most `exactMaxRows` rows (one bounded count first), else `index`. */
+export async function searchMode(c: Pick<PoolClient, 'query'>, o: { modelId: string } & Pick<PgVectorSettings, 'exactMaxRows'>, filter?: PgSearchFilter): Promise<SearchMode> {
+  if (!filter || o.exactMaxRows <= 0) return 'index';
+  const count = passingCountQuery(o.modelId, filter, o.exactMaxRows);
+  if (!count) return 'index';
+  const n = (await c.query<{ n: number }>(count.text, count.values)).rows[0]?.n ?? 0;
+  return n <= o.exactMaxRows ? 'exact' : 'index';
 }
 
 export interface PgVectorSearch {
@@ -167,9 +214,10 @@ export function pgVectorSearch(pools: PgPools, o: { modelId: string; dimension: 
     async search(query, k, filter) {
       const want = Math.max(0, Math.floor(k));
       if (want === 0) return [];
-      const q = searchQuery(o.modelId, o.dimension, query, want, filter);
       const rows = await tx(pools.read, async (c) => {
-        await c.query(searchSettingsSql(o, want));
+        const mode = await searchMode(c, o, filter);
+        const q = searchQuery(o.modelId, o.dimension, query, want, filter, mode);
+        if (mode === 'index') await c.query(searchSettingsSql(o, want));
         return (await c.query<{ id: string; score: number }>(q.text, q.values)).rows;
       });
       // relaxed_order may return rows slightly out of distance order; ties by id, as the embedded index.

@@ -79,7 +79,7 @@ describe.skipIf(!PG_URL)(`PostgreSQL search filters match the embedded backend's
     ['excluded ids', { excludeIds: ['p001', 'p002', 'p006', 'p007'] }],
   ];
 
-  const settings = { efSearch: 1000, iterativeScan: 'relaxed_order', maxScanTuples: 20_000 } as const;
+  const settings = { efSearch: 1000, iterativeScan: 'relaxed_order', maxScanTuples: 20_000, exactMaxRows: 10_000 } as const;
 
   /**
    * The same query with the planner kept on the HNSW walk (no sort, no sequential scan): a small
@@ -103,6 +103,8 @@ describe.skipIf(!PG_URL)(`PostgreSQL search filters match the embedded backend's
 
   it.each(cases)('%s: the same ids as the embedded backend, in the planner\'s plan and walking HNSW', async (_name, f) => {
     const pgv = pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, ...settings });
+    // Every filter here passes few rows, so the service scores them exactly; the walk must agree too.
+    const walker = pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, ...settings, exactMaxRows: 0 });
     const accept = productPredicate(catalog, { filters: f, excludeIds: new Set(f.excludeIds), allowSensitive: f.allowSensitive ?? false, rates: RATES });
     let nonEmpty = 0;
     for (let k = 0; k < 5; k++) {
@@ -110,6 +112,7 @@ describe.skipIf(!PG_URL)(`PostgreSQL search filters match the embedded backend's
       // As sets: float4 (pgvector) and float64 distances may order a near-tie differently; the filter is what is compared.
       const want = exact.search(q, 12, accept).map((h) => h.id).sort();
       expect((await pgv.search(q, 12, { ...f, rates: RATES })).map((h) => h.id).sort()).toEqual(want);
+      expect((await walker.search(q, 12, { ...f, rates: RATES })).map((h) => h.id).sort()).toEqual(want);
       const walked = await viaHnsw(q, 12, { ...f, rates: RATES });
       expect(walked.plan).toContain(`Index Scan using ${indexName(MODEL, DIM)}`);
       expect(walked.ids.sort()).toEqual(want);

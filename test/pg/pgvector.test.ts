@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dot, normalise } from '../../src/embed/vectors.js';
-import { ensureVectorIndex, indexName, pgVectorSearch, searchQuery, type PgSearchFilter, type PgVectorSettings } from '../../src/store/pg-vector-index.js';
+import { ensureVectorIndex, indexName, pgVectorSearch, searchMode, searchQuery, type PgSearchFilter, type PgVectorSettings } from '../../src/store/pg-vector-index.js';
 import type { PgStore } from '../../src/store/pg-store.js';
 import { openPgStore } from '../../src/store/pg-store.js';
 import { createRng } from '../../tools/world/prng.js';
@@ -17,7 +17,8 @@ const DIM = 16;
 const N = 5000;
 const MODEL = 'pgv-test';
 const RATES = { base: 'EUR', perBase: { EUR: 1 }, date: '2026-01-01' };
-const at = (efSearch: number): PgVectorSettings => ({ efSearch, iterativeScan: 'relaxed_order', maxScanTuples: 20_000 });
+// exactMaxRows 0: these tests are about the graph walk; the exact route has its own test below.
+const at = (efSearch: number, exactMaxRows = 0): PgVectorSettings => ({ efSearch, iterativeScan: 'relaxed_order', maxScanTuples: 20_000, exactMaxRows });
 
 describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` (${PG_SKIP})`}`, () => {
   const schema = freshSchema();
@@ -128,5 +129,34 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
     await store.upsertProducts([{ entity: product('h1', { sensitive: 'health' }), vector: q }], MODEL);
     expect((await s.search(q, 1))[0]?.id).not.toBe('h1');
     expect((await s.search(q, 1, { allowSensitive: true }))[0]?.id).toBe('h1');
+  });
+  it('a filter few rows pass is scored exactly (no graph walk, even with sequential scans off); a loose one walks the index', async () => {
+    const mode = (f: PgSearchFilter | undefined, exactMaxRows = 1000) => searchMode(store.pools.primary, { modelId: MODEL, exactMaxRows }, f);
+    const band = { minPrice: 1000, rates: RATES };
+    expect(await mode(band)).toBe('exact'); // 100 rows pass
+    expect(await mode(band, 99)).toBe('index');
+    expect(await mode(band, 0)).toBe('index');
+    expect(await mode({ maxPrice: 5000, rates: RATES })).toBe('index'); // every row passes
+    expect(await mode(undefined)).toBe('index');
+    expect(await mode({ allowSensitive: false, excludeIds: ['p00001'] })).toBe('index'); // narrows nothing
+    const c = await store.pools.primary.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SET LOCAL enable_seqscan = off; SET LOCAL hnsw.iterative_scan = relaxed_order');
+      const sq = searchQuery(MODEL, DIM, randomVector(), 10, band, 'exact');
+      const plan = (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sq.text}`, sq.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      await c.query('ROLLBACK');
+      expect(plan).not.toContain(indexName(MODEL, DIM));
+    } finally {
+      c.release();
+    }
+    // At the smallest ef_search the walk's answer is approximate; the exact route's is the truth.
+    const s = pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, ...at(10, 1000) });
+    for (let i = 0; i < 10; i++) {
+      const q = randomVector();
+      const hits = await s.search(q, 10, band);
+      // As sets: float4 (pgvector) and float64 distances may order a near-tie differently.
+      expect(hits.map((h) => h.id).sort()).toEqual(exact(q, 10, (id) => rare.has(id)).map((h) => h.id).sort());
+    }
   });
 });
