@@ -36,7 +36,8 @@ export async function popularList(
     if (!accept(row.key) || seen.has(row.key)) continue;
     take(row.key, row.clicks / total);
   }
-  for (const id of catalog.editorialOrder()) {
+  // Lazily: the order over the whole catalog is never materialised for a page of it.
+  for (const id of catalog.editorialIds()) {
     if (out.length >= limit) break;
     if (seen.has(id) || !accept(id)) continue;
     take(id, 0);
