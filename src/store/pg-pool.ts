@@ -49,7 +49,12 @@ export async function openPools(o: PgPoolOptions): Promise<PgPools> {
   const primary = make(o.url);
   const read = o.readUrl ? make(o.readUrl) : primary;
   try {
-    await primary.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // IF NOT EXISTS is not safe against a concurrent creator (two replicas starting on a fresh
+    // database): the loser fails on pg_namespace's unique index (23505) instead of finding the
+    // schema. The schema exists either way, which is all this needs.
+    await primary.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((err: { code?: string }) => {
+      if (err.code !== '23505' && err.code !== '42P06') throw err;
+    });
     for (const pool of new Set([primary, read])) {
       const { rows } = await pool.query<{ oid: number }>("SELECT oid FROM pg_type WHERE typname = 'vector'");
       if (rows.length === 0) {
