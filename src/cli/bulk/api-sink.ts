@@ -14,7 +14,7 @@
 import { AppError } from '../../errors.js';
 import { loadImage } from '../../ingest/image-source.js';
 import { MAX_BATCH } from '../../http/schemas.js';
-import { outcomeOf, problemsOf, type Kind, type Outcome, type Sink } from './kinds.js';
+import { indicesByCreator, outcomeOf, problemsOf, type Kind, type Outcome, type Sink } from './kinds.js';
 import type { ItemResult } from '../../ingest/item-result.js';
 
 export interface ApiSinkOptions {
@@ -139,11 +139,7 @@ export function apiSink(o: ApiSinkOptions): Sink {
     async write(kind: Kind, records: unknown[], { imagesDir }) {
       if (kind !== 'posts') return send(`/v1/${kind}`, records, imagesDir);
       const out: Outcome[] = new Array(records.length);
-      const byCreator = new Map<string, number[]>();
-      records.forEach((r, k) => {
-        const owner = String((r as { creatorId?: unknown }).creatorId ?? '');
-        byCreator.set(owner, [...(byCreator.get(owner) ?? []), k]);
-      });
+      const byCreator = indicesByCreator(records);
       for (const [owner, ks] of byCreator) {
         (await send(`/v1/creators/${encodeURIComponent(owner)}/posts`, ks.map((k) => records[k]), imagesDir)).forEach((o, i) => (out[ks[i]!] = o));
       }

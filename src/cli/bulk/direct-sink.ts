@@ -7,7 +7,7 @@
 import { AppError } from '../../errors.js';
 import { failResult, type ItemResult } from '../../ingest/item-result.js';
 import type { Service } from '../../service.js';
-import { outcomeOf, type Kind, type Sink } from './kinds.js';
+import { indicesByCreator, outcomeOf, type Kind, type Sink } from './kinds.js';
 
 export function directSink(service: Service): Sink {
   const { commands } = service.core;
@@ -18,11 +18,7 @@ export function directSink(service: Service): Sink {
     if (kind === 'products') return commands.upsertProducts(records, write);
     // Posts are written per creator (as PUT /v1/creators/:id/posts): group the batch by owner.
     const out: ItemResult[] = new Array(records.length);
-    const byCreator = new Map<string, number[]>();
-    records.forEach((r, k) => {
-      const owner = String((r as { creatorId?: unknown }).creatorId ?? '');
-      byCreator.set(owner, [...(byCreator.get(owner) ?? []), k]);
-    });
+    const byCreator = indicesByCreator(records);
     for (const [owner, ks] of byCreator) {
       try {
         const results = await commands.upsertPosts(owner, ks.map((k) => records[k]), write);

@@ -40,3 +40,18 @@ export function problemsOf(code: string, message: string): Problem[] {
 
 export const outcomeOf = (r: ItemResult | undefined): Outcome =>
   !r ? { ok: false, problems: [{ field: '(record)', message: 'no result for this record' }] } : r.ok ? { ok: true } : { ok: false, problems: problemsOf(r.error.code, r.error.message) };
+
+/**
+ * A batch of posts grouped by owner, as record indices per creator id: posts are written per
+ * creator (PUT /v1/creators/:id/posts, `upsertPosts(creatorId, ...)`) by both sinks.
+ */
+export function indicesByCreator(records: unknown[]): Map<string, number[]> {
+  const byCreator = new Map<string, number[]>();
+  records.forEach((r, k) => {
+    const owner = String((r as { creatorId?: unknown }).creatorId ?? '');
+    const ks = byCreator.get(owner);
+    if (ks) ks.push(k);
+    else byCreator.set(owner, [k]);
+  });
+  return byCreator;
+}
