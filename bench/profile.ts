@@ -57,7 +57,9 @@ interface Scenario { name: string; load: LoadResult; summary: ProfileSummary; ex
 async function main(): Promise<void> {
   const machine = machineInfo();
   console.log(machineLine(machine));
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', RECOMMEND_CACHE_TTL_S: '0' });
+  // No rate limit: with the default 1,200 a minute per key, the load turns into 429s within a
+  // second and the profile would measure rejections, not computed lists.
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', RECOMMEND_CACHE_TTL_S: '0', RATE_LIMIT_PER_MINUTE: '0' });
   const model = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
   const { embedder, waits } = timedEmbedder(model);
   const big = await openBigCatalog({ size, config, embedder: model, modelFingerprint: fingerprint(config.MODELS_DIR, config.MODEL_ID), log: console.log });
@@ -80,6 +82,8 @@ async function main(): Promise<void> {
     waits.length = 0;
     const { value: load, profile } = await profileWhile(() => runLoad({ url, connections, duration, requests, headers }));
     writeFileSync(join(benchTmp(), `${label}-${file}.cpuprofile`), JSON.stringify(profile));
+    // A profile of error responses would describe the wrong work: refuse to report one.
+    if (load.errors > 0 || load.non2xx > 0) throw new Error(`${name}: ${load.errors} errors and ${load.non2xx} non-2xx responses under load; the profile would not describe ${name}`);
     const summary = summarise(profile, load.requests);
     const extra = waits.length > 0 ? { embedCalls: waits.length, embedWaitMsMean: waits.reduce((s, x) => s + x, 0) / waits.length } : undefined;
     scenarios.push({ name, load, summary, extra });

@@ -1,0 +1,53 @@
+/**
+ * The computed recommendation path without HTTP: `core.recommend` for every personalised shopper
+ * of the big bench catalog, one at a time, response cache off. Says how many ms of main-thread
+ * time one computed list costs in the core alone (the part no HTTP tuning can remove), and with
+ * --profile writes a `.cpuprofile` of the loop to .bench-tmp/.
+ *
+ *   npx tsx bench/core-recommend.ts [--products 100000] [--rounds 20] [--profile NAME] [--filters]
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
+import { createService } from '../src/service.js';
+import { openBigCatalog } from './lib/big-catalog.js';
+import { profileWhile } from './lib/cpu-profile.js';
+import { benchTmp, parseArgs } from './lib/stats.js';
+
+const args = parseArgs(process.argv.slice(2));
+const size = Number(args.get('products') ?? 100_000);
+const rounds = Number(args.get('rounds') ?? 20);
+
+function fingerprint(modelsDir: string, modelId: string): string {
+  const h = createHash('sha256');
+  for (const f of ['onnx/text_model.onnx', 'onnx/vision_model.onnx']) {
+    const path = join(modelsDir, modelId, f);
+    if (existsSync(path)) h.update(`${f}:${statSync(path).size}:${statSync(path).mtimeMs}`);
+  }
+  return h.digest('hex').slice(0, 8);
+}
+
+const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', RECOMMEND_CACHE_TTL_S: '0', RATE_LIMIT_PER_MINUTE: '0' });
+const model = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
+const big = await openBigCatalog({ size, config, embedder: model, modelFingerprint: fingerprint(config.MODELS_DIR, config.MODEL_ID), log: console.log });
+const service = await createService({ ...config, DATA_DIR: big.dataDir }, { embedder: model });
+const { core } = service;
+const query = { limit: 20, diversity: 0.3, ...(args.has('filters') ? { category: ['tops'] } : {}) };
+const shoppers: string[] = [];
+for (const u of await service.store.listUsers()) if ((await core.recommend(u.id, query as never)).personalized) shoppers.push(u.id);
+const loop = async () => {
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) for (const id of shoppers) await core.recommend(id, query as never);
+  return performance.now() - t0;
+};
+await loop(); // warm: JIT and every creator's lists built
+const name = args.get('profile');
+const { value: ms, profile } = name ? await profileWhile(loop) : { value: await loop(), profile: undefined };
+if (profile) writeFileSync(join(benchTmp(), `${name}.cpuprofile`), JSON.stringify(profile));
+const n = rounds * shoppers.length;
+console.log(`${n} computed lists for ${shoppers.length} shoppers: ${(ms / n).toFixed(3)} ms each (core only, no HTTP)`);
+await service.close();
+await model.close();
+process.exit(0);
