@@ -63,6 +63,8 @@ export interface CandidateListOptions {
   maxLists?: number;
 }
 
+const WITHOUT_SENSITIVE: Restriction = { ...UNRESTRICTED, allowSensitive: false };
+
 /** Attempts at a consistent walk before giving up on lists and scanning inline. */
 const MAX_ATTEMPTS = 4;
 
@@ -73,7 +75,7 @@ export class CandidateLists {
   private readonly lists = new Map<string, List>();
   private readonly building = new Map<string, Promise<void>>();
   private readonly touched = new Set<Set<number>>();
-  private readonly keys = new WeakMap<Float32Array, string>();
+  private readonly keys = new WeakMap<Float32Array, { base: string; withoutSensitive: string }>();
   private readonly depth: number;
   private readonly maxLists: number;
 
@@ -138,9 +140,10 @@ export class CandidateLists {
   private walkOrPlan(interest: Interest, r: Restriction, k: number, excludedCount: number, accept: (row: number) => boolean, builds: Promise<void>[]) {
     // From the most general list to the request's own: any of them answers exactly if it has k
     // passing entries or is complete (an unfiltered list serves most filtered requests too).
-    const base = this.keyOf(interest.centroid);
+    const keys = this.keysOf(interest.centroid);
+    const base = keys.base;
     const tiers: Array<[string, Restriction]> = [[base, UNRESTRICTED]];
-    if (!r.allowSensitive) tiers.push([`${base}|-sensitive`, { ...UNRESTRICTED, allowSensitive: false }]);
+    if (!r.allowSensitive) tiers.push([keys.withoutSensitive, WITHOUT_SENSITIVE]);
     const filtered = r.category !== -1 || r.merchant !== -1 || r.minPrice !== -Infinity || r.maxPrice !== Infinity;
     if (filtered) tiers.push([`${base}|${r.category}|${r.merchant}|${r.minPrice}|${r.maxPrice}|${r.allowSensitive}`, r]);
     let specific: List | undefined;
@@ -276,10 +279,17 @@ export class CandidateLists {
     return [...best].map(([row, relevance]) => ({ id: this.table.idAt(row), row, relevance })).sort((a, b) => b.relevance - a.relevance);
   }
 
-  private keyOf(centroid: Float32Array): string {
-    let key = this.keys.get(centroid);
-    if (!key) this.keys.set(centroid, (key = Buffer.from(centroid.buffer, centroid.byteOffset, centroid.byteLength).toString('base64')));
-    return key;
+  /**
+   * A centroid's list keys, made once per centroid object: the keys are long (the vector's bytes),
+   * and a string made afresh per request would be hashed afresh by every Map lookup.
+   */
+  private keysOf(centroid: Float32Array): { base: string; withoutSensitive: string } {
+    let keys = this.keys.get(centroid);
+    if (!keys) {
+      const base = Buffer.from(centroid.buffer, centroid.byteOffset, centroid.byteLength).toString('base64');
+      this.keys.set(centroid, (keys = { base, withoutSensitive: `${base}|-sensitive` }));
+    }
+    return keys;
   }
 }
 

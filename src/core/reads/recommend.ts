@@ -163,11 +163,11 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
         : mostSimilarPost(c.vector, profile.posts))!;
 
     /** Push-down, group cap and MMR over the candidates, then the items. Synchronous on purpose (see below). */
-    const select = (pool: Array<Omit<Pick, 'insp'>>): RecommendationItem[] => {
-      const pushed = pushDown(pool, negatives);
+    const select = (pool: Pick[]): RecommendationItem[] => {
+      const cited = pushDown(pool, negatives);
       // Only groupBy=creator needs the cited post before selection (it caps by the cited creator).
-      const early = cap?.by === 'creator';
-      const cited: Pick[] = pushed.map((c) => ({ ...c, insp: early ? cite(c) : null }));
+      // The pool is this request's own objects: filled in place, not copied.
+      if (cap?.by === 'creator') for (const c of cited) c.insp = cite(c);
       const groupOf = (c: Pick) => (cap?.by === 'creator' ? c.insp!.source.creator.id : (catalog.get(c.id)?.brand.toLowerCase() ?? null));
       const admit = cap ? capPerGroup(groupOf, cap.cap) : undefined;
       const similarity = (a: Pick, b: Pick) => (a.row !== undefined && b.row !== undefined ? table.dotRows(a.row, b.row) : dot(a.vector, b.vector));
@@ -189,7 +189,7 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     // Synchronous from the candidates to the items: the table rows they point at stay as they are.
     // Every candidate row is a catalog product (the table and the catalog change together).
     const items = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) =>
-      select(candidates.map((c) => ({ id: c.id, row: c.row, relevance: c.relevance, vector: table.vectorAt(c.row) }))),
+      select(candidates.map((c): Pick => ({ id: c.id, row: c.row, relevance: c.relevance, vector: table.vectorAt(c.row), insp: null }))),
     );
     return remember({ ...base, personalized: true, reason: null, parameters: describe(true), items });
   };
