@@ -12,28 +12,38 @@
  */
 import { dot } from '../embed/vectors.js';
 
-export interface MmrCandidate {
+/** What MMR ranks: anything with an id and a relevance, compared through `similarity`. */
+export interface Ranked {
   id: string;
   relevance: number;
+}
+
+export interface MmrCandidate extends Ranked {
   vector: Float32Array;
 }
 
-export interface MmrOptions<T extends MmrCandidate = MmrCandidate> {
+export interface MmrOptions<T extends Ranked = MmrCandidate> {
   k: number;
   /** 1 = relevance only; 0 = diversity only. */
   lambda: number;
   duplicateAbove?: number;
-  /** dot(a.vector, b.vector), possibly remembered (retrieve/pair-similarities.ts); must return exactly that. */
+  /**
+   * dot(a.vector, b.vector), possibly read in place (the product table's rows); must return exactly
+   * that. Needed for candidates that carry no `vector`.
+   */
   similarity?: (a: T, b: T) => number;
   /** A rule a candidate must pass against what is already picked (e.g. a per-group cap). */
   admit?: (candidate: T, picked: readonly T[]) => boolean;
 }
 
 /** Picks up to k candidates in MMR order. Deterministic: ties go to the earlier candidate. */
-export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrOptions<T>): T[] {
+export function mmrRerank<T extends Ranked>(
+  candidates: T[],
+  options: MmrOptions<T> & (T extends MmrCandidate ? unknown : { similarity: (a: T, b: T) => number }),
+): T[] {
   const { k, lambda } = options;
   const duplicateAbove = options.duplicateAbove ?? 0.9999;
-  const similarity = options.similarity ?? ((a: T, b: T) => dot(a.vector, b.vector));
+  const similarity = options.similarity ?? ((a: T, b: T) => dot((a as unknown as MmrCandidate).vector, (b as unknown as MmrCandidate).vector));
   const n = candidates.length;
   const picked: T[] = [];
   if (k <= 0 || n === 0) return picked;
