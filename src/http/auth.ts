@@ -13,6 +13,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { ApiKey, Scope } from '../config.js';
 import { AppError } from '../errors.js';
+import { prefixRouter } from './prefix-router.js';
 
 /** 'metrics': the admin scope, or the METRICS_TOKEN setting (a scraper that holds no API key). */
 export type Access = 'public' | Scope | 'metrics';
@@ -77,14 +78,25 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/v1/admin/creator-codes', access: 'admin' },
 ];
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+/** sha256 of a key: what keys are compared by (equal lengths for timingSafeEqual). */
+export const keyDigest = (s: string): Buffer => createHash('sha256').update(s).digest();
+const digest = keyDigest;
+
+/** The configured keys' digests, computed once per key list rather than on every request. */
+const digestsOf = new WeakMap<readonly ApiKey[], Buffer[]>();
 
 /** The scope of the key presented, or null. Constant time in the key's content. */
 export function scopeOfKey(presented: string, keys: readonly ApiKey[]): Scope | null {
-  const got = digest(presented);
+  return scopeOfDigest(digest(presented), keys);
+}
+
+/** `scopeOfKey` for a key already digested with `keyDigest`. */
+export function scopeOfDigest(got: Buffer, keys: readonly ApiKey[]): Scope | null {
+  let digests = digestsOf.get(keys);
+  if (!digests) digestsOf.set(keys, (digests = keys.map((k) => digest(k.key))));
   let found: Scope | null = null;
-  for (const k of keys) {
-    if (timingSafeEqual(got, digest(k.key)) && found !== 'admin') found = k.scope;
+  for (let i = 0; i < keys.length; i++) {
+    if (timingSafeEqual(got, digests[i]!) && found !== 'admin') found = keys[i]!.scope;
   }
   return found;
 }
@@ -141,9 +153,9 @@ function guard(access: Access | 'any', keys: readonly ApiKey[], options?: AuthOp
  * decides; anything else under /v1 needs a valid key (then 404s), anything else outside /v1 is
  * public (404s, the demo).
  */
-export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS, options: AuthOptions = {}): Router {
-  const router = Router();
-  for (const rule of rules) router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys, options));
-  router.use('/v1', guard('any', keys));
-  return router;
+export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS, options: AuthOptions = {}): RequestHandler[] {
+  const table = prefixRouter(rules, (r) => r.path, (router, rule) => router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys, options)));
+  const fallback = Router();
+  fallback.use('/v1', guard('any', keys));
+  return [table, fallback];
 }

@@ -5,9 +5,10 @@
  * knowledge: /openapi.json lists them). OPTIONS on a known path answers 204 with the same `Allow`.
  * Paths that are no route at all fall through (to the access check, then 404).
  */
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 import type { AccessRule } from './auth.js';
+import { prefixRouter } from './prefix-router.js';
 
 const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -23,9 +24,8 @@ export function allowedMethods(rules: readonly AccessRule[]): Map<string, string
   return new Map([...byPath].map(([path, set]) => [path, ORDER.filter((m) => set.has(m))]));
 }
 
-export function methodNotAllowed(rules: readonly AccessRule[]): Router {
-  const router = Router();
-  for (const [path, allow] of allowedMethods(rules)) {
+export function methodNotAllowed(rules: readonly AccessRule[]): RequestHandler {
+  return prefixRouter([...allowedMethods(rules)], ([path]) => path, (router, [path, allow]) => {
     const header = allow.join(', ');
     router.all(path, (req, res, next) => {
       if (allow.includes(req.method)) return next();
@@ -33,6 +33,5 @@ export function methodNotAllowed(rules: readonly AccessRule[]): Router {
       if (req.method === 'OPTIONS') return void res.status(204).end();
       next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; this path takes ${header}.`));
     });
-  }
-  return router;
+  });
 }
