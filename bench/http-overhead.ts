@@ -8,7 +8,8 @@
  *
  * Two numbers per run: req/s, and server CPU µs per request (process.cpuUsage of this process,
  * which only serves: the load generator runs in its own process). The CPU figure is the one to
- * compare on a shared machine; req/s moves with whatever else runs.
+ * compare on a shared machine (the minimum over rounds is the least disturbed); req/s moves with
+ * whatever else runs.
  *
  *   npx tsx bench/http-overhead.ts [--duration 3] [--rounds 3] [--connections 1,32] [--layers] [--profile] [--label now]
  *
@@ -39,7 +40,7 @@ const withLayers = args.has('layers');
 const withProfile = args.has('profile');
 const rounds = Number(args.get('rounds') ?? 3);
 
-interface Row { app: string; route: string; connections: number; rps: number; cpuUsPerRequest: number; wallUsPerRequest: number; p99: number; requests: number; bad: number }
+interface Row { app: string; route: string; connections: number; rps: number; cpuUsPerRequest: number; minCpuUsPerRequest: number; wallUsPerRequest: number; p99: number; requests: number; bad: number }
 
 async function serve(app: Express): Promise<{ url: string; close(): Promise<void> }> {
   const server = app.listen(0, '127.0.0.1');
@@ -61,6 +62,7 @@ async function measure(app: Express, name: string, route: string, requests: Load
     const row: Row = {
       app: name, route, connections, rps: r.rps, requests: r.requests, p99: r.p99, bad: r.errors + r.non2xx,
       cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, r.requests),
+      minCpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, r.requests),
       wallUsPerRequest: (wall * 1000) / Math.max(1, r.requests),
     };
     console.log(`${name.padEnd(34)} ${route.padEnd(16)} c=${String(connections).padEnd(3)} ${fmt(r.rps).padStart(8)} req/s  ${row.cpuUsPerRequest.toFixed(0).padStart(5)} µs CPU/req  p99 ${r.p99} ms${row.bad ? `  ${row.bad} BAD` : ''}`);
@@ -155,11 +157,11 @@ async function main(): Promise<void> {
   }
   const rows: Row[] = [...runs.values()].map((rs) => {
     const mid = (f: (r: Row) => number) => median(rs.map(f));
-    return { ...rs[0]!, rps: mid((r) => r.rps), cpuUsPerRequest: mid((r) => r.cpuUsPerRequest), wallUsPerRequest: mid((r) => r.wallUsPerRequest), p99: mid((r) => r.p99), requests: mid((r) => r.requests), bad: Math.max(...rs.map((r) => r.bad)) };
+    return { ...rs[0]!, rps: mid((r) => r.rps), cpuUsPerRequest: mid((r) => r.cpuUsPerRequest), minCpuUsPerRequest: Math.min(...rs.map((r) => r.cpuUsPerRequest)), wallUsPerRequest: mid((r) => r.wallUsPerRequest), p99: mid((r) => r.p99), requests: mid((r) => r.requests), bad: Math.max(...rs.map((r) => r.bad)) };
   });
   const floor = rows.find((r) => r.app.startsWith('bare') && r.route === 'product' && r.connections === 32);
   console.log('\nmedians:');
-  for (const r of rows) console.log(`${r.app.padEnd(40)} ${r.route.padEnd(16)} c=${String(r.connections).padEnd(3)} ${fmt(r.rps).padStart(8)} req/s  ${r.cpuUsPerRequest.toFixed(0).padStart(5)} µs CPU/req  (${floor ? (r.cpuUsPerRequest - floor.cpuUsPerRequest).toFixed(0) : '?'} over the floor)`);
+  for (const r of rows) console.log(`${r.app.padEnd(40)} ${r.route.padEnd(16)} c=${String(r.connections).padEnd(3)} ${fmt(r.rps).padStart(8)} req/s  ${r.cpuUsPerRequest.toFixed(0).padStart(5)} µs CPU/req (min ${r.minCpuUsPerRequest.toFixed(0)})  (${floor ? (r.cpuUsPerRequest - floor.cpuUsPerRequest).toFixed(0) : '?'} over the floor)`);
   if (withProfile) {
     for (const [route, requests] of routes) {
       const s = await serve(full());
@@ -175,8 +177,8 @@ async function main(): Promise<void> {
   writeOut(`reports/bench/http-overhead-${label}.json`, JSON.stringify(out, null, 2));
   writeOut(`reports/bench/http-overhead-${label}.md`, [
     `${machineLine(machine)}; fixtures world, fake embedder, response cache on; ${duration} s per run after 1 s warm-up; medians of ${rounds} interleaved rounds.`, '',
-    markdownTable(['app', 'route', 'connections', 'req/s', 'server CPU µs / request', 'p99 ms', 'non-2xx'],
-      rows.map((r) => [r.app, r.route, r.connections, fmt(r.rps), r.cpuUsPerRequest.toFixed(0), r.p99, r.bad])),
+    markdownTable(['app', 'route', 'connections', 'req/s', 'server CPU µs / request (median)', '(min)', 'p99 ms', 'non-2xx'],
+      rows.map((r) => [r.app, r.route, r.connections, fmt(r.rps), r.cpuUsPerRequest.toFixed(0), r.minCpuUsPerRequest.toFixed(0), r.p99, r.bad])),
   ].join('\n'));
   console.log(`wrote reports/bench/http-overhead-${label}.md`);
   await service.close();

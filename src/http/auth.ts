@@ -13,6 +13,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { ApiKey, Scope } from '../config.js';
 import { AppError } from '../errors.js';
+import { allowedMethods, refuseMethod } from './methods.js';
 import { prefixRouter } from './prefix-router.js';
 
 /** 'metrics': the admin scope, or the METRICS_TOKEN setting (a scraper that holds no API key). */
@@ -149,12 +150,30 @@ function guard(access: Access | 'any', keys: readonly ApiKey[], options?: AuthOp
 }
 
 /**
- * The access middleware: Express's own router matches the table's patterns, the first match
- * decides; anything else under /v1 needs a valid key (then 404s), anything else outside /v1 is
- * public (404s, the demo).
+ * The 405 check and the access middleware in one pass over the table: one layer per path (in
+ * per-prefix routers), which first answers a method the path does not take (405, or 204 to
+ * OPTIONS; `src/http/methods.ts`), then checks the key for the method's rule; the first matching
+ * path decides. Anything else under /v1 needs a valid key (then 404s), anything else outside /v1
+ * is public (404s, the demo).
  */
 export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS, options: AuthOptions = {}): RequestHandler[] {
-  const table = prefixRouter(rules, (r) => r.path, (router, rule) => router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys, options)));
+  const byPath = new Map<string, Map<string, RequestHandler>>();
+  for (const rule of rules) {
+    const checks = byPath.get(rule.path) ?? new Map<string, RequestHandler>();
+    if (!checks.has(rule.method)) checks.set(rule.method, check(rule.access, keys, options)); // first rule wins
+    byPath.set(rule.path, checks);
+  }
+  const allowed = allowedMethods(rules);
+  const table = prefixRouter([...byPath], ([path]) => path, (router, [path, checks]) => {
+    const refuse = refuseMethod(allowed.get(path)!);
+    router.all(path, (req, res, next) => {
+      if (res.locals.accessChecked) return next();
+      const inner = checks.get(req.method === 'HEAD' ? 'GET' : req.method);
+      if (!inner) return refuse(req, res, next);
+      res.locals.accessChecked = true;
+      inner(req, res, next);
+    });
+  });
   const fallback = Router();
   fallback.use('/v1', guard('any', keys));
   return [table, fallback];
