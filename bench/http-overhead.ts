@@ -14,7 +14,8 @@
  *   npx tsx bench/http-overhead.ts [--duration 3] [--rounds 3] [--connections 1,32] [--layers] [--profile] [--label now]
  *
  * --profile prints a CPU profile's top frames per route; --no-variants skips the main table.
- * --layers adds the remove-one-layer runs (32 connections only). Writes
+ * --layers adds the remove-one-layer runs (32 connections only; --layers-only: just those and the
+ * full app). Writes
  * reports/bench/http-overhead-<label>.{md,json}.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -75,9 +76,10 @@ async function measure(app: Express, name: string, route: string, requests: Load
 /** A name for each top-level layer of an app, stable across versions of src/app.ts. */
 function layerNames(app: Express): string[] {
   const stack = (app as unknown as { router: { stack: Array<{ name: string }> } }).router.stack;
+  // The app before the per-prefix routers mounted three plain Routers: name them by their order.
   let routers = 0;
-  const routerNames = ['405 table', 'access table', 'routes'];
-  return stack.map((l) => (l.name === 'router' ? (routerNames[routers++] ?? `router ${routers}`) : l.name || '(anonymous)'));
+  const routerNames = stack.filter((l) => l.name === 'router').length === 3 ? ['405 table', 'access table', 'routes'] : [];
+  return stack.map((l) => (l.name === 'router' ? (routerNames[routers++] ?? 'router') : l.name || '<anonymous>'));
 }
 
 /** The same app with the top-level layers named `drop` removed from its stack. */
@@ -141,7 +143,8 @@ async function main(): Promise<void> {
   if (withLayers) {
     const names = layerNames(full());
     console.log(`layers: ${names.join(' → ')}`);
-    for (const drop of [...new Set(names)].filter((n) => n !== 'routes')) variants.push([`app (info + limit) minus ${drop}`, () => without(full(), drop), [32]]);
+    if (args.has('layers-only')) variants.splice(0, variants.length, ['app, LOG info + rate limit', full, [32]]);
+    for (const drop of [...new Set(names)].filter((n) => n !== 'routes' && n !== '<anonymous>')) variants.push([`app (info + limit) minus ${drop}`, () => without(full(), drop), [32]]);
   }
   // Rounds interleave the variants, so a burst of load from elsewhere hits all of them alike; the
   // table shows each case's median over the rounds.

@@ -164,7 +164,7 @@ export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[]
     byPath.set(rule.path, checks);
   }
   const allowed = allowedMethods(rules);
-  const table = prefixRouter([...byPath], ([path]) => path, (router, [path, checks]) => {
+  const table = prefixRouter('accessTable', [...byPath], ([path]) => path, (router, [path, checks]) => {
     const refuse = refuseMethod(allowed.get(path)!);
     router.all(path, (req, res, next) => {
       if (res.locals.accessChecked) return next();

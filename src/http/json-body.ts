@@ -14,7 +14,7 @@ const CARRY_JSON = new Set(['POST', 'PUT', 'PATCH']);
 /** One layer: a request without a body (every GET) costs one header check, not body-parser's. */
 export function jsonBody(limitBytes: number): RequestHandler {
   const parse = express.json({ limit: limitBytes, type: ['application/json', 'application/*+json'] });
-  return (req, res, next) => {
+  return function jsonBody(req, res, next) {
     if (!hasBody(req.headers)) return next();
     if (CARRY_JSON.has(req.method) && !req.is('application/json') && !req.is('application/*+json')) {
       return next(new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (got ${req.headers['content-type'] ?? 'no content type'}).`));

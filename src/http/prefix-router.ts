@@ -12,7 +12,7 @@
  * group can hold falls through, as it would after walking a Router that matched nothing.
  *
  * @example
- * const router = prefixRouter(specs, (s) => s.path, (r, s) => r.get(s.path, handler(s)));
+ * const router = prefixRouter('routes', specs, (s) => s.path, (r, s) => r.get(s.path, handler(s)));
  */
 import { Router, type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
@@ -25,7 +25,8 @@ function keys(path: string): [string, string | undefined] {
   return [first, literal(second) ? second : undefined];
 }
 
-export function prefixRouter<T>(items: readonly T[], pathOf: (item: T) => string, mount: (router: Router, item: T) => void): RequestHandler {
+/** @param name the middleware's function name (stack traces, the bench's layer names). */
+export function prefixRouter<T>(name: string, items: readonly T[], pathOf: (item: T) => string, mount: (router: Router, item: T) => void): RequestHandler {
   // Split a first segment by the second only when every one of its paths has a literal second.
   const splitFirst = new Map<string, boolean>();
   for (const item of items) {
@@ -41,11 +42,12 @@ export function prefixRouter<T>(items: readonly T[], pathOf: (item: T) => string
     if (!router) groups.set(key, (router = Router()));
     mount(router, item);
   }
-  return (req, res, next) => {
+  const handler: RequestHandler = (req, res, next) => {
     const [, first = '', second = ''] = req.path.toLowerCase().split('/', 3);
     const split = splitFirst.get(first);
     const router = split === undefined ? undefined : groups.get(split ? `${first}/${second}` : first);
     if (router) router(req, res, next);
     else next();
   };
+  return Object.defineProperty(handler, 'name', { value: name });
 }

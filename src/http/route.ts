@@ -71,7 +71,7 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, string>>, Q
 }
 
 export function mountRoutes(specs: readonly RouteSpec[]): RequestHandler {
-  return prefixRouter(specs, (s) => s.path, (router, spec) => {
+  return prefixRouter('routes', specs, (s) => s.path, (router, spec) => {
     router[spec.method](spec.path, validate(spec), async (req, res) => {
       const { params, query, body } = validOf(res);
       const result = await spec.handle({ params, query, body, req, res });

@@ -34,7 +34,7 @@ export function loggedUrl(url: string | undefined): string {
 
 export function accessLog(log: Logger): RequestHandler {
   const p = log.pino;
-  return (req, res, next) => {
+  return function accessLog(req, res, next) {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', id);

@@ -16,7 +16,7 @@ const WINDOW_MS = 60_000;
 
 export function createRateLimit(perMinute: number, keys: readonly ApiKey[]): RequestHandler {
   if (perMinute === 0) return (_req, _res, next) => next();
-  return rateLimit({
+  const limiter = rateLimit({
     windowMs: WINDOW_MS,
     limit: perMinute,
     standardHeaders: 'draft-8',
@@ -38,4 +38,5 @@ export function createRateLimit(perMinute: number, keys: readonly ApiKey[]): Req
     handler: (_req, _res, next) =>
       next(new AppError('RATE_LIMITED', `Too many requests: at most ${perMinute} a minute per API key. Retry after the number of seconds in the Retry-After header.`)),
   });
+  return Object.defineProperty(limiter, 'name', { value: 'rateLimit' });
 }
