@@ -6,8 +6,14 @@
  *   security headers (on every response, errors included) → access log + request id (every
  *   response, errors too) → latency timing (/metrics) → CORS (preflights answered before any key
  *   check) → demo page + /demo-api proxy when the demo is on (raw bodies, its own key) → rate
- *   limit (429 before any work) → 405 for a known path with the wrong method → access table
- *   (401/403 before any parsing) → JSON body (415/413/400) → routes → 404 → the one error mapping.
+ *   limit (429 before any work) → 405 for a known path with the wrong method, then the access
+ *   table (401/403 before any parsing), both in one pass over the table → JSON body (415/413/400)
+ *   → routes → 404 → the one error mapping.
+ *
+ * The 405/access table and the routes are each split into per-prefix routers
+ * (`src/http/prefix-router.ts`), so a request walks only the routes sharing its first path
+ * segments; every layer here is on the path of every request, so each is kept to fixed work
+ * (`npx tsx bench/http-overhead.ts` measures what each costs).
  *
  * @example
  * const service = await createService(config);
@@ -22,7 +28,6 @@ import { ACCESS, createAuth } from './http/auth.js';
 import { createDemoRouter } from './http/demo.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
-import { methodNotAllowed } from './http/methods.js';
 import { securityHeaders } from './http/security-headers.js';
 import { buildOpenApi } from './http/openapi.js';
 import * as coreSchemas from './core/schemas.js';
@@ -115,7 +120,6 @@ export function createApp(options: AppOptions): { app: Express; openapi: unknown
     if (appKey) app.use(createDemoRouter({ apiKey: appKey.key, isDemoPersona, bodyLimit: config.BODY_LIMIT }));
   }
   app.use(createRateLimit(config.RATE_LIMIT_PER_MINUTE, config.API_KEYS));
-  app.use(methodNotAllowed(ACCESS));
   app.use(createAuth(config.API_KEYS, ACCESS, { metricsToken: config.METRICS_TOKEN }));
   app.use(jsonBody(config.BODY_LIMIT));
   app.use(mountRoutes(specs));

@@ -1,7 +1,7 @@
 /**
  * The service's ONE logger: pino, one JSON object per line on stderr, passed down through
  * factories rather than imported as a singleton, so tests can pass `silentLogger` or a capturing
- * one. The HTTP access log (`src/http/access-log.ts`, pino-http) writes through the same pino
+ * one. The HTTP access log (`src/http/ops/access-log.ts`) writes through the same pino
  * instance (`logger.pino`), so start-up lines, per-request lines and error lines share one
  * stream, one format and one level.
  *
@@ -17,7 +17,7 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
-  /** The pino instance underneath, for pino-http (the access log). */
+  /** The pino instance underneath, for the access log (which builds its line only when it will be written). */
   readonly pino: pino.Logger;
 }
 

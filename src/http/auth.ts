@@ -13,6 +13,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { ApiKey, Scope } from '../config.js';
 import { AppError } from '../errors.js';
+import { allowedMethods, refuseMethod } from './methods.js';
+import { prefixRouter } from './prefix-router.js';
 
 /** 'metrics': the admin scope, or the METRICS_TOKEN setting (a scraper that holds no API key). */
 export type Access = 'public' | Scope | 'metrics';
@@ -77,14 +79,25 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/v1/admin/creator-codes', access: 'admin' },
 ];
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+/** sha256 of a key: what keys are compared by (equal lengths for timingSafeEqual). */
+export const keyDigest = (s: string): Buffer => createHash('sha256').update(s).digest();
+const digest = keyDigest;
+
+/** The configured keys' digests, computed once per key list rather than on every request. */
+const digestsOf = new WeakMap<readonly ApiKey[], Buffer[]>();
 
 /** The scope of the key presented, or null. Constant time in the key's content. */
 export function scopeOfKey(presented: string, keys: readonly ApiKey[]): Scope | null {
-  const got = digest(presented);
+  return scopeOfDigest(digest(presented), keys);
+}
+
+/** `scopeOfKey` for a key already digested with `keyDigest`. */
+export function scopeOfDigest(got: Buffer, keys: readonly ApiKey[]): Scope | null {
+  let digests = digestsOf.get(keys);
+  if (!digests) digestsOf.set(keys, (digests = keys.map((k) => digest(k.key))));
   let found: Scope | null = null;
-  for (const k of keys) {
-    if (timingSafeEqual(got, digest(k.key)) && found !== 'admin') found = k.scope;
+  for (let i = 0; i < keys.length; i++) {
+    if (timingSafeEqual(got, digests[i]!) && found !== 'admin') found = keys[i]!.scope;
   }
   return found;
 }
@@ -137,13 +150,31 @@ function guard(access: Access | 'any', keys: readonly ApiKey[], options?: AuthOp
 }
 
 /**
- * The access middleware: Express's own router matches the table's patterns, the first match
- * decides; anything else under /v1 needs a valid key (then 404s), anything else outside /v1 is
- * public (404s, the demo).
+ * The 405 check and the access middleware in one pass over the table: one layer per path (in
+ * per-prefix routers), which first answers a method the path does not take (405, or 204 to
+ * OPTIONS; `src/http/methods.ts`), then checks the key for the method's rule; the first matching
+ * path decides. Anything else under /v1 needs a valid key (then 404s), anything else outside /v1
+ * is public (404s, the demo).
  */
-export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS, options: AuthOptions = {}): Router {
-  const router = Router();
-  for (const rule of rules) router[rule.method.toLowerCase() as 'get'](rule.path, guard(rule.access, keys, options));
-  router.use('/v1', guard('any', keys));
-  return router;
+export function createAuth(keys: readonly ApiKey[], rules: readonly AccessRule[] = ACCESS, options: AuthOptions = {}): RequestHandler[] {
+  const byPath = new Map<string, Map<string, RequestHandler>>();
+  for (const rule of rules) {
+    const checks = byPath.get(rule.path) ?? new Map<string, RequestHandler>();
+    if (!checks.has(rule.method)) checks.set(rule.method, check(rule.access, keys, options)); // first rule wins
+    byPath.set(rule.path, checks);
+  }
+  const allowed = allowedMethods(rules);
+  const table = prefixRouter('accessTable', [...byPath], ([path]) => path, (router, [path, checks]) => {
+    const refuse = refuseMethod(allowed.get(path)!);
+    router.all(path, (req, res, next) => {
+      if (res.locals.accessChecked) return next();
+      const inner = checks.get(req.method === 'HEAD' ? 'GET' : req.method);
+      if (!inner) return refuse(req, res, next);
+      res.locals.accessChecked = true;
+      inner(req, res, next);
+    });
+  });
+  const fallback = Router();
+  fallback.use('/v1', guard('any', keys));
+  return [table, fallback];
 }

@@ -71,7 +71,7 @@ export function toAppError(err: unknown): AppError {
 
 /** Express error middleware: maps, logs server faults (never request bodies or keys), responds. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
-  return (err, req, res, next) => {
+  return function errorMapping(err, req, res, next) {
     if (res.headersSent) return next(err);
     const appError = toAppError(err);
     const status = HTTP_STATUS[appError.code];

@@ -9,13 +9,16 @@ import { AppError } from '../errors.js';
 const hasBody = (headers: Record<string, unknown>) =>
   headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
 
-export function jsonBody(limitBytes: number): RequestHandler[] {
-  const requireJson: RequestHandler = (req, _res, next) => {
-    if (!['POST', 'PUT', 'PATCH'].includes(req.method) || !hasBody(req.headers)) return next();
-    if (!req.is('application/json') && !req.is('application/*+json')) {
+const CARRY_JSON = new Set(['POST', 'PUT', 'PATCH']);
+
+/** One layer: a request without a body (every GET) costs one header check, not body-parser's. */
+export function jsonBody(limitBytes: number): RequestHandler {
+  const parse = express.json({ limit: limitBytes, type: ['application/json', 'application/*+json'] });
+  return function jsonBody(req, res, next) {
+    if (!hasBody(req.headers)) return next();
+    if (CARRY_JSON.has(req.method) && !req.is('application/json') && !req.is('application/*+json')) {
       return next(new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the body as application/json (got ${req.headers['content-type'] ?? 'no content type'}).`));
     }
-    next();
+    parse(req, res, next);
   };
-  return [requireJson, express.json({ limit: limitBytes, type: ['application/json', 'application/*+json'] })];
 }

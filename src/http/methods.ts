@@ -3,9 +3,10 @@
  * is a known route but whose method is not gets 405 with an `Allow` header naming the methods the
  * path does take (GET implies HEAD), before any key is checked (the methods of a path are public
  * knowledge: /openapi.json lists them). OPTIONS on a known path answers 204 with the same `Allow`.
- * Paths that are no route at all fall through (to the access check, then 404).
+ * Paths that are no route at all fall through (to the access check, then 404). Checked in the same
+ * pass over the table as the access check (`createAuth`), ahead of it.
  */
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 import type { AccessRule } from './auth.js';
 
@@ -23,16 +24,12 @@ export function allowedMethods(rules: readonly AccessRule[]): Map<string, string
   return new Map([...byPath].map(([path, set]) => [path, ORDER.filter((m) => set.has(m))]));
 }
 
-export function methodNotAllowed(rules: readonly AccessRule[]): Router {
-  const router = Router();
-  for (const [path, allow] of allowedMethods(rules)) {
-    const header = allow.join(', ');
-    router.all(path, (req, res, next) => {
-      if (allow.includes(req.method)) return next();
-      res.set('allow', header);
-      if (req.method === 'OPTIONS') return void res.status(204).end();
-      next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; this path takes ${header}.`));
-    });
-  }
-  return router;
+/** The answer for a method a known path does not take; mounted by the access table (auth.ts). */
+export function refuseMethod(allow: readonly string[]): RequestHandler {
+  const header = allow.join(', ');
+  return (req, res, next) => {
+    res.set('allow', header);
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; this path takes ${header}.`));
+  };
 }

@@ -3,9 +3,10 @@
  * validate → handler → JSON, and `buildOpenApi` documents the same list, so the docs are generated
  * from the schemas that actually validate requests.
  */
-import { Router, type Request, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
+import { prefixRouter } from './prefix-router.js';
 import { validate, validOf } from './validate.js';
 
 export type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
@@ -69,16 +70,27 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, string>>, Q
   return spec as RouteSpec;
 }
 
-export function mountRoutes(specs: readonly RouteSpec[]): Router {
-  const router = Router();
-  for (const spec of specs) {
+export function mountRoutes(specs: readonly RouteSpec[]): RequestHandler {
+  return prefixRouter('routes', specs, (s) => s.path, (router, spec) => {
     router[spec.method](spec.path, validate(spec), async (req, res) => {
       const { params, query, body } = validOf(res);
       const result = await spec.handle({ params, query, body, req, res });
       if (result === RAW) return;
       if (result === undefined) res.status(spec.status ?? 204).end();
-      else res.status(spec.status ?? 200).json(result);
+      else sendJson(req, res, spec.status ?? 200, result);
     });
-  }
-  return router;
+  });
+}
+
+/**
+ * `res.json` without its per-response extras the API does not use: no ETag (a digest of every
+ * body; API bodies are per key and carry freshly signed links, and no client revalidates them; media
+ * keep theirs), no freshness check, no settings lookups. Same headers otherwise; HEAD gets none of the body.
+ */
+function sendJson(req: Request, res: Response, status: number, value: unknown): void {
+  const text = JSON.stringify(value);
+  res.statusCode = status;
+  if (res.getHeader('content-type') === undefined) res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(req.method === 'HEAD' ? undefined : text);
 }

@@ -26,15 +26,18 @@ const PREFIX: Record<keyof Schemas, string> = { params: 'params', query: 'query'
 
 export function validate(schemas: Schemas): RequestHandler {
   return (req, res, next) => {
-    const valid: Valid = { params: req.params, query: req.query, body: req.body };
+    // Express 5 parses the query string again on every read of req.query: read it once.
+    const query: unknown = req.query;
+    const valid: Valid = { params: req.params, query, body: req.body };
     const details: Array<{ path: string; message: string }> = [];
-    for (const part of ['params', 'query', 'body'] as const) {
-      // A route that declares no query or body takes none: anything sent is an unknown field.
-      const schema = schemas[part] ?? (part === 'params' || (part === 'body' && !hasFields(req.body)) ? undefined : NOTHING);
+    for (const part of PARTS) {
+      // A route that declares no query or body takes none: anything sent is an unknown field (and
+      // when nothing was sent there is nothing to check).
+      const schema = schemas[part] ?? (part === 'params' || !hasFields(valid[part]) ? undefined : NOTHING);
       if (!schema) continue;
       // A body-less request (no JSON content) validates as an empty object, so the schema says what
       // is missing; an empty query parameter (`?category=`) means "not given", as forms send it.
-      const input = part === 'body' && req.body === undefined ? {} : part === 'query' ? withoutEmpty(req.query) : valid[part];
+      const input = part === 'body' && req.body === undefined ? {} : part === 'query' ? withoutEmpty(query) : valid[part];
       const result = schema.safeParse(input);
       if (result.success) {
         valid[part] = result.data;
@@ -60,6 +63,7 @@ export function validate(schemas: Schemas): RequestHandler {
   };
 }
 
+const PARTS = ['params', 'query', 'body'] as const;
 const NOTHING = z.object({});
 const hasFields = (body: unknown) => typeof body === 'object' && body !== null && Object.keys(body).length > 0;
 

@@ -6,18 +6,17 @@
  * images, health, the OpenAPI document, the demo page's own files and CORS preflights are not limited.
  * Counters live in memory per process: behind several replicas each holds its own.
  */
-import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { ApiKey } from '../../config.js';
 import { AppError } from '../../errors.js';
-import { presentedKey, scopeOfKey } from '../auth.js';
+import { keyDigest, presentedKey, scopeOfDigest } from '../auth.js';
 
 const WINDOW_MS = 60_000;
 
 export function createRateLimit(perMinute: number, keys: readonly ApiKey[]): RequestHandler {
   if (perMinute === 0) return (_req, _res, next) => next();
-  return rateLimit({
+  const limiter = rateLimit({
     windowMs: WINDOW_MS,
     limit: perMinute,
     standardHeaders: 'draft-8',
@@ -25,8 +24,10 @@ export function createRateLimit(perMinute: number, keys: readonly ApiKey[]): Req
     identifier: `${perMinute}-per-minute`,
     keyGenerator: (req) => {
       const key = presentedKey(req.headers);
-      // A key's bucket is named by a digest of it: the key itself never sits in memory twice.
-      if (key && scopeOfKey(key, keys)) return `key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+      // A key's bucket is named by a digest of it: the key itself never sits in memory twice (the
+      // same digest the key is checked by, computed once).
+      const digest = key ? keyDigest(key) : undefined;
+      if (digest && scopeOfDigest(digest, keys)) return `key:${digest.toString('hex', 0, 16)}`;
       return `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
     },
     skip: (req) => {
@@ -37,4 +38,5 @@ export function createRateLimit(perMinute: number, keys: readonly ApiKey[]): Req
     handler: (_req, _res, next) =>
       next(new AppError('RATE_LIMITED', `Too many requests: at most ${perMinute} a minute per API key. Retry after the number of seconds in the Retry-After header.`)),
   });
+  return Object.defineProperty(limiter, 'name', { value: 'rateLimit' });
 }
