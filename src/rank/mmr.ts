@@ -12,28 +12,38 @@
  */
 import { dot } from '../embed/vectors.js';
 
-export interface MmrCandidate {
+/** What MMR ranks: anything with an id and a relevance, compared through `similarity`. */
+export interface Ranked {
   id: string;
   relevance: number;
+}
+
+export interface MmrCandidate extends Ranked {
   vector: Float32Array;
 }
 
-export interface MmrOptions<T extends MmrCandidate = MmrCandidate> {
+export interface MmrOptions<T extends Ranked = MmrCandidate> {
   k: number;
   /** 1 = relevance only; 0 = diversity only. */
   lambda: number;
   duplicateAbove?: number;
-  /** dot(a.vector, b.vector), possibly remembered (retrieve/pair-similarities.ts); must return exactly that. */
+  /**
+   * dot(a.vector, b.vector), possibly read in place (the product table's rows); must return exactly
+   * that. Needed for candidates that carry no `vector`.
+   */
   similarity?: (a: T, b: T) => number;
   /** A rule a candidate must pass against what is already picked (e.g. a per-group cap). */
   admit?: (candidate: T, picked: readonly T[]) => boolean;
 }
 
 /** Picks up to k candidates in MMR order. Deterministic: ties go to the earlier candidate. */
-export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrOptions<T>): T[] {
+export function mmrRerank<T extends Ranked>(
+  candidates: T[],
+  options: MmrOptions<T> & (T extends MmrCandidate ? unknown : { similarity: (a: T, b: T) => number }),
+): T[] {
   const { k, lambda } = options;
   const duplicateAbove = options.duplicateAbove ?? 0.9999;
-  const similarity = options.similarity ?? ((a: T, b: T) => dot(a.vector, b.vector));
+  const similarity = options.similarity ?? ((a: T, b: T) => dot((a as unknown as MmrCandidate).vector, (b as unknown as MmrCandidate).vector));
   const n = candidates.length;
   const picked: T[] = [];
   if (k <= 0 || n === 0) return picked;
@@ -80,27 +90,48 @@ export function mmrRerank<T extends MmrCandidate>(candidates: T[], options: MmrO
   picked.push(candidates[first]!);
   for (let i = 0; i < n; i++) if (alive[i]) refresh(i);
 
-  while (picked.length < k) {
-    let best = -1;
-    let bestBound = -Infinity;
-    for (let i = 0; i < n; i++) {
-      if (!alive[i]) continue;
-      // A group that is full stays full: the candidate is out for good.
-      if (options.admit && !options.admit(candidates[i]!, picked)) {
-        alive[i] = 0;
-        continue;
-      }
-      if (bound[i]! > bestBound) {
-        bestBound = bound[i]!;
-        best = i;
-      }
+  // The best bound first (ties: the earlier candidate), kept in a binary heap: a pick costs
+  // O(log n) instead of a pass over every candidate, and only the top's bound ever changes.
+  const heap = new Int32Array(n);
+  let size = 0;
+  const above = (a: number, b: number) => bound[a]! > bound[b]! || (bound[a] === bound[b] && a < b);
+  const siftDown = (at: number) => {
+    const item = heap[at]!;
+    for (;;) {
+      const l = 2 * at + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      const c = r < size && above(heap[r]!, heap[l]!) ? r : l;
+      if (!above(heap[c]!, item)) break;
+      heap[at] = heap[c]!;
+      at = c;
     }
-    if (best < 0) break;
+    heap[at] = item;
+  };
+  const popTop = () => {
+    heap[0] = heap[--size]!;
+    if (size > 0) siftDown(0);
+  };
+  // As in the plain loop, a score that beats nothing (-Infinity, NaN) is never picked; bounds only fall.
+  const pickable = (i: number) => bound[i]! > -Infinity;
+  for (let i = 0; i < n; i++) if (alive[i] && pickable(i)) heap[size++] = i;
+  for (let at = (size >> 1) - 1; at >= 0; at--) siftDown(at);
+
+  while (picked.length < k && size > 0) {
+    const best = heap[0]!;
+    // A group that is full stays full: the candidate is out for good.
+    if (options.admit && !options.admit(candidates[best]!, picked)) {
+      alive[best] = 0;
+      popTop();
+      continue;
+    }
     // Up to date: its true score is its bound, and no other candidate can beat that bound.
     if (seen[best] === picked.length) {
       alive[best] = 0;
+      popTop();
       picked.push(candidates[best]!);
-    } else refresh(best);
+    } else if (refresh(best) && pickable(best)) siftDown(0); // its bound can only have fallen
+    else popTop(); // a duplicate of a pick, or unpickable
   }
   return picked;
 }

@@ -63,6 +63,8 @@ export interface CandidateListOptions {
   maxLists?: number;
 }
 
+const WITHOUT_SENSITIVE: Restriction = { ...UNRESTRICTED, allowSensitive: false };
+
 /** Attempts at a consistent walk before giving up on lists and scanning inline. */
 const MAX_ATTEMPTS = 4;
 
@@ -73,9 +75,13 @@ export class CandidateLists {
   private readonly lists = new Map<string, List>();
   private readonly building = new Map<string, Promise<void>>();
   private readonly touched = new Set<Set<number>>();
-  private readonly keys = new WeakMap<Float32Array, string>();
+  private readonly keys = new WeakMap<Float32Array, { base: string; withoutSensitive: string }>();
   private readonly depth: number;
   private readonly maxLists: number;
+  /** merge()'s scratch: rows met in the current merge carry `epoch` in `mark`, their best score in `best`. */
+  private mark = new Int32Array(0);
+  private best = new Float64Array(0);
+  private epoch = 0;
 
   constructor(
     private readonly table: ProductTable,
@@ -112,7 +118,7 @@ export class CandidateLists {
     // The walk after the last build counts too: that build may have made the list complete.
     for (let attempt = 0; ; attempt++) {
       const builds: Promise<void>[] = [];
-      const perList: Array<Array<{ row: number; score: number }>> = [];
+      const perList: Hits[] = [];
       for (const interest of interests) {
         const hits = this.walkOrPlan(interest, restriction, perInterest, excluded.size, accept, builds);
         if (hits) perList.push(hits);
@@ -138,9 +144,10 @@ export class CandidateLists {
   private walkOrPlan(interest: Interest, r: Restriction, k: number, excludedCount: number, accept: (row: number) => boolean, builds: Promise<void>[]) {
     // From the most general list to the request's own: any of them answers exactly if it has k
     // passing entries or is complete (an unfiltered list serves most filtered requests too).
-    const base = this.keyOf(interest.centroid);
+    const keys = this.keysOf(interest.centroid);
+    const base = keys.base;
     const tiers: Array<[string, Restriction]> = [[base, UNRESTRICTED]];
-    if (!r.allowSensitive) tiers.push([`${base}|-sensitive`, { ...UNRESTRICTED, allowSensitive: false }]);
+    if (!r.allowSensitive) tiers.push([keys.withoutSensitive, WITHOUT_SENSITIVE]);
     const filtered = r.category !== -1 || r.merchant !== -1 || r.minPrice !== -Infinity || r.maxPrice !== Infinity;
     if (filtered) tiers.push([`${base}|${r.category}|${r.merchant}|${r.minPrice}|${r.maxPrice}|${r.allowSensitive}`, r]);
     let specific: List | undefined;
@@ -149,7 +156,7 @@ export class CandidateLists {
       if (!list) continue;
       specific = list;
       const hits = walk(list, k, accept);
-      if (hits.length >= k || list.complete) return hits;
+      if (hits.rows.length >= k || list.complete) return hits;
     }
     // The most specific list is missing or too short (a filter beyond its restriction passes too
     // few of its entries): build it deep enough for this request, each retry DEEPER_BY times
@@ -256,38 +263,74 @@ export class CandidateLists {
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
-  private inlineWalk(query: Float32Array, k: number, accept: (row: number) => boolean) {
+  private inlineWalk(query: Float32Array, k: number, accept: (row: number) => boolean): Hits {
     // Only the rows the request accepts are scored and ordered (score, then id, as in a list):
     // exact, and no sort of the whole table on the event loop.
     const hits: Array<{ row: number; score: number }> = [];
     for (let row = 0; row < this.table.rowCount; row++) if (accept(row)) hits.push({ row, score: scoreRow(this.table, row, query) });
     hits.sort((a, b) => b.score - a.score || this.idOrder(a.row, b.row));
-    return hits.slice(0, k);
+    const top = hits.slice(0, k);
+    return { rows: top.map((h) => h.row), scores: top.map((h) => h.score) };
   }
 
-  private merge(perList: Array<Array<{ row: number; score: number }>>): RowCandidate[] {
-    const best = new Map<number, number>();
-    for (const hits of perList) {
-      for (const { row, score } of hits) {
-        const prev = best.get(row);
-        if (prev === undefined || score > prev) best.set(row, score);
+  /**
+   * The lists' hits as one candidate per row with its best score, best first (a stable sort: ties
+   * keep the order rows were first met in). Rows are marked in a scratch array kept between calls
+   * (synchronous, so no two merges share it) instead of a Map per request.
+   */
+  private merge(perList: Hits[]): RowCandidate[] {
+    const need = this.table.rowCount;
+    if (this.mark.length < need) {
+      const size = Math.max(need, this.mark.length * 2);
+      this.mark = new Int32Array(size);
+      this.best = new Float64Array(size);
+      this.epoch = 0;
+    }
+    if (++this.epoch === 0x7fffffff) {
+      this.mark.fill(0);
+      this.epoch = 1;
+    }
+    const { mark, best, epoch } = this;
+    const order: number[] = [];
+    for (const { rows, scores } of perList) {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const score = scores[i]!;
+        if (mark[row] !== epoch) {
+          mark[row] = epoch;
+          best[row] = score;
+          order.push(row);
+        } else if (score > best[row]!) best[row] = score;
       }
     }
-    return [...best].map(([row, relevance]) => ({ id: this.table.idAt(row), row, relevance })).sort((a, b) => b.relevance - a.relevance);
+    return order.map((row) => ({ id: this.table.idAt(row), row, relevance: best[row]! })).sort((a, b) => b.relevance - a.relevance);
   }
 
-  private keyOf(centroid: Float32Array): string {
-    let key = this.keys.get(centroid);
-    if (!key) this.keys.set(centroid, (key = Buffer.from(centroid.buffer, centroid.byteOffset, centroid.byteLength).toString('base64')));
-    return key;
+  private keysOf(centroid: Float32Array): { base: string; withoutSensitive: string } {
+    let keys = this.keys.get(centroid);
+    if (!keys) {
+      const base = Buffer.from(centroid.buffer, centroid.byteOffset, centroid.byteLength).toString('base64');
+      this.keys.set(centroid, (keys = { base, withoutSensitive: `${base}|-sensitive` }));
+    }
+    return keys;
   }
 }
 
-function walk(list: List, k: number, accept: (row: number) => boolean): Array<{ row: number; score: number }> {
-  const hits: Array<{ row: number; score: number }> = [];
-  for (let i = 0; i < list.rows.length && hits.length < k; i++) {
+/** A walk's hits: rows and their scores, best first, in two arrays (no object per hit). */
+interface Hits {
+  rows: number[];
+  scores: number[];
+}
+
+function walk(list: List, k: number, accept: (row: number) => boolean): Hits {
+  const rows: number[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < list.rows.length && rows.length < k; i++) {
     const row = list.rows[i]!;
-    if (accept(row)) hits.push({ row, score: list.scores[i]! });
+    if (accept(row)) {
+      rows.push(row);
+      scores.push(list.scores[i]!);
+    }
   }
-  return hits;
+  return { rows, scores };
 }

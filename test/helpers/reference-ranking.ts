@@ -39,6 +39,8 @@ export function referenceMmr<T extends MmrCandidate>(candidates: T[], options: M
     let bestScore = -Infinity;
     for (let i = 0; i < pool.length; i++) {
       if (!alive[i]) continue;
+      // Asked afresh at every pick, of every candidate: no assumption that a full group stays full.
+      if (options.admit && !options.admit(pool[i]!, picked)) continue;
       const penalty = picked.length === 0 ? 0 : maxSim[i]!;
       const score = lambda * pool[i]!.relevance - (1 - lambda) * penalty;
       if (score > bestScore) {

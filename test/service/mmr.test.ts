@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mmrRerank } from '../../src/rank/mmr.js';
 import { normalise } from '../../src/embed/vectors.js';
+import { capPerGroup } from '../../src/rank/group-cap.js';
 import { referenceMmr } from '../helpers/reference-ranking.js';
 
 const v = (...xs: number[]) => normalise(Float32Array.from(xs));
@@ -44,6 +45,11 @@ describe('mmrRerank (lazy) picks exactly what the plain greedy loop picks', () =
     for (const lambda of [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1]) {
       for (const k of [1, 5, 20, 200]) {
         expect(mmrRerank(pool, { k, lambda }).map((c) => c.id), `lambda ${lambda}, k ${k}`).toEqual(referenceMmr(pool, { k, lambda }).map((c) => c.id));
+        // With a group cap (groupBy): full groups drop out at any point of the selection.
+        for (const cap of [1, 3]) {
+          const admit = capPerGroup((c: { id: string }) => (Number(c.id.slice(1)) % 7 === 0 ? null : `g${Number(c.id.slice(1)) % 4}`), cap);
+          expect(mmrRerank(pool, { k, lambda, admit }).map((c) => c.id), `lambda ${lambda}, k ${k}, cap ${cap}`).toEqual(referenceMmr(pool, { k, lambda, admit }).map((c) => c.id));
+        }
       }
     }
   });

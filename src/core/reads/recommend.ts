@@ -17,7 +17,6 @@
  * step (`capPerGroup`, given to MMR or `takeAdmitted`).
  */
 import { consentAge } from '../../consent/decide.js';
-import { dot } from '../../embed/vectors.js';
 import { AppError } from '../../errors.js';
 import { storeOrder } from '../../profile/creator-interests.js';
 import type { FeedbackSignals } from '../../profile/feedback.js';
@@ -46,12 +45,15 @@ export interface RecommendOptions {
   mmr?: boolean;
 }
 
-/** A candidate on its way to the list: `row` is set on the list path (valid inside its callback). */
+/**
+ * A candidate on its way to the list: its table row is valid inside the candidates callback. Its
+ * vector is read from the row only where one is needed (push-down, the cited post): a view per
+ * candidate was half of what each computed list left for the garbage collector to promote.
+ */
 interface Pick {
   id: string;
-  row?: number;
+  row: number;
   relevance: number;
-  vector: Float32Array;
   insp: Inspiration | null;
 }
 
@@ -159,20 +161,21 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const negatives = await negativeVectors(signals);
     const groups = (profile.parts ?? []).map((p) => p.posts);
     // The followed post a product cites: memoised per creator part on the list path.
-    const cite = (c: Omit<Pick, 'insp'>): Inspiration =>
-      (c.row !== undefined && groups.length > 0
-        ? inspirations.best(groups, c.row, table.generation[c.row]!, c.vector, storeOrder)
-        : mostSimilarPost(c.vector, profile.posts))!;
+    const vectorOf = (c: Pick) => table.vectorAt(c.row);
+    const cite = (c: Pick): Inspiration =>
+      (groups.length > 0
+        ? inspirations.best(groups, c.row, table.generation[c.row]!, vectorOf(c), storeOrder)
+        : mostSimilarPost(vectorOf(c), profile.posts))!;
 
     /** Push-down, group cap and MMR over the candidates, then the items. Synchronous on purpose (see below). */
-    const select = (pool: Array<Omit<Pick, 'insp'>>): RecommendationItem[] => {
-      const pushed = pushDown(pool, negatives);
+    const select = (pool: Pick[]): RecommendationItem[] => {
+      const cited = pushDown(pool, negatives, vectorOf);
       // Only groupBy=creator needs the cited post before selection (it caps by the cited creator).
-      const early = cap?.by === 'creator';
-      const cited: Pick[] = pushed.map((c) => ({ ...c, insp: early ? cite(c) : null }));
+      // The pool is this request's own objects: filled in place, not copied.
+      if (cap?.by === 'creator') for (const c of cited) c.insp = cite(c);
       const groupOf = (c: Pick) => (cap?.by === 'creator' ? c.insp!.source.creator.id : (catalog.get(c.id)?.brand.toLowerCase() ?? null));
       const admit = cap ? capPerGroup(groupOf, cap.cap) : undefined;
-      const similarity = (a: Pick, b: Pick) => (a.row !== undefined && b.row !== undefined ? table.dotRows(a.row, b.row) : dot(a.vector, b.vector));
+      const similarity = (a: Pick, b: Pick) => table.dotRows(a.row, b.row);
       const ranked = options.mmr === false ? takeAdmitted(cited, query.limit, admit) : mmrRerank(cited, { k: query.limit, lambda: 1 - query.diversity, admit, similarity });
       return ranked.map((c, i): RecommendationItem => {
         const product = catalog.get(c.id)!;
@@ -191,7 +194,7 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     // Synchronous from the candidates to the items: the table rows they point at stay as they are.
     // Every candidate row is a catalog product (the table and the catalog change together).
     const items = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) =>
-      select(candidates.map((c) => ({ id: c.id, row: c.row, relevance: c.relevance, vector: table.vectorAt(c.row) }))),
+      select(candidates.map((c): Pick => ({ id: c.id, row: c.row, relevance: c.relevance, insp: null }))),
     );
     return remember({ ...base, personalized: true, reason: null, parameters: describe(true), items });
   };
