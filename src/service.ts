@@ -126,7 +126,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   // The store first: a store that must not be used stops start-up before the model loads.
   let t = performance.now();
   const pg = config.DATABASE_URL
-    ? await openPgStore({ url: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_MAX })
+    ? await openPgStore({ url: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_MAX, currencyRates: config.CURRENCY_RATES })
     : undefined;
   const sqlite = pg ? undefined : openDataDirStore(config.DATA_DIR);
   const store: Store = pg ?? sqlite!.store;

@@ -20,7 +20,7 @@ export type FeedbackOps = Pick<Store, 'appendFeedback' | 'listFeedback' | 'delet
 
 export type PeopleOps = Pick<
   Store,
-  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'addFollow' | 'removeFollow' | 'getFollows' | 'eraseUser' | 'linkRefOf' | 'userOfLinkRef'
+  | 'upsertUser' | 'getUser' | 'listUsers' | 'setFollows' | 'addFollow' | 'removeFollow' | 'getFollows' | 'shopperReadSet' | 'eraseUser' | 'linkRefOf' | 'userOfLinkRef'
   | 'appendConsents' | 'listConsents' | 'listConsentProofs'
 >;
 

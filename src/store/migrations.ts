@@ -189,6 +189,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX feedback_by_user ON feedback_events(user_id, seq);
     `,
   },
+  // PostgreSQL's migration 7 (base prices for indexed price bands) has no SQLite counterpart: the
+  // embedded backend filters prices in process. Each list is numbered on its own, gap-free.
 ];
 
 /** Brings `db` up to the latest version; returns the version it ended at. */

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Creator, Merchant, Post, Product } from '../domain/index.js';
 import { AppError } from '../errors.js';
+import { basePriceSql } from './pg-prices.js';
 import { tx, type PgPools } from './pg-pool.js';
 import { vectorChecksum } from '../embed/vectors.js';
 import { vectorSql } from './pg-vector-text.js';
@@ -47,10 +48,14 @@ export function pgCatalog({ primary: db }: PgPools): CatalogOps {
       const p = last.map((w) => w.entity);
       await tx(db, async (c) => {
         await c.query(
-          `INSERT INTO products (id, category, merchant, network, price, sensitive, data, media_version)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::boolean[], $7::json[], $8::text[])
+          // base_price: converted with the database's rate table (pg-prices.ts), whichever replica writes.
+          `INSERT INTO products (id, category, merchant, network, price, sensitive, data, media_version, base_price)
+           SELECT t.*, ${basePriceSql('t.price', 't.data')}
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::boolean[], $7::json[], $8::text[])
+             AS t(id, category, merchant, network, price, sensitive, data, media_version)
            ON CONFLICT (id) DO UPDATE SET category = excluded.category, merchant = excluded.merchant, network = excluded.network,
-             price = excluded.price, sensitive = excluded.sensitive, data = excluded.data, media_version = excluded.media_version`,
+             price = excluded.price, sensitive = excluded.sensitive, data = excluded.data, media_version = excluded.media_version,
+             base_price = excluded.base_price`,
           [p.map((x) => x.id), p.map((x) => x.category), p.map((x) => x.merchant), p.map((x) => x.network), p.map((x) => x.price),
             p.map((x) => x.sensitive !== undefined), p.map((x) => JSON.stringify(x)), last.map((w) => w.mediaVersion ?? null)],
         );

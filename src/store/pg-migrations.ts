@@ -233,6 +233,20 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description:
+      'PostgreSQL only (SQLite filters prices in process, from the catalog): each product\'s price in the rate table\'s base currency with a B-tree index, so a price band is an index range instead of a sequential scan, and the rate table those prices were computed with (pg-prices.ts)',
+    sql: `
+      -- A reference table under Citus. Written at start-up from CURRENCY_RATES (syncCurrencyRates),
+      -- which also recomputes base_price and records the table's fingerprint in meta.
+      CREATE TABLE currency_rates (code text PRIMARY KEY, per double precision NOT NULL);
+      -- NULL until the first sync, and for a currency the table does not hold (such a product never
+      -- passes a price filter, as in the embedded backend).
+      ALTER TABLE products ADD COLUMN base_price double precision;
+      CREATE INDEX products_by_base_price ON products (base_price);
+    `,
+  },
 ];
 /** Brings the schema up to date; returns the version it ended at. */
 export async function migratePg(pool: pg.Pool, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<number> {

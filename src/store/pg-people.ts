@@ -12,6 +12,8 @@ import { subjectHash } from './sqlite-people.js';
 import type { PeopleOps } from './areas.js';
 
 interface UserRow { id: string; display_name: string; region: string; age_band: Shopper['ageBand']; demo: boolean }
+/** A ledger entry as shopperReadSet's json_build_object spells it: already the domain shape. */
+type ConsentJson = ConsentEvent;
 const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band, demo: r.demo });
 
 export function pgPeople({ primary: db, read }: PgPools, salt: string): PeopleOps {
@@ -89,6 +91,22 @@ export function pgPeople({ primary: db, read }: PgPools, salt: string): PeopleOp
     },
     async getFollows(userId) {
       return (await db.query<{ creator_id: string }>('SELECT creator_id FROM follows WHERE user_id = $1 ORDER BY position', [userId])).rows.map((r) => r.creator_id);
+    },
+    async shopperReadSet(userId) {
+      // One statement, so one round trip and one snapshot: what recommend/search/similar read
+      // per request (each was its own round trip before). json_agg keeps ledger and follow order.
+      const { rows } = await db.query<UserRow & { consents: ConsentJson[]; follows: string[]; link_ref: string | null }>(
+        `SELECT u.id, u.display_name, u.region, u.age_band, u.demo,
+           (SELECT coalesce(json_agg(json_build_object('purpose', e.purpose, 'granted', e.granted, 'at', e.at, 'source', e.source, 'policyVersion', e.policy_version)
+              ORDER BY e.seq), '[]') FROM consent_events e WHERE e.user_id = u.id) AS consents,
+           (SELECT coalesce(json_agg(f.creator_id ORDER BY f.position), '[]') FROM follows f WHERE f.user_id = u.id) AS follows,
+           (SELECT r.ref FROM link_refs r WHERE r.user_id = u.id) AS link_ref
+         FROM users u WHERE u.id = $1`,
+        [userId],
+      );
+      const r = rows[0];
+      if (!r) return undefined;
+      return { user: toUser(r), consents: r.consents, follows: r.follows, linkRef: r.link_ref ?? undefined };
     },
     async eraseUser(userId) {
       return tx(db, async (c) => {

@@ -16,6 +16,7 @@ import { pgClicks } from './pg-clicks.js';
 import { pgFeedback } from './pg-feedback.js';
 import { migratePgFrom } from './pg-migrations.js';
 import { pgPeople } from './pg-people.js';
+import { syncCurrencyRates, type PriceRates } from './pg-prices.js';
 import { openPools, type PgPoolOptions, type PgPools } from './pg-pool.js';
 import { pgVectors } from './pg-vectors.js';
 import type { Store } from './types.js';
@@ -23,6 +24,11 @@ import type { Store } from './types.js';
 export interface PgStoreOptions extends PgPoolOptions {
   /** Salt of consent-proof hashes; default: random, generated once per database (meta table). */
   consentProofSalt?: string;
+  /**
+   * The service's rate table (CURRENCY_RATES): products' base prices are recomputed when it
+   * differs from the one they were computed with (pg-prices.ts). Without it they stay as stored.
+   */
+  currencyRates?: PriceRates;
 }
 
 export interface PgStore extends Store {
@@ -37,6 +43,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
   const pools = await openPools(options);
   try {
     const { from, version: schemaVersion } = await migratePgFrom(pools.primary);
+    if (options.currencyRates) await syncCurrencyRates(pools, options.currencyRates);
     const salt = options.consentProofSalt ?? (await metaValue(pools, 'consent_proof_salt', () => randomBytes(16).toString('hex')));
     let closed = false;
     return {

@@ -24,6 +24,7 @@ import type { Config } from '../config.js';
 import type { CurrencyRates } from '../retrieve/currency.js';
 import type { ProductFilters } from '../retrieve/filters.js';
 import { tx, type PgPools } from './pg-pool.js';
+import { RATES_META_KEY, ratesFingerprint } from './pg-prices.js';
 import { vectorSql } from './pg-vector-text.js';
 
 export interface PgVectorIndexOptions {
@@ -156,7 +157,32 @@ export function passingIdsQuery(f: PgSearchFilter, max: number): SearchQuery | n
   const param = (v: unknown) => `$${values.push(v)}`;
   const { where, narrows } = filterClauses(f, param);
   if (!narrows) return null;
-  return { text: `SELECT p.id FROM products p WHERE ${where.join(' AND ')} LIMIT $1`, values };
+  const band = baseBand(f);
+  if (!band) return { text: `SELECT p.id FROM products p WHERE ${where.join(' AND ')} LIMIT $1`, values };
+  // A price band: the base-price range (products_by_base_price) narrows, the exact clauses
+  // decide. Only while the stored base prices were computed with this request's rate table
+  // (its fingerprint in meta); otherwise the second branch scans. Each branch's test is a
+  // one-time filter: the branch not taken reads nothing.
+  const fresh = `(SELECT m.value FROM meta m WHERE m.key = ${literal(RATES_META_KEY)}) = ${param(ratesFingerprint(f.rates!))}::text`;
+  const range = [...(band.lo === undefined ? [] : [`p.base_price >= ${param(band.lo)}::float8`]), ...(band.hi === undefined ? [] : [`p.base_price <= ${param(band.hi)}::float8`])];
+  const text = `SELECT id FROM (
+      SELECT p.id FROM products p WHERE ${fresh} AND ${[...range, ...where].join(' AND ')}
+      UNION ALL
+      SELECT p.id FROM products p WHERE NOT coalesce(${fresh}, false) AND ${where.join(' AND ')}
+    ) passing LIMIT $1`;
+  return { text, values };
+}
+
+/**
+ * A price band in the base currency, widened by a hair so it holds every price the exact
+ * conversion (priceIn) passes; undefined without a rate table or for a currency outside it.
+ */
+function baseBand(f: PgSearchFilter): { lo?: number; hi?: number } | undefined {
+  if (!f.rates || (f.minPrice === undefined && f.maxPrice === undefined)) return undefined;
+  const per = f.rates.perBase[f.currency ?? f.rates.base];
+  if (per === undefined) return undefined;
+  const widen = (x: number | undefined, up: boolean) => (x === undefined || !Number.isFinite(x / per) ? undefined : x / per + (up ? 1 : -1) * (Math.abs(x / per) * 1e-9 + 1e-9));
+  return { lo: widen(f.minPrice, false), hi: widen(f.maxPrice, true) };
 }
 
 /**

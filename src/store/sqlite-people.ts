@@ -20,6 +20,7 @@ interface UserRow { id: string; display_name: string; region: string; age_band: 
 interface ConsentRow { purpose: ConsentEvent['purpose']; granted: number; at: string; source: string; policy_version: string }
 
 const toUser = (r: UserRow): Shopper => ({ id: r.id, displayName: r.display_name, region: r.region, ageBand: r.age_band, demo: r.demo === 1 });
+const toConsent = (r: ConsentRow): ConsentEvent => ({ purpose: r.purpose, granted: r.granted === 1, at: r.at, source: r.source, policyVersion: r.policy_version });
 
 /** `salt` keeps proof hashes from being reversed by hashing candidate user ids. */
 export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
@@ -103,6 +104,18 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
     return existed;
   });
 
+  // One synchronous read on the store's only connection: no write can come between its parts.
+  const readSet = db.transaction((userId: string) => {
+    const u = s.getUser.get(userId);
+    if (!u) return undefined;
+    return {
+      user: toUser(u),
+      consents: s.listConsents.all(userId).map(toConsent),
+      follows: s.getFollows.all(userId).map((r) => r.creator_id),
+      linkRef: s.refOf.get(userId)?.ref,
+    };
+  });
+
   const checkpoint = () => {
     const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
     // Busy only while another connection reads an older snapshot; the store owns its only connection.
@@ -150,9 +163,10 @@ export function sqlitePeople(db: Database.Database, salt: string): PeopleOps {
       appendConsents(userId, events);
     },
     async listConsents(userId) {
-      return s.listConsents.all(userId).map((r) => ({
-        purpose: r.purpose, granted: r.granted === 1, at: r.at, source: r.source, policyVersion: r.policy_version,
-      }));
+      return s.listConsents.all(userId).map(toConsent);
+    },
+    async shopperReadSet(userId) {
+      return readSet(userId);
     },
     async listConsentProofs(): Promise<ConsentProof[]> {
       return s.listProofs.all().map((r) => ({

@@ -45,6 +45,21 @@ export interface IdPage {
   limit: number;
 }
 
+/**
+ * What a read about one named shopper needs, in one go (`Store.shopperReadSet`): a server
+ * backend answers it in one round trip. Follows and the pseudonym are returned whatever the
+ * consent; the caller uses them only when its fresh decision allows (profiling, click linking).
+ */
+export interface ShopperReadSet {
+  user: Shopper;
+  /** The consent ledger, oldest first (as `listConsents`). */
+  consents: ConsentEvent[];
+  /** Followed creator ids in follow order (as `getFollows`). */
+  follows: string[];
+  /** The link pseudonym (as `linkRefOf`). */
+  linkRef: string | undefined;
+}
+
 export interface StoreCounts {
   products: number;
   creators: number;
@@ -134,6 +149,12 @@ export interface Store {
   /** Removes one follow; false when the shopper did not follow that creator. */
   removeFollow(userId: string, creatorId: string): Promise<boolean>;
   getFollows(userId: string): Promise<string[]>;
+  /**
+   * The shopper, their consent ledger, follows and link pseudonym read together (one snapshot;
+   * one statement on a server database); undefined for an unknown or erased shopper. Clicks and
+   * feedback events are not in it: they may be read only after the consent decision allows them.
+   */
+  shopperReadSet(userId: string): Promise<ShopperReadSet | undefined>;
   /**
    * Erasure (GDPR Art. 17): follows, feedback events, profile data, the link pseudonym and the user link of clicks go;
    * consent proof stays. When it resolves, nothing erased may be readable in the backend's files

@@ -30,12 +30,12 @@ async function warm(query?: string) {
 describe('recommendation response cache', () => {
   it('a hit returns equal items without rebuilding the list, while consent is still read', async () => {
     const first = await warm();
-    const follows = vi.spyOn(t.w.store, 'getFollows');
-    const consents = vi.spyOn(t.w.store, 'listConsents');
+    const clicks = vi.spyOn(t.w.store, 'clickedProducts');
+    const consents = vi.spyOn(t.w.store, 'shopperReadSet');
     const second = await recs();
     expect(second.body).toEqual(first.body);
-    expect(follows).not.toHaveBeenCalled(); // served from the cache
-    expect(consents).toHaveBeenCalledWith('u1'); // ...but only after a fresh consent decision
+    expect(clicks).not.toHaveBeenCalled(); // served from the cache (a computed list reads the clicks)
+    expect(consents).toHaveBeenCalledWith('u1'); // ...but only after a fresh consent decision (the ledger comes with the read set)
     // Another query is another entry, not the cached one.
     expect(ids((await recs('limit=2')).body)).toEqual(ids(first.body).slice(0, 2));
     expect(t.core.state.responses.size).toBe(2);

@@ -15,6 +15,7 @@ import { ProductCatalog } from '../../src/retrieve/catalog.js';
 import { productPredicate } from '../../src/retrieve/filters.js';
 import type { CurrencyRates } from '../../src/retrieve/currency.js';
 import type { PgStore } from '../../src/store/pg-store.js';
+import { syncCurrencyRates } from '../../src/store/pg-prices.js';
 import { openPgStore } from '../../src/store/pg-store.js';
 import { ensureVectorIndex, indexName, pgVectorSearch, searchQuery, searchSettingsSql, type PgSearchFilter } from '../../src/store/pg-vector-index.js';
 import { createRng } from '../../tools/world/prng.js';
@@ -35,7 +36,8 @@ describe.skipIf(!PG_URL)(`PostgreSQL search filters match the embedded backend's
   let catalog: ProductCatalog;
 
   beforeAll(async () => {
-    store = await openPgStore({ url: PG_URL, schema, max: 2 });
+    // With the service's rate table: base prices are kept, so a price band takes the indexed branch.
+    store = await openPgStore({ url: PG_URL, schema, max: 2, currencyRates: RATES });
     await store.upsertCategories(CATEGORIES);
     const cats = ['dress', 'skirt', 'hat', 'supplements', 'mystery']; // 'mystery': not in the taxonomy
     const brands = ['Acme', 'ACME', 'Saltline', 'blocklab'];
@@ -120,6 +122,30 @@ describe.skipIf(!PG_URL)(`PostgreSQL search filters match the embedded backend's
     }
     // Every case but the refused one has matches, so "both empty" cannot pass for agreement.
     if (!(f.category?.[0] === 'supplements' && !f.allowSensitive)) expect(nonEmpty).toBe(5);
+  });
+
+  it('price bands stay exact when the stored base prices are from another rate table (replicas mid rate change)', async () => {
+    // This replica's rates differ from the ones the database's base prices were computed with,
+    // and the other way round after a re-sync: the band must never use a stale base price.
+    const other: CurrencyRates = { base: 'EUR', perBase: { EUR: 1, USD: 1.5, GBP: 0.5 }, date: '2026-02-01' };
+    const pgv = pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, ...settings });
+    const bands: PgSearchFilter[] = [{ minPrice: 40, maxPrice: 70, currency: 'USD' }, { maxPrice: 45, currency: 'GBP' }, { minPrice: 90 }];
+    const check = async (rates: CurrencyRates) => {
+      for (const f of bands) {
+        const accept = productPredicate(catalog, { filters: f, excludeIds: new Set(), allowSensitive: false, rates });
+        const q = randomVector();
+        const want = exact.search(q, 12, accept).map((h) => h.id).sort();
+        expect(want.length).toBeGreaterThan(0);
+        expect((await pgv.search(q, 12, { ...f, rates })).map((h) => h.id).sort()).toEqual(want);
+      }
+    };
+    await check(other); // stored: RATES
+    expect(await syncCurrencyRates(store.pools, other)).toBe(true);
+    expect(await syncCurrencyRates(store.pools, other)).toBe(false); // already in step: nothing recomputed
+    await check(RATES); // stored: other
+    await check(other);
+    expect(await syncCurrencyRates(store.pools, RATES)).toBe(true);
+    await check(RATES);
   });
 
   it('brand, colour and converted-price filters are evaluated by the database, on the HNSW walk', async () => {

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dot, normalise } from '../../src/embed/vectors.js';
-import { ensureVectorIndex, indexName, pgVectorSearch, searchPlan, searchQuery, type PgSearchFilter, type PgVectorSettings } from '../../src/store/pg-vector-index.js';
+import { syncCurrencyRates } from '../../src/store/pg-prices.js';
+import { ensureVectorIndex, indexName, passingIdsQuery, pgVectorSearch, searchPlan, searchQuery, type PgSearchFilter, type PgVectorSettings } from '../../src/store/pg-vector-index.js';
 import type { PgStore } from '../../src/store/pg-store.js';
 import { openPgStore } from '../../src/store/pg-store.js';
 import { createRng } from '../../tools/world/prng.js';
@@ -160,5 +161,39 @@ describe.skipIf(!PG_URL)(`pgvector index and filtered search${PG_URL ? '' : ` ($
       // As sets: float4 (pgvector) and float64 distances may order a near-tie differently.
       expect(hits.map((h) => h.id).sort()).toEqual(exact(q, 10, (id) => rare.has(id)).map((h) => h.id).sort());
     }
+  });
+  it('a price band finds its rows through the base-price index, and scans only while the base prices are from other rates', async () => {
+    /** The plan of the band's passing-ids query as run (ANALYZE: which branch read rows). */
+    const plan = async (f: PgSearchFilter) => {
+      const q = passingIdsQuery(f, 1000)!;
+      return (await store.pools.primary.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${q.text}`, q.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    };
+    const band = { minPrice: 1000, rates: RATES };
+    const ids = async () => (await searchPlan(store.pools.primary, { exactMaxRows: 1000 }, band) as { ids: string[] }).ids.sort();
+    // Opened without a rate table: no base prices yet, so the band is answered by a scan, exactly.
+    expect(await plan(band)).toMatch(/Seq Scan on products p_1 \(actual rows=100 /);
+    expect(await ids()).toEqual([...rare].sort());
+    expect(await syncCurrencyRates(store.pools, RATES)).toBe(true);
+    await store.pools.primary.query('ANALYZE products');
+    const indexed = await plan(band);
+    // The planner's own choice (nothing disabled): the B-tree on base_price; the scan branch never runs.
+    expect(indexed).toMatch(/(Index|Bitmap Index) Scan (using|on) products_by_base_price/);
+    expect(indexed).toMatch(/Seq Scan on products p_1 \(never executed\)/);
+    expect(await ids()).toEqual([...rare].sort());
+    // A band in another currency converts its bounds to the base; the exact conversion still decides.
+    const twoRates = { base: 'EUR', perBase: { EUR: 1, USD: 2 }, date: '2026-01-01' };
+    await syncCurrencyRates(store.pools, twoRates);
+    const usd = { minPrice: 2000, maxPrice: 2012, currency: 'USD', rates: twoRates }; // 1000..1006 EUR: every rare product
+    expect(await plan(usd)).toMatch(/products_by_base_price/);
+    expect((await searchPlan(store.pools.primary, { exactMaxRows: 1000 }, usd) as { ids: string[] }).ids.sort()).toEqual([...rare].sort());
+    const edge = { minPrice: 2002, maxPrice: 2002, currency: 'USD', rates: twoRates }; // exactly 1001 EUR
+    expect((await searchPlan(store.pools.primary, { exactMaxRows: 1000 }, edge) as { ids: string[] }).ids.length).toBe([...rare].filter((id) => Number(id.slice(1)) % 7 === 1).length);
+    // A product written now gets its base price from the stored table (1003 USD: 501.5 EUR), and a re-price moves it.
+    await store.upsertProducts([{ entity: product('p-usd', { category: 'common', price: 1003, currency: 'USD' }), vector: randomVector() }], MODEL);
+    const near = { minPrice: 501, maxPrice: 502, rates: twoRates };
+    expect((await searchPlan(store.pools.primary, { exactMaxRows: 1000 }, near) as { ids: string[] }).ids).toEqual(['p-usd']);
+    await store.upsertProducts([{ entity: product('p-usd', { category: 'common', price: 1003, currency: 'EUR' }), vector: randomVector() }], MODEL);
+    expect((await searchPlan(store.pools.primary, { exactMaxRows: 1000 }, near) as { ids: string[] }).ids).toEqual([]);
+    expect((await searchPlan(store.pools.primary, { exactMaxRows: 1000 }, { minPrice: 1003, maxPrice: 1003, rates: twoRates }) as { ids: string[] }).ids).toContain('p-usd');
   });
 });

@@ -183,6 +183,35 @@ describe('search and similar', () => {
     w = await buildWorld();
   });
 
+  /** The store methods one call of `fn` runs, in order (every method of the store, spied). */
+  async function storeCalls(fn: () => Promise<unknown>): Promise<string[]> {
+    const calls: string[] = [];
+    const store = w.store as unknown as Record<string, unknown>;
+    const originals = Object.entries(store).filter(([, f]) => typeof f === 'function') as Array<[string, (...a: unknown[]) => unknown]>;
+    for (const [name, f] of originals) store[name] = (...a: unknown[]) => (calls.push(name), f(...a));
+    try {
+      await fn();
+    } finally {
+      for (const [name, f] of originals) store[name] = f;
+    }
+    return calls.sort();
+  }
+
+  it('reads the shopper, ledger, follows and pseudonym in one store call; clicks and feedback only as consent allows', async () => {
+    // Each store call is at least one round trip on PostgreSQL: a computed list (profile parts
+    // cached) costs one read set, then clicks and feedback (side by side) and the followed creators.
+    await addShopper(w, 'all', ['c-red'], [grant('personalization'), grant('clickTracking')]);
+    await w.core.recommend('all', q());
+    expect(await storeCalls(() => w.core.recommend('all', q()))).toEqual(['clickedProducts', 'getCreators', 'listFeedback', 'shopperReadSet']);
+    // No click tracking: the pseudonym comes with the read set but no click is read.
+    await addShopper(w, 'p', ['c-red'], [grant('personalization')]);
+    await w.core.recommend('p', q());
+    expect(await storeCalls(() => w.core.recommend('p', q()))).toEqual(['getCreators', 'listFeedback', 'shopperReadSet']);
+    // No personalization: no feedback events, follows or creators are read (popular list: the click report).
+    await addShopper(w, 'none', ['c-red'], [grant('clickTracking')]);
+    expect(await storeCalls(() => w.core.recommend('none', q()))).toEqual(['clickReport', 'clickedProducts', 'shopperReadSet']);
+  });
+
   it('finds products by text, within filters, never health', async () => {
     const res = await w.core.search({ text: 'something red', limit: 5, filters: { category: ['dress'] } });
     expect(res.items).toHaveLength(5);

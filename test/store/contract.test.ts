@@ -297,6 +297,33 @@ describeBackends('store contract', (backend: Backend) => {
     expect((await s.listUsers()).map((u) => [u.id, u.demo])).toEqual([['u1', false], ['u2', false]]);
   });
 
+  it('reads a shopper with ledger, follows and pseudonym in one call, exactly as the single reads return them', async () => {
+    const s = await fresh();
+    expect(await s.shopperReadSet('u1')).toBeUndefined();
+    await s.upsertCreators([creator('c1'), creator('c2'), creator('c3')]);
+    await s.upsertUser({ ...user, demo: true });
+    // A shopper with nothing yet: empty ledger and follows, but a pseudonym.
+    expect(await s.shopperReadSet('u1')).toEqual({ user: await s.getUser('u1'), consents: [], follows: [], linkRef: await s.linkRefOf('u1') });
+    await s.setFollows('u1', ['c3', 'c1']);
+    await s.addFollow('u1', 'c2');
+    // Ledger order is append order (not time order): later events decide.
+    await s.appendConsents('u1', [grant('personalization', true, '2026-03-01T00:00:00.000Z'), grant('clickTracking', true, '2026-01-01T00:00:00.000Z')]);
+    await s.appendConsents('u1', [{ ...grant('personalization', false, '2026-02-01T00:00:00.000Z'), source: "it's \"quoted\"" }]);
+    await s.upsertUser({ id: 'u2', displayName: 'Other', region: 'FR', ageBand: '18-24' });
+    await s.appendConsents('u2', [grant('health', true, '2026-03-01T00:00:00.000Z')]);
+    const set = (await s.shopperReadSet('u1'))!;
+    expect(set).toEqual({ user: await s.getUser('u1'), consents: await s.listConsents('u1'), follows: ['c3', 'c1', 'c2'], linkRef: await s.linkRefOf('u1') });
+    expect(set.consents.map((e) => [e.purpose, e.granted])).toEqual([['personalization', true], ['clickTracking', true], ['personalization', false]]);
+    expect(set.user).toEqual({ ...user, demo: true });
+    expect(set.linkRef).toMatch(/^[\w-]{20,}$/);
+    // A copy: changing it changes nothing stored.
+    set.follows.push('c9');
+    expect((await s.shopperReadSet('u1'))!.follows).toEqual(['c3', 'c1', 'c2']);
+    await s.eraseUser('u1');
+    expect(await s.shopperReadSet('u1')).toBeUndefined();
+    expect((await s.shopperReadSet('u2'))!.consents.map((e) => e.purpose)).toEqual(['health']);
+  });
+
   it('close is idempotent', async () => {
     const s = await backend.openStore();
     await s.close();

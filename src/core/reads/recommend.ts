@@ -107,18 +107,20 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const at = deps.now();
     const epoch = responses.epoch;
     const profileEpoch = cache.epoch;
-    const user = await deps.store.getUser(userId);
-    if (!user) throw new AppError('NOT_FOUND', `No shopper with id "${userId}".`);
+    // One store read (one round trip on PostgreSQL): the shopper, ledger, follows and pseudonym.
+    const shopper = await deps.store.shopperReadSet(userId);
+    if (!shopper) throw new AppError('NOT_FOUND', `No shopper with id "${userId}".`);
+    const { user } = shopper;
     // Decided fresh on every request, before the response cache: the decision is part of its key.
-    const decision = state.decide(user, await deps.store.listConsents(userId), at);
+    const decision = state.decide(user, shopper.consents, at);
     const mode = options.mode ?? 'multi';
     const key = responses.enabled ? responseKey(query, decision, mode, options.mmr !== false) : '';
     const hit = responses.enabled ? responses.get(userId, key, at.getTime()) : undefined;
     if (hit) return hit;
-    const ref = decision.clickTracking ? ((await deps.store.linkRefOf(userId)) ?? null) : null;
-    const clicked = ref ? await deps.store.clickedProducts(ref) : new Set<string>();
-    // Feedback events are profiling data: read (and stored) only under personalization.
-    const signals = await feedbackSignalsOf(userId, decision, at);
+    const ref = decision.clickTracking ? (shopper.linkRef ?? null) : null;
+    // Clicks and feedback events (profiling data) are read only when the decision allows them
+    // (feedbackSignalsOf reads nothing without personalization); the two reads run side by side.
+    const [clicked, signals] = await Promise.all([ref ? deps.store.clickedProducts(ref) : new Set<string>(), feedbackSignalsOf(userId, decision, at)]);
     const excludeIds = new Set([...clicked, ...signals.leaveOut, ...(query.exclude ?? [])]);
     const priceFilter = priceFilterInfo(query, deps.settings.rates, 'query.currency');
     const accept = productPredicate(catalog, { filters: query, excludeIds, allowSensitive: decision.health, rates: deps.settings.rates });
@@ -133,7 +135,7 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
         excluded: (query.exclude?.length ?? 0) > 0, group: cap,
       });
 
-    const follows = personalization ? await deps.store.getFollows(userId) : [];
+    const follows = personalization ? shopper.follows : [];
     const profile = personalization ? await profileFor(follows, userId, decision, signals, mode, at, profileEpoch) : null;
     const remember = (response: RecommendationResponse) => {
       responses.set(userId, key, response, new Set(follows), at.getTime(), epoch);

@@ -22,10 +22,12 @@ export interface ShopperContext {
 
 /** @throws AppError NOT_FOUND for an unknown (or erased) shopper. */
 export async function shopperContext(deps: CoreDeps, state: CoreState, userId: string, at: Date): Promise<ShopperContext> {
-  const user = await deps.store.getUser(userId);
-  if (!user) throw new AppError('NOT_FOUND', `No shopper with id "${userId}".`);
-  const decision = state.decide(user, await deps.store.listConsents(userId), at);
-  const ref = decision.clickTracking ? ((await deps.store.linkRefOf(userId)) ?? null) : null;
+  // One store read (one round trip on PostgreSQL); follows come with it and go unused here.
+  const shopper = await deps.store.shopperReadSet(userId);
+  if (!shopper) throw new AppError('NOT_FOUND', `No shopper with id "${userId}".`);
+  const { user } = shopper;
+  const decision = state.decide(user, shopper.consents, at);
+  const ref = decision.clickTracking ? (shopper.linkRef ?? null) : null;
   return { user, decision, ref, consentAge: consentAge(user.region, deps.policy) };
 }
 

@@ -1,0 +1,73 @@
+/**
+ * What one computed recommendation costs in PostgreSQL statements (each its own network round
+ * trip), counted on the service's own pools: the shopper, ledger, follows and pseudonym come in
+ * ONE statement (Store.shopperReadSet), clicks and feedback events only when the fresh consent
+ * decision allows them. The change feed's catch-up (every read first applies what other replicas
+ * committed, src/core/core.ts) is counted apart: it is shared by concurrent requests and polled
+ * in the background too, so its count depends on timing. PostgreSQL only.
+ */
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecommendQuery } from '../../src/core/schemas.js';
+import { BACKENDS, dropSchema, PG_SKIP, PG_URL } from '../helpers/backends.js';
+import { addShopper, buildWorld, grant, type TestWorld } from '../service/world.js';
+
+const q = RecommendQuery.parse({ limit: 10 });
+
+describe.skipIf(!PG_URL)(`statements per computed recommendation on PostgreSQL${PG_URL ? '' : ` (${PG_SKIP})`}`, () => {
+  const env = BACKENDS.find((b) => b.name === 'postgres')!.env();
+  let w: TestWorld;
+  beforeAll(async () => {
+    w = await buildWorld({ env });
+  });
+  afterAll(async () => {
+    await w?.dispose();
+    await dropSchema(env.DATABASE_SCHEMA!);
+  });
+
+  /** The SQL `fn` sends through the service's pools (pool queries and pooled clients' queries). */
+  async function statements(fn: () => Promise<unknown>): Promise<string[]> {
+    const sent: string[] = [];
+    const pools = [...new Set([w.service.pg!.pools.primary, w.service.pg!.pools.read])];
+    const record = (target: { query: (...a: never[]) => unknown }) => {
+      const query = target.query;
+      target.query = ((...a: [string | { text: string }]) => (sent.push(typeof a[0] === 'string' ? a[0] : a[0].text), (query as (...x: unknown[]) => unknown).apply(target, a))) as never;
+      return () => void (target.query = query);
+    };
+    const undo: Array<() => void> = [];
+    for (const p of pools) {
+      undo.push(record(p));
+      const connect = p.connect;
+      // pool.query checks out a client with a callback (already counted above); tx() awaits one.
+      p.connect = ((...a: unknown[]) => {
+        if (a.length > 0) return (connect as (...x: unknown[]) => unknown).apply(p, a);
+        return (connect as () => Promise<pg.PoolClient>).call(p).then((c) => (undo.push(record(c)), c));
+      }) as never;
+      undo.push(() => void (p.connect = connect));
+    }
+    try {
+      await fn();
+    } finally {
+      for (const u of undo.reverse()) u();
+    }
+    return sent;
+  }
+  const notFeed = (sql: string) => !/\bFROM changes\b/.test(sql);
+
+  it('a personalised, click-tracked list: one read set, clicks, feedback events and the followed creators', async () => {
+    await addShopper(w, 'all', ['c-red'], [grant('personalization'), grant('clickTracking')]);
+    expect((await w.core.recommend('all', q)).personalized).toBe(true); // builds and caches the profile parts
+    const sent = (await statements(() => w.core.recommend('all', q))).filter(notFeed);
+    expect(sent).toHaveLength(4);
+    expect(sent.filter((s) => /FROM users u/.test(s) && /json_agg/.test(s))).toHaveLength(1);
+    expect(sent.filter((s) => /FROM clicks/.test(s))).toHaveLength(1);
+    expect(sent.filter((s) => /feedback_events/.test(s))).toHaveLength(1);
+  });
+
+  it('without consent to anything: the read set and the (anonymous) click report for the popular list, nothing personal', async () => {
+    await addShopper(w, 'none', ['c-red'], []);
+    const sent = (await statements(() => w.core.recommend('none', q))).filter(notFeed);
+    expect(sent).toHaveLength(2);
+    expect(sent.some((s) => /feedback_events|user_ref = /.test(s))).toBe(false);
+  });
+});
