@@ -8,7 +8,8 @@
  *   check) → demo page + /demo-api proxy when the demo is on (raw bodies, its own key) → rate
  *   limit (429 before any work) → 405 for a known path with the wrong method, then the access
  *   table (401/403 before any parsing), both in one pass over the table → JSON body (415/413/400)
- *   → routes → 404 → the one error mapping.
+ *   → turns (each handler starts in its own event-loop turn, first come first served:
+ *   `src/http/turns.ts`) → routes → 404 → the one error mapping.
  *
  * The 405/access table and the routes are each split into per-prefix routers
  * (`src/http/prefix-router.ts`), so a request walks only the routes sharing its first path
@@ -29,6 +30,7 @@ import { createDemoRouter } from './http/demo.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { securityHeaders } from './http/security-headers.js';
+import { takeTurns } from './http/turns.js';
 import { buildOpenApi } from './http/openapi.js';
 import * as coreSchemas from './core/schemas.js';
 import * as domain from './domain/index.js';
@@ -122,6 +124,7 @@ export function createApp(options: AppOptions): { app: Express; openapi: unknown
   app.use(createRateLimit(config.RATE_LIMIT_PER_MINUTE, config.API_KEYS));
   app.use(createAuth(config.API_KEYS, ACCESS, { metricsToken: config.METRICS_TOKEN }));
   app.use(jsonBody(config.BODY_LIMIT));
+  app.use(takeTurns());
   app.use(mountRoutes(specs));
   app.use(notFound);
   app.use(errorHandler(log));
