@@ -20,14 +20,15 @@ describe('ResponseCache', () => {
     expect(c.size).toBe(0);
   });
 
-  it('hands out copies: editing one cannot change what the next caller gets', () => {
+  it('stores a copy and hands out a frozen one: no caller can change what the next caller gets', () => {
     const c = new ResponseCache(30_000);
     const r = response('u1', 1);
     c.set('u1', 'k', r, new Set(), 0, c.epoch);
     (r as unknown as { items: unknown[] }).items.length = 0;
     const got = c.get('u1', 'k', 1)!;
-    (got as unknown as { items: unknown[] }).items.length = 0;
-    expect(c.get('u1', 'k', 2)!.items).toHaveLength(1);
+    expect(() => ((got as unknown as { items: unknown[] }).items.length = 0)).toThrow(TypeError);
+    expect(() => ((got.items[0] as unknown as { score: number }).score = 9)).toThrow(TypeError);
+    expect(c.get('u1', 'k', 2)!.items).toEqual([{ rank: 1, score: 1 }]);
   });
 
   it('drops only the lists built while following a changed creator', () => {
