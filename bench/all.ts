@@ -106,7 +106,7 @@ function section(name: string, title: string): string {
       const path = `reports/bench/profile-${label}.md`;
       return existsSync(path) ? `### ${what}\n\n${readFileSync(path, 'utf8').trim()}\n` : '';
     };
-    return `## ${title}\n\n${part('before', 'Before (commit 197408f: ANN search with a JS filter per request, plain greedy MMR)')}\n${part('after', 'After (candidate lists, lazy MMR with remembered similarities)')}\nRerun: \`npm run bench -- --only profile\` (the "before" profile: \`npm run bench:profile -- --label before\` on commit 197408f)\n`;
+    return `## ${title}\n\n${part('before', 'Before (commit 197408f: ANN search with a JS filter per request, plain greedy MMR)')}\n${part('stop18', 'At stop 18 (commit 39bc2ac: candidate lists, lazy MMR, pino-http access log, one Router of every route)')}\n${part('after', 'After (MMR bounds in a heap, fewer allocations per list, requests take turns, lighter HTTP layer, frozen response cache)')}\nRerun: \`npm run bench -- --only profile\` (the earlier profiles: \`npm run bench:profile -- --label before\` on commit 197408f, \`--label stop18\` on 39bc2ac with this session's rate-limit fix to bench/profile.ts)\n`;
   }
   const path = `reports/bench/${name}.md`;
   return `## ${title}\n\n${existsSync(path) ? readFileSync(path, 'utf8').trim() : `_not run yet: npm run bench -- --only ${name}_`}\n\nRerun: \`npm run bench -- --only ${name}\`${existsSync(`reports/bench/${name}.json`) ? ` · raw numbers: [reports/bench/${name}.json](reports/bench/${name}.json)` : ''}\n`;
