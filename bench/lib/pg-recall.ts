@@ -26,14 +26,17 @@ export async function measureRecall(cat: PgBenchCatalog, url: string, config: Co
   const settings = pgVectorSettings(config);
   const exact = new ExactIndex({ modelId: MODEL, dimension: DIM });
   for (let i = 0; i < cat.size; i++) exact.upsert(cat.product(i).id, cat.vec(i));
-  const store = await openPgStore({ url, schema: cat.schema, max: 2 });
+  // The store holds the same rate table the price band is given, as a service's store does
+  // (CURRENCY_RATES): only then can a band use the base-price index (migration 7).
+  const rates = { base: 'EUR', perBase: { EUR: 1 }, date: '2026-01-01' };
+  const store = await openPgStore({ url, schema: cat.schema, max: 2, currencyRates: rates });
   const pgv = pgVectorSearch(store.pools, { modelId: MODEL, dimension: DIM, ...settings });
   const index = (id: string) => Number(id.slice(1));
   const cases: Array<[string, PgSearchFilter | undefined, ((id: string) => boolean) | undefined]> = [
     ['unfiltered', undefined, undefined],
     ['2% filter: one category', { category: ['cat7'], allowSensitive: false }, (id) => index(id) % CATEGORIES === 7],
     // Prices are 10 + i % 90: 10 and 11 are 2.2% of the catalog.
-    ['2% filter: price band', { maxPrice: 11, rates: { base: 'EUR', perBase: { EUR: 1 }, date: '2026-01-01' } }, (id) => 10 + (index(id) % 90) <= 11],
+    ['2% filter: price band', { maxPrice: 11, rates }, (id) => 10 + (index(id) % 90) <= 11],
   ];
   const out: Record<string, RecallCase> = {};
   try {
