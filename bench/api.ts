@@ -19,8 +19,7 @@
  * event-loop delay sampled throughout. Server, model worker, scan worker and load generator share
  * the CPUs.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -30,7 +29,7 @@ import { createCore, type Core } from '../src/core/core.js';
 import type { Embedder } from '../src/embed/types.js';
 import { createConfiguredEmbedder, createService, describeSettings } from '../src/service.js';
 import type { Product } from '../tools/world/schema.js';
-import { openBigCatalog, type BigCatalog } from './lib/big-catalog.js';
+import { modelFingerprint, openBigCatalog, type BigCatalog } from './lib/big-catalog.js';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import { machineInfo, machineLine, type MachineInfo } from './lib/machine.js';
 import { projectedEmbedder } from './lib/projected-embedder.js';
@@ -243,16 +242,6 @@ async function main(): Promise<void> {
 function defaultLabel(size: number, dim: number, modelDim: number): string {
   const n = size >= 1_000_000 && size % 1_000_000 === 0 ? `${size / 1_000_000}m` : size === 100_000 ? '' : `${size}`;
   return ['api', n, dim !== modelDim ? `${dim}d` : ''].filter(Boolean).join('-');
-}
-
-/** Size + mtime of the model's ONNX files: new weights under the same model id get a new catalog. */
-function modelFingerprint(modelsDir: string, modelId: string): string {
-  const h = createHash('sha256');
-  for (const f of ['onnx/text_model.onnx', 'onnx/vision_model.onnx']) {
-    const path = join(modelsDir, modelId, f);
-    if (existsSync(path)) h.update(`${f}:${statSync(path).size}:${statSync(path).mtimeMs}`);
-  }
-  return h.digest('hex').slice(0, 8);
 }
 
 export function renderApiMarkdown(r: ApiBenchResult, machine?: MachineInfo): string {

@@ -12,13 +12,12 @@
  * Each repeat times `rounds` passes over the shoppers; the minimum and median per list are
  * reported (on a shared machine the minimum is the least disturbed).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
 import { createService } from '../src/service.js';
-import { openBigCatalog } from './lib/big-catalog.js';
+import { modelFingerprint, openBigCatalog } from './lib/big-catalog.js';
 import { profileWhile } from './lib/cpu-profile.js';
 import { benchTmp, parseArgs } from './lib/stats.js';
 
@@ -27,18 +26,9 @@ const size = Number(args.get('products') ?? 100_000);
 const rounds = Number(args.get('rounds') ?? 20);
 const repeats = Number(args.get('repeats') ?? 5);
 
-function fingerprint(modelsDir: string, modelId: string): string {
-  const h = createHash('sha256');
-  for (const f of ['onnx/text_model.onnx', 'onnx/vision_model.onnx']) {
-    const path = join(modelsDir, modelId, f);
-    if (existsSync(path)) h.update(`${f}:${statSync(path).size}:${statSync(path).mtimeMs}`);
-  }
-  return h.digest('hex').slice(0, 8);
-}
-
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', RECOMMEND_CACHE_TTL_S: '0', RATE_LIMIT_PER_MINUTE: '0' });
 const model = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
-const big = await openBigCatalog({ size, config, embedder: model, modelFingerprint: fingerprint(config.MODELS_DIR, config.MODEL_ID), log: console.log });
+const big = await openBigCatalog({ size, config, embedder: model, modelFingerprint: modelFingerprint(config.MODELS_DIR, config.MODEL_ID), log: console.log });
 const service = await createService({ ...config, DATA_DIR: big.dataDir }, { embedder: model });
 const { core } = service;
 const query = { limit: 20, diversity: 0.3, ...(args.has('filters') ? { category: ['tops'] } : {}) };

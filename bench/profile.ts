@@ -9,8 +9,7 @@
  * Writes reports/bench/profile-<label>.{md,json}; the raw `.cpuprofile` files go to .bench-tmp/
  * (open them in Chrome DevTools or speedscope).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp } from '../src/app.js';
@@ -19,7 +18,7 @@ import type { Embedder } from '../src/embed/types.js';
 import { createWorkerEmbedder } from '../src/embed/worker-pool.js';
 import { createService } from '../src/service.js';
 import type { Product } from '../tools/world/schema.js';
-import { openBigCatalog } from './lib/big-catalog.js';
+import { modelFingerprint, openBigCatalog } from './lib/big-catalog.js';
 import { profileWhile, summarise, type ProfileSummary } from './lib/cpu-profile.js';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import { machineInfo, machineLine } from './lib/machine.js';
@@ -62,7 +61,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', RECOMMEND_CACHE_TTL_S: '0', RATE_LIMIT_PER_MINUTE: '0' });
   const model = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
   const { embedder, waits } = timedEmbedder(model);
-  const big = await openBigCatalog({ size, config, embedder: model, modelFingerprint: fingerprint(config.MODELS_DIR, config.MODEL_ID), log: console.log });
+  const big = await openBigCatalog({ size, config, embedder: model, modelFingerprint: modelFingerprint(config.MODELS_DIR, config.MODEL_ID), log: console.log });
   const service = await createService({ ...config, DATA_DIR: big.dataDir }, { embedder });
   const { app } = createApp({ config: service.config, core: service.core, demo: false });
   const server = app.listen(0, '127.0.0.1');
@@ -113,15 +112,6 @@ function render(o: { machine: ReturnType<typeof machineInfo>; label: string; pro
     }
   }
   return parts.join('\n');
-}
-
-function fingerprint(modelsDir: string, modelId: string): string {
-  const h = createHash('sha256');
-  for (const f of ['onnx/text_model.onnx', 'onnx/vision_model.onnx']) {
-    const path = join(modelsDir, modelId, f);
-    if (existsSync(path)) h.update(`${f}:${statSync(path).size}:${statSync(path).mtimeMs}`);
-  }
-  return h.digest('hex').slice(0, 8);
 }
 
 await main();

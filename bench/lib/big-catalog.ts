@@ -5,7 +5,8 @@
  * plus small noise, so they live in the model's actual embedding space. Built once into
  * `.bench-tmp/` and reused while the model, dimension and index settings stay the same.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embed/types.js';
@@ -33,6 +34,16 @@ export interface BigCatalogOptions {
 }
 
 const BATCH = 2000;
+
+/** Size + mtime of the model's ONNX files: new weights under the same model id get a new catalog. */
+export function modelFingerprint(modelsDir: string, modelId: string): string {
+  const h = createHash('sha256');
+  for (const f of ['onnx/text_model.onnx', 'onnx/vision_model.onnx']) {
+    const path = join(modelsDir, modelId, f);
+    if (existsSync(path)) h.update(`${f}:${statSync(path).size}:${statSync(path).mtimeMs}`);
+  }
+  return h.digest('hex').slice(0, 8);
+}
 
 /**
  * Builds (once) a data folder holding the fixture world, loaded through the service's own

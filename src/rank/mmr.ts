@@ -114,6 +114,7 @@ export function mmrRerank<T extends Ranked>(
   };
   // As in the plain loop, a score that beats nothing (-Infinity, NaN) is never picked; bounds only fall.
   const pickable = (i: number) => bound[i]! > -Infinity;
+  // From here on the heap holds exactly the candidates still in play.
   for (let i = 0; i < n; i++) if (alive[i] && pickable(i)) heap[size++] = i;
   for (let at = (size >> 1) - 1; at >= 0; at--) siftDown(at);
 
@@ -121,13 +122,11 @@ export function mmrRerank<T extends Ranked>(
     const best = heap[0]!;
     // A group that is full stays full: the candidate is out for good.
     if (options.admit && !options.admit(candidates[best]!, picked)) {
-      alive[best] = 0;
       popTop();
       continue;
     }
     // Up to date: its true score is its bound, and no other candidate can beat that bound.
     if (seen[best] === picked.length) {
-      alive[best] = 0;
       popTop();
       picked.push(candidates[best]!);
     } else if (refresh(best) && pickable(best)) siftDown(0); // its bound can only have fallen
