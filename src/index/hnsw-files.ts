@@ -79,10 +79,17 @@ export async function encodeSidecarPieces(sidecar: Sidecar, slice = 10_000): Pro
   body.push(first ? '{}' : '}');
   const hash = createHash('sha256');
   const escaped: string[] = [];
+  // Yield by characters, not by piece count: a piece of `slice` ids is ~200 KB, and 64 of them per
+  // turn held the loop ~50 ms at 100k products.
+  let sinceYield = 0;
   for (let i = 0; i < body.length; i++) {
     hash.update(body[i]!);
     escaped.push(JSON.stringify(body[i]).slice(1, -1));
-    if (i % 64 === 63) await pause();
+    sinceYield += body[i]!.length;
+    if (sinceYield >= 256 * 1024) {
+      sinceYield = 0;
+      await pause();
+    }
   }
   return [`{"sha256":${JSON.stringify(hash.digest('hex'))},"body":"`, ...escaped, '"}'];
 }
@@ -116,10 +123,19 @@ export function sha256File(path: string): string {
   return hash.digest('hex');
 }
 
+/** Bytes hashed per event-loop turn (SHA-256 does ~0.5-1 GB/s here: 0.1-0.3 ms per slice). */
+const HASH_SLICE_BYTES = 256 * 1024;
+
 /** `sha256File` for flushes: the file is read as a stream, so the event loop keeps serving. */
 export async function sha256FileAsync(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  // hash.update runs on the event loop, and a stream's async iterator hands over every chunk it
+  // already buffered in one turn: 1 MiB chunks held the loop 35-46 ms per flush at 100k products.
+  // Small chunks with a turn between them keep each slice well under a millisecond.
+  for await (const chunk of createReadStream(path, { highWaterMark: HASH_SLICE_BYTES })) {
+    hash.update(chunk as Buffer);
+    await new Promise<void>((r) => setImmediate(r));
+  }
   return hash.digest('hex');
 }
 

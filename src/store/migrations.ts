@@ -191,6 +191,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   // PostgreSQL's migration 7 (base prices for indexed price bands) has no SQLite counterpart: the
   // embedded backend filters prices in process. Each list is numbered on its own, gap-free.
+  {
+    version: 7,
+    description:
+      "Entity vectors by (kind, id): deleting a product or a post removes its vectors under every model id, and the primary key (kind, model_id, id) cannot serve that, so each delete scanned every product's vector (~35 ms at 100k products, on the event loop)",
+    sql: `
+      CREATE INDEX entity_vectors_by_id ON entity_vectors(kind, id);
+    `,
+  },
 ];
 
 /** Brings `db` up to the latest version; returns the version it ended at. */
