@@ -189,8 +189,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX feedback_by_user ON feedback_events(user_id, seq);
     `,
   },
-  // PostgreSQL's migration 7 (base prices for indexed price bands) has no SQLite counterpart: the
-  // embedded backend filters prices in process. Each list is numbered on its own, gap-free.
+  // Each backend numbers its migrations on its own, gap-free: this 7 is not PostgreSQL's 7 (base
+  // prices for indexed price bands), which has no SQLite counterpart because the embedded backend
+  // filters prices in process.
   {
     version: 7,
     description:
