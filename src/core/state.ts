@@ -19,6 +19,7 @@ import { ProductCatalog } from '../retrieve/catalog.js';
 import { convert } from '../retrieve/currency.js';
 import { ProductTable } from '../retrieve/product-table.js';
 import { Scanner } from '../retrieve/scanner.js';
+import { Ranker } from '../rank/ranker.js';
 import type { Change } from './change-feed.js';
 import type { CoreDeps } from './deps.js';
 import { ResponseCache } from './response-cache.js';
@@ -33,6 +34,8 @@ export interface CoreState {
   lists: CandidateLists;
   /** Runs the exact scans that build candidate lists, off the event loop. */
   scanner: Scanner;
+  /** Runs MMR re-ranks of large candidate pools off the event loop. */
+  ranker: Ranker;
   /** Each eligible creator's interest and usable posts, per health variant, shared by all followers. */
   creators: CreatorInterestCache;
   profiles: ProfileCache;
@@ -60,6 +63,7 @@ export async function loadState(deps: CoreDeps): Promise<CoreState> {
     catalog,
     vectors,
     scanner,
+    ranker: new Ranker(vectors),
     lists: new CandidateLists(vectors, scanner, { depth: deps.settings.candidateDepth }),
     creators: new CreatorInterestCache(),
     profiles: new ProfileCache(),

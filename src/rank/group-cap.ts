@@ -5,7 +5,7 @@
  */
 export type Admit<T> = (candidate: T, picked: readonly T[]) => boolean;
 
-export function capPerGroup<T>(groupOf: (c: T) => string | null, cap: number): Admit<T> {
+export function capPerGroup<T>(groupOf: (c: T) => string | number | null, cap: number): Admit<T> {
   return (candidate, picked) => {
     const g = groupOf(candidate);
     if (g === null) return true;

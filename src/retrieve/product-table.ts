@@ -18,7 +18,7 @@
 import type { Product } from '../domain/index.js';
 import type { Store } from '../store/types.js';
 import type { ProductCatalog } from './catalog.js';
-import { LIVE, SENSITIVE } from './scan.js';
+import { dotRows, LIVE, SENSITIVE } from './scan.js';
 
 /** What the scan worker needs to read the table (all shared, nothing copied). */
 export interface TableBuffers {
@@ -128,27 +128,9 @@ export class ProductTable {
     return this.vectors.subarray(row * this.dim, (row + 1) * this.dim);
   }
 
-  /**
-   * dot(vector of row a, vector of row b) with `dot`'s arithmetic (float64, index order), read in
-   * place: MMR's ~1,000 similarities per list cost less computed like this than looked up in a
-   * memo (a hashed table of 2^20 pairs misses the CPU cache on nearly every probe).
-   */
+  /** dot(vector of row a, vector of row b), read in place (`dotRows` in scan.ts). */
   dotRows(a: number, b: number): number {
-    const v = this.vectors;
-    const dim = this.dim;
-    const x = a * dim;
-    const y = b * dim;
-    let s = 0;
-    let i = 0;
-    // Unrolled, same order of additions: the same float64 sum as the plain loop, fewer branches.
-    for (; i + 4 <= dim; i += 4) {
-      s += v[x + i]! * v[y + i]!;
-      s += v[x + i + 1]! * v[y + i + 1]!;
-      s += v[x + i + 2]! * v[y + i + 2]!;
-      s += v[x + i + 3]! * v[y + i + 3]!;
-    }
-    for (; i < dim; i++) s += v[x + i]! * v[y + i]!;
-    return s;
+    return dotRows(this, a, b);
   }
 
   /** Writes (or rewrites) a product's row. A vector of another dimension is ignored (no row). */

@@ -124,4 +124,42 @@ describe('candidate lists and creator parts stay fresh', () => {
     await addShopper(w, 'u4', ['c-red'], [grant('personalization')]);
     expect((await w.core.recommend('u4', q())).personalized).toBe(true);
   });
+
+  // The rank worker reads rows while the event loop goes on (rank/ranker.ts): whatever a write
+  // changes in that window must not reach the list. These force every pool to the worker and
+  // make the write land exactly while it ranks.
+  describe('a write that lands while the rank worker ranks', () => {
+    const duringRank = (write: () => Promise<unknown>) => {
+      const ranker = w.core.state.ranker;
+      const rank = ranker.rank.bind(ranker);
+      let ranks = 0;
+      ranker.offloads = () => true;
+      ranker.rank = async (request) => {
+        const picks = await rank(request);
+        if (ranks++ === 0) await write();
+        return picks;
+      };
+      return () => ranks;
+    };
+
+    it('a product deleted meanwhile is not served: the list is made afresh', async () => {
+      const top = ids(await w.core.recommend('u1', q()))[0]!;
+      const ranks = duringRank(() => w.commands.removeProduct(top));
+      const list = ids(await w.core.recommend('u1', q()));
+      expect(ranks()).toBe(1);
+      expect(list).not.toContain(top);
+      expect(list).toEqual(ids(await w.core.recommend('u1', q())));
+    });
+
+    it('a product rewritten meanwhile is ranked by its new vector', async () => {
+      const before = ids(await w.core.recommend('u1', q()));
+      const second = before[1]!;
+      // Now the best match for the red look: it must lead the list that was being ranked.
+      const ranks = duringRank(() => w.addProduct(product(second, 'dress', 15), vec('red', 0)));
+      const list = ids(await w.core.recommend('u1', q()));
+      expect(ranks()).toBe(1);
+      expect(list[0]).toBe(second);
+      expect(list).toEqual(ids(await w.core.recommend('u1', q())));
+    });
+  });
 });

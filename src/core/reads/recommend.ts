@@ -22,10 +22,10 @@ import { storeOrder } from '../../profile/creator-interests.js';
 import type { FeedbackSignals } from '../../profile/feedback.js';
 import { capPerGroup, takeAdmitted } from '../../rank/group-cap.js';
 import { Inspirations, mostSimilarPost, type Inspiration } from '../../rank/inspired.js';
-import { mmrRerank } from '../../rank/mmr.js';
 import { describeParameters } from '../../rank/parameters.js';
 import { pushDown } from '../../rank/push-down.js';
-import type { ListRules } from '../../retrieve/candidate-lists.js';
+import type { RankRequest } from '../../rank/rank-rows.js';
+import type { ListRules, RowCandidate } from '../../retrieve/candidate-lists.js';
 import type { CurrencyRates } from '../../retrieve/currency.js';
 import { productPredicate, type ProductFilters } from '../../retrieve/filters.js';
 import type { CoreDeps } from '../deps.js';
@@ -84,7 +84,7 @@ function listRules(f: ProductFilters, excludeIds: ReadonlySet<string>, allowSens
 }
 
 export function createRecommend(deps: CoreDeps, state: CoreState) {
-  const { profiles: cache, responses, vectors: table, catalog, lists } = state;
+  const { profiles: cache, responses, vectors: table, catalog, lists, ranker } = state;
   // Each creator's closest post to a product, memoised by table row and row generation, so it can
   // never answer for a changed product.
   const inspirations = new Inspirations();
@@ -167,17 +167,27 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
         ? inspirations.best(groups, c.row, table.generation[c.row]!, vectorOf(c), storeOrder)
         : mostSimilarPost(vectorOf(c), profile.posts))!;
 
-    /** Push-down, group cap and MMR over the candidates, then the items. Synchronous on purpose (see below). */
-    const select = (pool: Pick[]): RecommendationItem[] => {
-      const cited = pushDown(pool, negatives, vectorOf);
-      // Only groupBy=creator needs the cited post before selection (it caps by the cited creator).
-      // The pool is this request's own objects: filled in place, not copied.
+    /** Push-down over the candidates; for groupBy=creator also the cited posts (it caps by the cited creator). */
+    const prepare = (candidates: RowCandidate[]): Pick[] => {
+      // The pool is this request's own objects: the cited post is filled in place, not copied.
+      const cited = pushDown(candidates.map((c): Pick => ({ id: c.id, row: c.row, relevance: c.relevance, insp: null })), negatives, vectorOf);
       if (cap?.by === 'creator') for (const c of cited) c.insp = cite(c);
-      const groupOf = (c: Pick) => (cap?.by === 'creator' ? c.insp!.source.creator.id : (catalog.get(c.id)?.brand.toLowerCase() ?? null));
-      const admit = cap ? capPerGroup(groupOf, cap.cap) : undefined;
-      const similarity = (a: Pick, b: Pick) => table.dotRows(a.row, b.row);
-      const ranked = options.mmr === false ? takeAdmitted(cited, query.limit, admit) : mmrRerank(cited, { k: query.limit, lambda: 1 - query.diversity, admit, similarity });
-      return ranked.map((c, i): RecommendationItem => {
+      return cited;
+    };
+    const groupOf = (c: Pick) => (cap?.by === 'creator' ? c.insp!.source.creator.id : (catalog.get(c.id)?.brand.toLowerCase() ?? null));
+    /** The pool as the ranker takes it: rows, relevances and (with a cap) each group as a small integer. */
+    const rankRequest = (cited: Pick[]): RankRequest => {
+      const codes = new Map<string, number>();
+      const code = (g: string | null) => (g === null ? -1 : codes.get(g) ?? (codes.set(g, codes.size), codes.size - 1));
+      return {
+        rows: Int32Array.from(cited, (c) => c.row), relevance: Float64Array.from(cited, (c) => c.relevance),
+        groups: cap ? Int32Array.from(cited, (c) => code(groupOf(c))) : null, cap: cap?.cap ?? 0,
+        k: query.limit, lambda: 1 - query.diversity,
+      };
+    };
+    /** The items for the picks, in order; their rows must be as they were when they were picked. */
+    const present = (ranked: Pick[]): RecommendationItem[] =>
+      ranked.map((c, i): RecommendationItem => {
         const product = catalog.get(c.id)!;
         const insp = c.insp ?? cite(c);
         return {
@@ -188,14 +198,33 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
           ...deps.tagger.tag({ product, credit: credits.get(insp.source.creator.id) ?? null, userRef: ref, now: at }),
         };
       });
+    /** Push-down, group cap and MMR, then the items, in one synchronous step: no row can change in between. */
+    const finishNow = (cited: Pick[]): RecommendationItem[] => {
+      if (options.mmr === false) return present(takeAdmitted(cited, query.limit, cap ? capPerGroup(groupOf, cap.cap) : undefined));
+      return present(Array.from(ranker.rankNow(rankRequest(cited)), (at) => cited[at]!));
     };
+    const selectNow = (candidates: RowCandidate[]) => finishNow(prepare(candidates));
 
     const rules = listRules(query, excludeIds, decision.health, accept, deps.settings.rates);
-    // Synchronous from the candidates to the items: the table rows they point at stay as they are.
     // Every candidate row is a catalog product (the table and the catalog change together).
-    const items = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) =>
-      select(candidates.map((c): Pick => ({ id: c.id, row: c.row, relevance: c.relevance, insp: null }))),
-    );
+    // A large pool's MMR runs in the rank worker; small pools and the no-MMR ablation stay inline.
+    const staged = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) => {
+      const cited = prepare(candidates);
+      if (options.mmr === false || !ranker.offloads(cited.length)) return { items: finishNow(cited) };
+      return { cited, generations: Int32Array.from(cited, (c) => table.generation[c.row]!) };
+    });
+    let items = staged.items;
+    if (!items) {
+      const { cited, generations } = staged as { cited: Pick[]; generations: Int32Array };
+      const picks = await ranker.rank(rankRequest(cited));
+      // While the worker ranked, the event loop ran on: if any candidate's row was written or
+      // removed meanwhile (a product update or delete), its picks may rest on the old vector or
+      // cite a product that is gone. Then everything is redone at once, inline, from fresh candidates.
+      const unchanged = cited.every((c, i) => table.generation[c.row] === generations[i]);
+      items = unchanged
+        ? present(Array.from(picks, (at) => cited[at]!))
+        : await lists.withCandidates(profile.interests, perInterest, rules, selectNow);
+    }
     return remember({ ...base, personalized: true, reason: null, parameters: describe(true), items });
   };
 
