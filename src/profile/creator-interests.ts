@@ -87,6 +87,12 @@ function codePoints(a: string, b: string): number {
 /** Parts per (creator, health variant); the least recently set are dropped beyond `maxEntries`. */
 export class CreatorInterestCache {
   private readonly entries = new Map<string, CreatorPart>();
+  /**
+   * The creators' own rows (null: no such creator), so a computed list does not read its followed
+   * creators again (one round trip on PostgreSQL): dropped with the creator's parts, by the same
+   * invalidation, so an opt-out or removal reaches the next request exactly as it does for parts.
+   */
+  private readonly rows = new Map<string, Creator | null>();
   /** Bumped by every invalidation: a part built across one (the store is async) is not kept. */
   private generation = 0;
 
@@ -108,8 +114,31 @@ export class CreatorInterestCache {
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
+  /** The rows of `ids`, in order and without the missing ones, or undefined unless every id is known. */
+  creatorsOf(ids: readonly string[]): Creator[] | undefined {
+    const out: Creator[] = [];
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (row === undefined) return undefined;
+      if (row) out.push(row);
+    }
+    return out;
+  }
+
+  /** Remembers what a read of `ids` found (the rest do not exist), unless a creator changed since `epoch`. */
+  setCreators(ids: readonly string[], found: readonly Creator[], epoch: number): void {
+    if (epoch !== this.generation) return;
+    const byId = new Map(found.map((c) => [c.id, c]));
+    for (const id of ids) {
+      this.rows.delete(id);
+      this.rows.set(id, byId.get(id) ?? null);
+    }
+    while (this.rows.size > this.maxEntries) this.rows.delete(this.rows.keys().next().value!);
+  }
+
   invalidateCreator(creatorId: string): void {
     this.generation++;
+    this.rows.delete(creatorId);
     this.entries.delete(key(creatorId, false));
     this.entries.delete(key(creatorId, true));
   }
@@ -117,6 +146,7 @@ export class CreatorInterestCache {
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.rows.clear();
   }
 
   get size(): number {

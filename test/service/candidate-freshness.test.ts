@@ -125,6 +125,50 @@ describe('candidate lists and creator parts stay fresh', () => {
     expect((await w.core.recommend('u4', q())).personalized).toBe(true);
   });
 
+  describe('the followed creators\' rows, kept with their parts', () => {
+    const countReads = () => {
+      const store = w.store;
+      const read = store.getCreators.bind(store);
+      let reads = 0;
+      store.getCreators = async (ids) => (reads++, read(ids));
+      return { reads: () => reads, wrap: (during: () => Promise<unknown>) => {
+        store.getCreators = async (ids) => {
+          reads++;
+          const rows = await read(ids);
+          await during(); // a write that lands after the read, before its rows are kept
+          return rows;
+        };
+      } };
+    };
+
+    it('a computed list does not read them again', async () => {
+      const c = countReads();
+      await w.core.recommend('u2', q({ diversity: 0.5 }));
+      expect(c.reads()).toBe(0);
+    });
+
+    it('an opt-out drops them at once, so the next list reads the creator afresh', async () => {
+      const c = countReads();
+      await w.commands.setCreatorOptIns('c-red', { styleSource: false });
+      const after = await w.core.recommend('u2', q());
+      expect(c.reads()).toBe(1);
+      expect(after.items.every((i) => i.inspiredBy?.creatorId === 'c-blue')).toBe(true);
+    });
+
+    it('rows read across an opt-out are not kept: the list after it sees the opt-out', async () => {
+      await w.commands.setCreatorOptIns('c-blue', { styleSource: true }); // drops what u2's lists kept
+      const c = countReads();
+      let once = false;
+      c.wrap(async () => {
+        if (!once) (once = true), await w.commands.setCreatorOptIns('c-red', { styleSource: false });
+      });
+      await w.core.recommend('u2', q()); // read before the opt-out: may still use c-red
+      const after = await w.core.recommend('u2', q());
+      expect(after.items.every((i) => i.inspiredBy?.creatorId === 'c-blue')).toBe(true);
+      expect(c.reads()).toBe(2);
+    });
+  });
+
   // The rank worker reads rows while the event loop goes on (rank/ranker.ts): whatever a write
   // changes in that window must not reach the list. These force every pool to the worker and
   // make the write land exactly while it ranks.

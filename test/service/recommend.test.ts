@@ -198,15 +198,15 @@ describe('search and similar', () => {
   }
 
   it('reads the shopper, ledger, follows and pseudonym in one store call; clicks and feedback only as consent allows', async () => {
-    // Each store call is at least one round trip on PostgreSQL: a computed list (profile parts
-    // cached) costs one read set, then clicks and feedback (side by side) and the followed creators.
+    // Each store call is at least one round trip on PostgreSQL: a computed list (profile parts and
+    // the followed creators' rows cached) costs one read set, then clicks and feedback (side by side).
     await addShopper(w, 'all', ['c-red'], [grant('personalization'), grant('clickTracking')]);
     await w.core.recommend('all', q());
-    expect(await storeCalls(() => w.core.recommend('all', q()))).toEqual(['clickedProducts', 'getCreators', 'listFeedback', 'shopperReadSet']);
+    expect(await storeCalls(() => w.core.recommend('all', q()))).toEqual(['clickedProducts', 'listFeedback', 'shopperReadSet']);
     // No click tracking: the pseudonym comes with the read set but no click is read.
     await addShopper(w, 'p', ['c-red'], [grant('personalization')]);
     await w.core.recommend('p', q());
-    expect(await storeCalls(() => w.core.recommend('p', q()))).toEqual(['getCreators', 'listFeedback', 'shopperReadSet']);
+    expect(await storeCalls(() => w.core.recommend('p', q()))).toEqual(['listFeedback', 'shopperReadSet']);
     // No personalization: no feedback events, follows or creators are read (popular list: the click report).
     await addShopper(w, 'none', ['c-red'], [grant('clickTracking')]);
     expect(await storeCalls(() => w.core.recommend('none', q()))).toEqual(['clickReport', 'clickedProducts', 'shopperReadSet']);

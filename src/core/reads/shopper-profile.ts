@@ -6,7 +6,8 @@
  *
  * A profile is assembled from per-creator parts (one eligible creator's interest, usable posts and
  * link code, per health variant), each built once and shared by every follower of that creator
- * (`state.creators`; dropped by `creatorChanged` and `categoriesChanged`). The shopper's feedback
+ * (`state.creators`; dropped by `creatorChanged` and `categoriesChanged`), which also keeps the
+ * followed creators' rows, so a computed list reads none of them from the store. The shopper's feedback
  * events shape it too: a part holding posts the shopper saved or hid is copied for them with
  * saved posts weighing more and hidden posts left out (`personalisePart`), and a recency-weighted
  * history interest joins the creator interests (`feedbackSignalsOf`).
@@ -47,6 +48,17 @@ export function createProfiles(deps: CoreDeps, state: CoreState) {
     return part;
   }
 
+  /** The followed creators that exist, in follow order: from the part cache's rows, else one store read. */
+  async function followedCreators(follows: string[]): Promise<Creator[]> {
+    const known = parts.creatorsOf(follows);
+    if (known) return known;
+    const epoch = parts.epoch;
+    const found = await deps.store.getCreators(follows);
+    parts.setCreators(follows, found, epoch);
+    const byId = new Map(found.map((c) => [c.id, c]));
+    return follows.map((id) => byId.get(id)).filter((c): c is Creator => !!c);
+  }
+
   /** The shopper's feedback signals: events are profiling data, read only under personalization. */
   async function feedbackSignalsOf(userId: string, decision: ConsentDecision, at: Date): Promise<FeedbackSignals> {
     return feedbackSignals(decision.personalization ? await deps.store.listFeedback(userId) : [], at, deps.settings.halfLifeDays);
@@ -56,8 +68,7 @@ export function createProfiles(deps: CoreDeps, state: CoreState) {
   async function profileFor(
     follows: string[], userId: string, decision: ConsentDecision, signals: FeedbackSignals, mode: 'multi' | 'single', at: Date, epoch: number = cache.epoch,
   ): Promise<Profile> {
-    const byId = new Map((await deps.store.getCreators(follows)).map((c) => [c.id, c]));
-    const creators = follows.map((id) => byId.get(id)).filter((c): c is Creator => !!c);
+    const creators = await followedCreators(follows);
     const sources = eligibleCreators(creators);
     const key = profileKey(sources.map((c) => c.id), decision.health, mode);
     const hit = cache.get(userId, key);
