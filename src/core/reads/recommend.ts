@@ -83,6 +83,12 @@ function listRules(f: ProductFilters, excludeIds: ReadonlySet<string>, allowSens
   return { filters, excludeIds, allowSensitive, accept: rich || priced ? full : undefined };
 }
 
+/** Fills `out` with one number per item: a plain loop, as `TypedArray.from` with a map function is ~10x slower in V8. */
+function column<T, A extends Int32Array | Float64Array>(items: readonly T[], out: A, of: (item: T) => number): A {
+  for (let i = 0; i < items.length; i++) out[i] = of(items[i]!);
+  return out;
+}
+
 export function createRecommend(deps: CoreDeps, state: CoreState) {
   const { profiles: cache, responses, vectors: table, catalog, lists, ranker } = state;
   // Each creator's closest post to a product, memoised by table row and row generation, so it can
@@ -180,8 +186,8 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
       const codes = new Map<string, number>();
       const code = (g: string | null) => (g === null ? -1 : codes.get(g) ?? (codes.set(g, codes.size), codes.size - 1));
       return {
-        rows: Int32Array.from(cited, (c) => c.row), relevance: Float64Array.from(cited, (c) => c.relevance),
-        groups: cap ? Int32Array.from(cited, (c) => code(groupOf(c))) : null, cap: cap?.cap ?? 0,
+        rows: column(cited, new Int32Array(cited.length), (c) => c.row), relevance: column(cited, new Float64Array(cited.length), (c) => c.relevance),
+        groups: cap ? column(cited, new Int32Array(cited.length), (c) => code(groupOf(c))) : null, cap: cap?.cap ?? 0,
         k: query.limit, lambda: 1 - query.diversity,
       };
     };
@@ -211,7 +217,7 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const staged = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) => {
       const cited = prepare(candidates);
       if (options.mmr === false || !ranker.offloads(cited.length)) return { items: finishNow(cited) };
-      return { cited, generations: Int32Array.from(cited, (c) => table.generation[c.row]!) };
+      return { cited, generations: column(cited, new Int32Array(cited.length), (c) => table.generation[c.row]!) };
     });
     let items = staged.items;
     if (!items) {
