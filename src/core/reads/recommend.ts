@@ -214,15 +214,17 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const rules = listRules(query, excludeIds, decision.health, accept, deps.settings.rates);
     // Every candidate row is a catalog product (the table and the catalog change together).
     // A large pool's MMR runs in the rank worker; small pools and the no-MMR ablation stay inline.
-    const staged = await lists.withCandidates(profile.interests, perInterest, rules, (candidates) => {
+    type Staged = { items: RecommendationItem[] } | { cited: Pick[]; generations: Int32Array; request: RankRequest };
+    const staged = await lists.withCandidates(profile.interests, perInterest, rules, (candidates): Staged => {
       const cited = prepare(candidates);
       if (options.mmr === false || !ranker.offloads(cited.length)) return { items: finishNow(cited) };
-      return { cited, generations: column(cited, new Int32Array(cited.length), (c) => table.generation[c.row]!) };
+      return { cited, generations: column(cited, new Int32Array(cited.length), (c) => table.generation[c.row]!), request: rankRequest(cited) };
     });
-    let items = staged.items;
-    if (!items) {
-      const { cited, generations } = staged as { cited: Pick[]; generations: Int32Array };
-      const picks = await ranker.rank(rankRequest(cited));
+    let items: RecommendationItem[];
+    if ('items' in staged) items = staged.items;
+    else {
+      const { cited, generations } = staged;
+      const picks = await ranker.rank(staged.request);
       // While the worker ranked, the event loop ran on: if any candidate's row was written or
       // removed meanwhile (a product update or delete), its picks may rest on the old vector or
       // cite a product that is gone. Then everything is redone at once, inline, from fresh candidates.
