@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   console.log(machineLine(machine));
   // No rate limit: with the default 1,200 a minute per key, the load turns into 429s within a
   // second and the profile would measure rejections, not computed lists.
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', RECOMMEND_CACHE_TTL_S: '0', RATE_LIMIT_PER_MINUTE: '0' });
+  // The embedded backend always ('' = unset): `npm run bench` runs with DATABASE_URL exported for
+  // bench/pg.ts, which once sent this benchmark to an empty PostgreSQL schema.
+  const config = loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', RECOMMEND_CACHE_TTL_S: '0', RATE_LIMIT_PER_MINUTE: '0' });
   const model = await createWorkerEmbedder({ modelsDir: config.MODELS_DIR, modelId: config.MODEL_ID, threads: config.EMBED_THREADS });
   const { embedder, waits } = timedEmbedder(model);
   const big = await openBigCatalog({ size, config, embedder: model, modelFingerprint: modelFingerprint(config.MODELS_DIR, config.MODEL_ID), log: console.log });
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   const personalised: string[] = [];
   for (const u of await service.store.listUsers()) if ((await service.core.recommend(u.id, { limit: 20, diversity: 0.3 })).personalized) personalised.push(u.id);
   const recs: LoadRequest[] = personalised.map((id) => ({ method: 'GET', path: `/v1/users/${id}/recommendations?limit=20` }));
+  if (recs.length === 0) throw new Error('no shopper gets a personalised list: nothing to profile');
   const titles = (JSON.parse(readFileSync(join(config.WORLD_DIR, 'products.json'), 'utf8')) as Product[]).slice(0, 200).map((p) => p.title);
   const searches: LoadRequest[] = titles.map((t) => ({ method: 'POST', path: '/v1/search', body: JSON.stringify({ text: t, limit: 20 }) }));
 
