@@ -11,6 +11,7 @@
  * The worker reads rows while the event loop goes on: a row written meanwhile changes what it
  * reads. The caller checks the rows' generations when the picks come back (recommend.ts).
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ProductTable } from '../retrieve/product-table.js';
 import { rankRows, type RankRequest } from './rank-rows.js';
@@ -19,6 +20,8 @@ import type { RankWorkerReply, RankWorkerRequest } from './rank-worker.js';
 export interface RankerOptions {
   /** Largest candidates × dimension ranked on the event loop. 0: every pool goes to the worker. */
   inlineMaxWork?: number;
+  /** CPUs this process may use (default: the machine's). With one, everything is ranked inline: the hop would only add latency. */
+  cores?: number;
 }
 
 interface Pending {
@@ -36,7 +39,7 @@ export class Ranker {
     private readonly table: ProductTable,
     options: RankerOptions = {},
   ) {
-    this.inlineMaxWork = options.inlineMaxWork ?? 4096;
+    this.inlineMaxWork = (options.cores ?? availableParallelism()) < 2 ? Infinity : (options.inlineMaxWork ?? 4096);
     table.onGrow(() => this.worker?.postMessage({ type: 'table', buffers: table.buffers() } satisfies RankWorkerRequest));
   }
 

@@ -92,9 +92,10 @@ describe('Ranker', () => {
     expect(ids(p, await ranker.rank(request(p, 20, 0.3)))).toEqual(referenceMmr(p, { k: 20, lambda: 0.3 }).map((c) => c.id));
   });
 
-  it('small pools stay on the event loop by default', () => {
-    ranker = new Ranker(new ProductTable(128));
+  it('small pools stay on the event loop by default, and every pool does on one core', () => {
+    ranker = new Ranker(new ProductTable(128), { cores: 2 });
     expect(ranker.offloads(32)).toBe(false);
     expect(ranker.offloads(300)).toBe(true);
+    expect(new Ranker(new ProductTable(128), { cores: 1 }).offloads(100_000)).toBe(false);
   });
 });
