@@ -38,12 +38,29 @@ export function pgChangeFeed(pools: PgPools, o: PgChangeFeedOptions): ChangeFeed
   let inflight: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
   let published = 0;
+  let closed = false;
+
+  /**
+   * One page of changes, read on the feed's own listening connection: a read's catch-up then never
+   * waits in the pool's queue behind the requests' statements (32 in flight under load). Through
+   * the pool while that connection is lost, or if it is lost during the read.
+   */
+  async function page(): Promise<Array<{ seq: string; origin: string; change: Change }>> {
+    const sql = `SELECT seq, origin, change FROM changes WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`;
+    const via = listener;
+    if (via) {
+      try {
+        return (await via.query<{ seq: string; origin: string; change: Change }>(sql, [last])).rows;
+      } catch {
+        // Only the connection can fail this statement; the pool's answer shows any other cause.
+      }
+    }
+    return (await db.query<{ seq: string; origin: string; change: Change }>(sql, [last])).rows;
+  }
 
   async function run(): Promise<void> {
     for (;;) {
-      const { rows } = await db.query<{ seq: string; origin: string; change: Change }>(
-        `SELECT seq, origin, change FROM changes WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [last],
-      );
+      const rows = await page();
       for (const r of rows) {
         if (r.origin !== origin) await apply!(r.change);
         last = Number(r.seq);
@@ -52,8 +69,51 @@ export function pgChangeFeed(pools: PgPools, o: PgChangeFeedOptions): ChangeFeed
     }
   }
 
+  /**
+   * LISTENs on a connection of the feed's own. When PostgreSQL ends it (a restart, a failover, an
+   * idle-connection reaper) the error is handled here, not left to crash the process: the
+   * connection is dropped, reads keep catching up through the pool, and the next catch-up (a
+   * read's, or the background poll's) listens again.
+   */
+  async function listen(): Promise<void> {
+    const client = await db.connect();
+    // Only the connection in use is released here: one that failed to LISTEN or was closed by
+    // `close` is released there (releasing twice throws), but its error must still be handled.
+    client.on('error', (err) => {
+      if (listener !== client) return;
+      listener = undefined;
+      client.release(err); // destroys it instead of returning it to the pool
+      o.log.warn('change feed lost its listening connection; listening again at the next catch-up', { error: String(err) });
+    });
+    client.on('notification', (n) => {
+      if (n.payload !== origin) void background();
+    });
+    try {
+      await client.query(`LISTEN ${channel}`);
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    if (closed) {
+      client.release();
+      return;
+    }
+    listener = client;
+  }
+
+  let relistening: Promise<void> | null = null;
+  function relisten(): void {
+    relistening ??= listen()
+      .catch((err) => o.log.warn('change feed could not listen again yet', { error: String(err) }))
+      .finally(() => {
+        relistening = null;
+      });
+  }
+
   function catchUp(): Promise<void> {
     if (!apply) return Promise.resolve();
+    // Every catch-up (a read's, or the background poll's) listens again after a lost connection.
+    if (!listener && !closed) relisten();
     if (!inflight) {
       inflight = run().finally(() => {
         inflight = null;
@@ -92,12 +152,8 @@ export function pgChangeFeed(pools: PgPools, o: PgChangeFeedOptions): ChangeFeed
     },
 
     async start(fn) {
-      if (listener) throw new AppError('INTERNAL', 'A change feed drives exactly one core; build other cores without it.');
-      listener = await db.connect();
-      listener.on('notification', (n) => {
-        if (n.payload !== origin) void background();
-      });
-      await listener.query(`LISTEN ${channel}`);
+      if (listener || apply) throw new AppError('INTERNAL', 'A change feed drives exactly one core; build other cores without it.');
+      await listen();
       last = Number((await db.query<{ seq: string }>('SELECT coalesce(max(seq), 0) AS seq FROM changes')).rows[0]!.seq);
       apply = fn;
       timer = setInterval(background, o.pollMs ?? 1000);
@@ -107,12 +163,15 @@ export function pgChangeFeed(pools: PgPools, o: PgChangeFeedOptions): ChangeFeed
     catchUp,
 
     async close() {
+      closed = true;
       if (timer) clearInterval(timer);
       await inflight?.catch(() => {});
-      if (listener) {
-        await listener.query(`UNLISTEN ${channel}`).catch(() => {});
-        listener.release();
-        listener = undefined;
+      await relistening;
+      const client = listener;
+      listener = undefined;
+      if (client) {
+        await client.query(`UNLISTEN ${channel}`).catch(() => {});
+        client.release();
       }
     },
   };
