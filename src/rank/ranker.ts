@@ -12,10 +12,10 @@
  * reads. The caller checks the rows' generations when the picks come back (recommend.ts).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { ProductTable } from '../retrieve/product-table.js';
+import { TableWorker } from '../retrieve/table-worker.js';
 import { rankRows, type RankRequest } from './rank-rows.js';
-import type { RankWorkerReply, RankWorkerRequest } from './rank-worker.js';
+import type { RankWorkerReply } from './rank-worker.js';
 
 export interface RankerOptions {
   /** Largest candidates × dimension ranked on the event loop. 0: every pool goes to the worker. */
@@ -24,15 +24,8 @@ export interface RankerOptions {
   cores?: number;
 }
 
-interface Pending {
-  resolve: (picks: Int32Array) => void;
-  request: RankRequest;
-}
-
 export class Ranker {
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
+  private readonly worker: TableWorker<RankRequest, Extract<RankWorkerReply, { picks: Int32Array }>, Int32Array>;
   private readonly inlineMaxWork: number;
 
   constructor(
@@ -40,7 +33,7 @@ export class Ranker {
     options: RankerOptions = {},
   ) {
     this.inlineMaxWork = (options.cores ?? availableParallelism()) < 2 ? Infinity : (options.inlineMaxWork ?? 4096);
-    table.onGrow(() => this.worker?.postMessage({ type: 'table', buffers: table.buffers() } satisfies RankWorkerRequest));
+    this.worker = new TableWorker(table, { entry: new URL('./rank-worker', import.meta.url), flag: 'rankWorker', inline: (r) => this.rankNow(r), result: (m) => m.picks });
   }
 
   /** Whether a pool of `candidates` goes to the worker (otherwise rank it inline, synchronously). */
@@ -55,45 +48,11 @@ export class Ranker {
 
   /** Ranks in the worker (the request is copied to it: a few KB, cheaper than a transfer's bookkeeping). */
   rank(request: RankRequest): Promise<Int32Array> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, { resolve, request });
-      this.ensureWorker().postMessage({ type: 'rank', id, ...request } satisfies RankWorkerRequest);
-    });
+    return this.worker.run('rank', request);
   }
 
   /** Stops the worker (a later rank starts a new one). */
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    await w?.terminate();
-  }
-
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const init = { rankWorker: true, buffers: this.table.buffers() };
-    // Same bootstrap as the embedder's workers: under tsx/vitest the entry is TypeScript.
-    const ts = import.meta.url.endsWith('.ts');
-    const worker = ts
-      ? new Worker(new URL('../embed/embed-worker-boot.mjs', import.meta.url), { workerData: { ...init, entry: new URL('./rank-worker.ts', import.meta.url).href } })
-      : new Worker(new URL('./rank-worker.js', import.meta.url), { workerData: init });
-    worker.unref(); // never keeps a process alive: it only serves requests the process is waiting on
-    worker.on('message', (m: RankWorkerReply) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      p.resolve('error' in m ? this.rankNow(p.request) : m.picks);
-    });
-    const fail = () => {
-      if (this.worker === worker) this.worker = null;
-      for (const [id, p] of this.pending) {
-        this.pending.delete(id);
-        p.resolve(this.rankNow(p.request));
-      }
-    };
-    worker.on('error', fail);
-    worker.on('exit', fail);
-    this.worker = worker;
-    return worker;
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }
