@@ -70,7 +70,9 @@ function targets(): Verdict[] {
   const latency = (target: string, s: any, limit: number) => {
     if (!s) return;
     const e = errorsOf(s);
-    rows.push([target, `p99 ${s.result.p99} ms at ${fmt(s.result.rps)} req/s${s.runs ? ` (median of ${s.runs.length} runs: ${s.runs.map((x: any) => x.p99).join(' / ')} ms)` : ''}; ${e} errors`,
+    // With each run's full GCs of the server: a run that had one is where the p99 jumps.
+    const major = (x: any) => (x.gc ? ` [${x.gc.major} major GC${x.gc.major === 1 ? '' : 's'}]` : '');
+    rows.push([target, `p99 ${s.result.p99} ms at ${fmt(s.result.rps)} req/s${s.runs ? ` (median of ${s.runs.length} runs: ${s.runs.map((x: any) => `${x.p99}${major(x)}`).join(' / ')} ms)` : major(s.result)}; ${e} errors`,
       s.result.p99 <= limit && e === 0 ? 'met' : `missed: ${fmt(s.result.p99 / limit)}x the latency target${e ? `, ${e} errors` : ''}`]);
   };
   if (api) {

@@ -30,6 +30,7 @@ import type { Embedder } from '../src/embed/types.js';
 import { createConfiguredEmbedder, createService, describeSettings } from '../src/service.js';
 import type { Product } from '../tools/world/schema.js';
 import { modelFingerprint, openBigCatalog, type BigCatalog } from './lib/big-catalog.js';
+import { watchGcPauses, type GcPauses } from './lib/gc-pauses.js';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import { machineInfo, machineLine, type MachineInfo } from './lib/machine.js';
 import { projectedEmbedder } from './lib/projected-embedder.js';
@@ -46,7 +47,10 @@ const optional = (k: string) => (args.has(k) ? Number(args.get(k)) : undefined);
 /** Event-loop delay percentiles, in ms. */
 export interface EldMs { p50: number; p99: number; max: number }
 
-export interface Scenario { name: string; connections: number; rate: number | null; result: LoadResult; runs?: LoadResult[] }
+/** A load run with the server's main-thread GC pauses during it (the server runs in this process). */
+export type TimedRun = LoadResult & { gc?: GcPauses };
+
+export interface Scenario { name: string; connections: number; rate: number | null; result: TimedRun; runs?: TimedRun[] }
 
 export interface ApiBenchResult {
   products: number;
@@ -121,15 +125,17 @@ async function main(): Promise<void> {
 
   const scenarios: Scenario[] = [];
   const run = async (name: string, url: string, requests: LoadRequest[], conns: number, o: { times?: number; idReplacement?: boolean } = {}) => {
-    const runs: LoadResult[] = [];
+    const runs: TimedRun[] = [];
     for (let i = 0; i < (o.times ?? 1); i++) {
       await runLoad({ url, connections: conns, duration: 2, requests, headers, idReplacement: o.idReplacement }); // warm-up
-      runs.push(await runLoad({ url, connections: conns, duration, requests, headers, idReplacement: o.idReplacement }));
+      const gc = watchGcPauses();
+      const load = await runLoad({ url, connections: conns, duration, requests, headers, idReplacement: o.idReplacement });
+      runs.push({ ...load, gc: gc.stop() });
     }
     // The run with the median p99 stands for the scenario; all runs are kept in the JSON.
     const result = [...runs].sort((a, b) => a.p99 - b.p99)[runs.length >> 1]!;
     scenarios.push({ name, connections: conns, rate: null, result, ...(runs.length > 1 ? { runs } : {}) });
-    console.log(`${name}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms${runs.length > 1 ? ` (median of ${runs.length} runs; p99s ${runs.map((r) => r.p99).join(', ')})` : ''}, errors ${result.errors}, non-2xx ${result.non2xx}`);
+    console.log(`${name}: ${fmt(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms${runs.length > 1 ? ` (median of ${runs.length} runs; p99s ${runs.map((r) => r.p99).join(', ')})` : ''}, errors ${result.errors}, non-2xx ${result.non2xx}; ${gcText(result.gc)}`);
     return result;
   };
 
@@ -242,6 +248,12 @@ async function main(): Promise<void> {
   console.log(`wrote ${file}.md`);
 }
 
+/** "2 major GCs (max 14 ms), scavenges 31 ms/s": what the collector paused the server for during a run. */
+function gcText(gc: GcPauses | undefined): string {
+  if (!gc) return '–';
+  return `${gc.major} major GC${gc.major === 1 ? '' : 's'}${gc.major ? ` (max ${fmt(gc.majorMaxMs)} ms)` : ''}, scavenges ${fmt(gc.minorMsPerS)} ms/s`;
+}
+
 function defaultLabel(size: number, dim: number, modelDim: number): string {
   const n = size >= 1_000_000 && size % 1_000_000 === 0 ? `${size / 1_000_000}m` : size === 100_000 ? '' : `${size}`;
   return ['api', n, dim !== modelDim ? `${dim}d` : ''].filter(Boolean).join('-');
@@ -256,8 +268,10 @@ export function renderApiMarkdown(r: ApiBenchResult, machine?: MachineInfo): str
       (r.warmup ? ` First list of each of ${r.warmup.shoppers} shoppers on a cold core (candidate lists built): ${fmt(r.warmup.seconds)} s.` : '') +
       (machine ? ` ${machineLine(machine)}.` : ''),
     '',
-    markdownTable(['scenario', 'connections', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx'],
-      r.scenarios.map((s) => [s.runs ? `${s.name} (median of ${s.runs.length} runs; p99 ${s.runs.map((x) => x.p99).join(' / ')} ms)` : s.name, s.connections, s.result.rps, s.result.p50, s.result.p90, s.result.p99, s.result.max, s.result.errors + s.result.timeouts, s.result.non2xx])),
+    markdownTable(['scenario', 'connections', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'server GC pauses in the run'],
+      r.scenarios.map((s) => [s.runs ? `${s.name} (median of ${s.runs.length} runs; p99 ${s.runs.map((x) => `${x.p99}${x.gc ? ` [${x.gc.major} major]` : ''}`).join(' / ')} ms)` : s.name, s.connections, s.result.rps, s.result.p50, s.result.p90, s.result.p99, s.result.max, s.result.errors + s.result.timeouts, s.result.non2xx, gcText(s.result.gc)])),
+    '',
+    'Server GC pauses: full (mark-compact) collections of the server\'s main thread during the timed run and their longest pause, and scavenge pause time per second (`PerformanceObserver` gc entries). One full collection stops every request in flight for its pause: a run with one is where a p99 jumps.',
     '',
     `Event-loop delay of the server (\`monitorEventLoopDelay\`, 5 ms resolution) while ${r.ingest.products} products are ingested through \`PUT /v1/products\` (image read, embedding in the model worker thread, fusion, SQLite, HNSW, index flush):`,
     '',
