@@ -1,9 +1,9 @@
 /**
  * The garbage collector's pauses of this process's main thread while a load runs: the benchmarks
  * that serve in-process report them beside each run's latencies, because one full mark-compact
- * (a 10-30 ms pause that stops every request in flight) is enough to move a 10 s run's p99 by
- * 20 ms on this service at 32 connections (stop 22: quiet 4 s rounds gave p99 28-32 ms, rounds
- * with one major GC 50-62 ms).
+ * (a 10-30 ms pause that stops every request in flight) moves a p99 at 32 connections: at stop 22
+ * 4 s probe rounds gave p99 28-32 ms without one and 50-62 ms with one, and over 21 cache-off
+ * `bench:api` runs of 10 s the median p99 was 33 ms without one and 37.5 ms with one.
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 
