@@ -12,6 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { majorGcTag } from './lib/gc-pauses.js';
 import { machineInfo, machineLine, type MachineInfo } from './lib/machine.js';
 import { fmt, markdownTable, parseArgs } from './lib/stats.js';
 
@@ -71,8 +72,7 @@ function targets(): Verdict[] {
     if (!s) return;
     const e = errorsOf(s);
     // With each run's full GCs of the server: a run that had one is where the p99 jumps.
-    const major = (x: any) => (x.gc ? ` [${x.gc.major} major GC${x.gc.major === 1 ? '' : 's'}]` : '');
-    rows.push([target, `p99 ${s.result.p99} ms at ${fmt(s.result.rps)} req/s${s.runs ? ` (median of ${s.runs.length} runs: ${s.runs.map((x: any) => `${x.p99}${major(x)}`).join(' / ')} ms)` : major(s.result)}; ${e} errors`,
+    rows.push([target, `p99 ${s.result.p99} ms at ${fmt(s.result.rps)} req/s${s.runs ? ` (median of ${s.runs.length} runs: ${s.runs.map((x: any) => `${x.p99}${majorGcTag(x.gc)}`).join(' / ')} ms)` : majorGcTag(s.result.gc)}; ${e} errors`,
       s.result.p99 <= limit && e === 0 ? 'met' : `missed: ${fmt(s.result.p99 / limit)}x the latency target${e ? `, ${e} errors` : ''}`]);
   };
   if (api) {

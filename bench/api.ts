@@ -30,7 +30,7 @@ import type { Embedder } from '../src/embed/types.js';
 import { createConfiguredEmbedder, createService, describeSettings } from '../src/service.js';
 import type { Product } from '../tools/world/schema.js';
 import { modelFingerprint, openBigCatalog, type BigCatalog } from './lib/big-catalog.js';
-import { watchGcPauses, type GcPauses } from './lib/gc-pauses.js';
+import { gcText, majorGcTag, watchGcPauses, type GcPauses } from './lib/gc-pauses.js';
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.js';
 import { machineInfo, machineLine, type MachineInfo } from './lib/machine.js';
 import { projectedEmbedder } from './lib/projected-embedder.js';
@@ -248,12 +248,6 @@ async function main(): Promise<void> {
   console.log(`wrote ${file}.md`);
 }
 
-/** "2 major GCs (max 14 ms), scavenges 31 ms/s": what the collector paused the server for during a run. */
-function gcText(gc: GcPauses | undefined): string {
-  if (!gc) return '–';
-  return `${gc.major} major GC${gc.major === 1 ? '' : 's'}${gc.major ? ` (max ${fmt(gc.majorMaxMs)} ms)` : ''}, scavenges ${fmt(gc.minorMsPerS)} ms/s`;
-}
-
 function defaultLabel(size: number, dim: number, modelDim: number): string {
   const n = size >= 1_000_000 && size % 1_000_000 === 0 ? `${size / 1_000_000}m` : size === 100_000 ? '' : `${size}`;
   return ['api', n, dim !== modelDim ? `${dim}d` : ''].filter(Boolean).join('-');
@@ -269,7 +263,7 @@ export function renderApiMarkdown(r: ApiBenchResult, machine?: MachineInfo): str
       (machine ? ` ${machineLine(machine)}.` : ''),
     '',
     markdownTable(['scenario', 'connections', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'server GC pauses in the run'],
-      r.scenarios.map((s) => [s.runs ? `${s.name} (median of ${s.runs.length} runs; p99 ${s.runs.map((x) => `${x.p99}${x.gc ? ` [${x.gc.major} major]` : ''}`).join(' / ')} ms)` : s.name, s.connections, s.result.rps, s.result.p50, s.result.p90, s.result.p99, s.result.max, s.result.errors + s.result.timeouts, s.result.non2xx, gcText(s.result.gc)])),
+      r.scenarios.map((s) => [s.runs ? `${s.name} (median of ${s.runs.length} runs; p99 ${s.runs.map((x) => `${x.p99}${majorGcTag(x.gc)}`).join(' / ')} ms)` : s.name, s.connections, s.result.rps, s.result.p50, s.result.p90, s.result.p99, s.result.max, s.result.errors + s.result.timeouts, s.result.non2xx, gcText(s.result.gc)])),
     '',
     'Server GC pauses: full (mark-compact) collections of the server\'s main thread during the timed run and their longest pause, and scavenge pause time per second (`PerformanceObserver` gc entries). One full collection stops every request in flight for its pause: a run with one is where a p99 jumps.',
     '',

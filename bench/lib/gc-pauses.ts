@@ -6,6 +6,7 @@
  * `bench:api` runs of 10 s the median p99 was 33 ms without one and 37.5 ms with one.
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { fmt } from './stats.js';
 
 export interface GcPauses {
   /** Full (mark-compact) collections and their longest pause. */
@@ -40,4 +41,15 @@ export function watchGcPauses(): { stop(): GcPauses } {
       return { major, majorMaxMs: Math.round(majorMaxMs * 10) / 10, minorMsPerS: Math.round((minorMs / seconds) * 10) / 10 };
     },
   };
+}
+
+/** "2 major GCs (max 14 ms), scavenges 31 ms/s": what the collector paused the server for during a run. */
+export function gcText(gc: GcPauses | undefined): string {
+  if (!gc) return '–';
+  return `${gc.major} major GC${gc.major === 1 ? '' : 's'}${gc.major ? ` (max ${fmt(gc.majorMaxMs)} ms)` : ''}, scavenges ${fmt(gc.minorMsPerS)} ms/s`;
+}
+
+/** " [1 major GC]" after a run's p99, or nothing for a report written before runs carried their GC pauses. */
+export function majorGcTag(gc: GcPauses | undefined): string {
+  return gc ? ` [${gc.major} major GC${gc.major === 1 ? '' : 's'}]` : '';
 }
