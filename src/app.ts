@@ -29,6 +29,7 @@ import { ACCESS, createAuth } from './http/auth.js';
 import { createDemoRouter } from './http/demo.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
+import { listenOnHttpServer } from './http/node-server.js';
 import { securityHeaders } from './http/security-headers.js';
 import { takeTurns } from './http/turns.js';
 import { buildOpenApi } from './http/openapi.js';
@@ -110,6 +111,7 @@ export function createApp(options: AppOptions): { app: Express; openapi: unknown
   const openapi = buildOpenApi(specs, ACCESS, config.PUBLIC_BASE_URL, SCHEMA_NAMES);
 
   const app = express();
+  listenOnHttpServer(app); // app.listen builds requests with Express's prototypes: src/http/node-server.ts
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: query schemas see flat strings
   app.use(securityHeaders);
