@@ -25,6 +25,9 @@ export class ProductCatalog {
   /** Every id in code-unit order (null until first read; then kept up to date). */
   private sorted: string[] | null = null;
 
+  /** One copy of each repeated field value (kept for the catalog's life: a few thousand distinct values). */
+  private readonly strings = new Interner();
+
   /** `taxonomy` is shared with the core, so a category marked health applies to every product in it at once. */
   private constructor(readonly taxonomy: CategoryTaxonomy) {}
 
@@ -65,7 +68,8 @@ export class ProductCatalog {
   }
 
   upsert(products: Product[]): void {
-    for (const p of products) {
+    for (const given of products) {
+      const p = this.shared(given);
       const old = this.byId.get(p.id);
       this.byId.set(p.id, p);
       if (!old && this.sorted) this.sorted.splice(lowerBound(this.sorted, p.id, (x) => x), 0, p.id);
@@ -75,6 +79,26 @@ export class ProductCatalog {
       }
     }
     if (products.length > 0) this.editorial = null;
+  }
+
+  /**
+   * The product with its repeated values (brand, category, ...) as one shared string each. Every
+   * product row read from the store brings its own copies, and the catalog is most of what a full
+   * GC marks: sharing them cut a forced full GC after start-up from 48-52 to ~44 ms at 100k
+   * products (old space 68 → 65 MB) and from 391 to 356 ms at 1M (546 → 510 MB).
+   */
+  private shared(p: Product): Product {
+    // In place: an equal string is indistinguishable from the one it replaces. A copy ({...p, ...})
+    // made the same full GC slower (52-55 ms), not faster.
+    if (Object.isFrozen(p)) return p;
+    const s = this.strings;
+    p.brand = s.of(p.brand);
+    p.category = s.of(p.category);
+    p.currency = s.of(p.currency);
+    p.merchant = s.of(p.merchant);
+    p.network = s.of(p.network);
+    if (p.colour !== undefined) p.colour = s.of(p.colour);
+    return p;
   }
 
   remove(id: string): boolean {
@@ -144,6 +168,17 @@ export class ProductCatalog {
       this.queues!.delete(p.category);
       this.categoryOrder = null;
     }
+  }
+}
+
+/** Hands out one string object per distinct value. */
+class Interner {
+  private readonly pool = new Map<string, string>();
+  of<T extends string>(value: T): T {
+    const known = this.pool.get(value);
+    if (known !== undefined) return known as T;
+    this.pool.set(value, value);
+    return value;
   }
 }
 

@@ -53,3 +53,15 @@ describe('catalog orders kept up to date', () => {
     expect(catalog.get('b')?.category).toBe('dress');
   });
 });
+
+describe('catalog values shared between products', () => {
+  it('keeps every field value as given, frozen products included', () => {
+    const catalog = ProductCatalog.empty();
+    const a = { ...product('a', 'dress'), colour: 'navy' } as Product;
+    const b = Object.freeze({ ...product('b', 'hat'), brand: 'other' }) as Product;
+    const before = [structuredClone(a), structuredClone(b)];
+    catalog.upsert([a, b, product('c', 'dress')]);
+    expect([catalog.get('a'), catalog.get('b')]).toEqual(before);
+    expect(catalog.get('c')).toMatchObject({ brand: 'b', category: 'dress', currency: 'EUR', merchant: 'm', network: 'cj' });
+  });
+});
