@@ -25,7 +25,7 @@ export class ProductCatalog {
   /** Every id in code-unit order (null until first read; then kept up to date). */
   private sorted: string[] | null = null;
 
-  /** One copy of each repeated field value (kept for the catalog's life: a few thousand distinct values). */
+  /** One copy of each repeated field value: one entry per distinct value ever stored (short strings, kept for the catalog's life). */
   private readonly strings = new Interner();
 
   /** `taxonomy` is shared with the core, so a category marked health applies to every product in it at once. */
