@@ -217,13 +217,24 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   search(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[] {
+    return this.find(query, k, filter, true)!;
+  }
+
+  searchGraph(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[] | null {
+    return this.find(query, k, filter, false);
+  }
+
+  /** `search` with `scan`; `searchGraph` without it (null where only a scan could answer). */
+  private find(query: Float32Array, k: number, filter: ((id: string) => boolean) | undefined, scan: boolean): Neighbour[] | null {
     this.checkDimension(query, 'search');
     const want = Math.min(Math.max(0, Math.floor(k)), this.size());
     if (want === 0) return [];
-    if (this.pending.size === 0) return this.searchGraph(query, want, filter);
-    // During a write: the graph answers for ids without a held write, the held ones are scanned.
+    if (this.pending.size === 0) return this.graph(query, want, filter, scan);
+    // During a write: the graph answers for ids without a held write, the held ones are scanned
+    // (a few at most: the writes held while one file write runs).
     const held = this.pending;
-    const fromGraph = this.searchGraph(query, want, (id) => !held.has(id) && (!filter || filter(id)));
+    const fromGraph = this.graph(query, want, (id) => !held.has(id) && (!filter || filter(id)), scan);
+    if (!fromGraph) return null;
     const q = normalise(query);
     const fromHeld: Neighbour[] = [];
     for (const [id, v] of held) if (v && (!filter || filter(id))) fromHeld.push({ id, score: dot(q, v.unit) });
@@ -261,7 +272,7 @@ export class HnswVectorIndex implements VectorIndex {
     return true;
   }
 
-  private searchGraph(query: Float32Array, want: number, filter?: (id: string) => boolean): Neighbour[] {
+  private graph(query: Float32Array, want: number, filter: ((id: string) => boolean) | undefined, scan: boolean): Neighbour[] | null {
     const q = Array.from(query);
     const ids = this.ids;
     const ef = (n: number) => Math.max(this.settings.efSearch, n);
@@ -270,7 +281,7 @@ export class HnswVectorIndex implements VectorIndex {
     // HNSW under a selective filter walks most of the graph to collect k passing items; an exact
     // scan of just the passing items is then far cheaper. A small sample estimates selectivity.
     const rate = this.passRate(pass);
-    if (rate < SELECTIVE) return this.scan(q, want, pass);
+    if (rate < SELECTIVE) return scan ? this.scan(q, want, pass) : null;
     // A loose filter (search leaving out health items): search without calling back into JS at
     // every visited node, over a few more results, and filter those.
     if (rate >= LOOSE) {
@@ -279,7 +290,8 @@ export class HnswVectorIndex implements VectorIndex {
       if (hits.length >= want) return hits.slice(0, want);
     }
     const hits = this.neighbours(this.knn(q, want, ef(want), pass));
-    return hits.length < want ? this.scan(q, want, pass) : hits;
+    if (hits.length >= want) return hits;
+    return scan ? this.scan(q, want, pass) : null;
   }
 
   private neighbours(r: { neighbors: number[]; distances: number[] }): Neighbour[] {

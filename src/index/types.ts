@@ -29,6 +29,13 @@ export interface VectorIndex {
    * for more than exists is not an error.
    */
   search(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[];
+  /**
+   * The graph's answer alone, never a scan of every vector on the calling thread: null when the
+   * graph cannot give min(k, live count) passing neighbours (a selective filter, or a filtered walk
+   * that came back short), and the caller searches exactly elsewhere (core/reads/search.ts: in the
+   * scan worker). An index without a graph (an exact one) need not implement it: `search` is used.
+   */
+  searchGraph?(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[] | null;
   /** Persists atomically (temp file + rename) with its sidecar. */
   flush(): Promise<void>;
 }

@@ -63,6 +63,17 @@ export interface CandidateListOptions {
   maxLists?: number;
 }
 
+/**
+ * The part of `rules` the table's columns apply (in a scan, in the worker); null when a category or
+ * merchant no product has makes every row fail.
+ */
+export function restrictionOf(table: ProductTable, rules: ListRules): Restriction | null {
+  const f = rules.filters ?? {};
+  const codes = table.codesOf(f);
+  if (codes.category === -2 || codes.merchant === -2) return null;
+  return { category: codes.category, merchant: codes.merchant, minPrice: f.minPrice ?? -Infinity, maxPrice: f.maxPrice ?? Infinity, allowSensitive: rules.allowSensitive };
+}
+
 const WITHOUT_SENSITIVE: Restriction = { ...UNRESTRICTED, allowSensitive: false };
 
 /** Attempts at a consistent walk before giving up on lists and scanning inline. */
@@ -104,14 +115,9 @@ export class CandidateLists {
    */
   async withCandidates<T>(interests: Interest[], perInterest: number, rules: ListRules, use: (candidates: RowCandidate[]) => T): Promise<T> {
     const excluded = rules.excludeIds ?? new Set<string>();
-    const codes = this.table.codesOf(rules.filters ?? {});
-    const f = rules.filters ?? {};
-    const restriction: Restriction = {
-      category: codes.category, merchant: codes.merchant,
-      minPrice: f.minPrice ?? -Infinity, maxPrice: f.maxPrice ?? Infinity, allowSensitive: rules.allowSensitive,
-    };
+    const restriction = restrictionOf(this.table, rules);
     // A category or merchant no product has: nothing can pass, and there is nothing to keep a list of.
-    if (codes.category === -2 || codes.merchant === -2) return use([]);
+    if (!restriction) return use([]);
     const extra = rules.accept;
     const accept = (row: number) =>
       passes(this.table, row, restriction) && (excluded.size === 0 || !excluded.has(this.table.idAt(row))) && (!extra || extra(this.table.idAt(row)));

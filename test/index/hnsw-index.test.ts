@@ -201,6 +201,22 @@ describe('HnswVectorIndex search', () => {
     expect(top.score).toBeCloseTo(1, 5);
   });
 
+  it("searchGraph answers what the graph can and returns null where only a scan could (the caller scans off-thread)", async () => {
+    const t = setup(randomVectors(300, 9));
+    const idx = await HnswVectorIndex.open(t.opts());
+    const q = t.items[42]!.vector;
+    // Unfiltered and loosely filtered: the same hits as search().
+    expect(idx.searchGraph(q, 10)!.map((n) => n.id)).toEqual(idx.search(q, 10).map((n) => n.id));
+    const loose = (id: string) => id !== 'p0042';
+    expect(idx.searchGraph(q, 10, loose)!.map((n) => n.id)).toEqual(idx.search(q, 10, loose).map((n) => n.id));
+    // ~1% pass: search() scans every vector on the calling thread; searchGraph refuses to.
+    const few = new Set(['p0010', 'p0020', 'p0030']);
+    expect(idx.search(q, 2, (id) => few.has(id))).toHaveLength(2);
+    expect(idx.searchGraph(q, 2, (id) => few.has(id))).toBeNull();
+    // Nothing passes: still no scan.
+    expect(idx.searchGraph(q, 2, () => false)).toBeNull();
+  });
+
   it('grows beyond its initial capacity', async () => {
     const t = setup(randomVectors(0));
     const idx = await HnswVectorIndex.open(t.opts({ capacity: 4 }));

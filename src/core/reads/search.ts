@@ -17,6 +17,8 @@ import { weightedCentroid } from '../../embed/vectors.js';
 import { AppError } from '../../errors.js';
 import { loadImage } from '../../ingest/image-source.js';
 import { describeSearchParameters, type SearchAudience } from '../../rank/parameters.js';
+import { restrictionOf } from '../../retrieve/candidate-lists.js';
+import { exactNearest } from '../../retrieve/exact-nearest.js';
 import { productPredicate } from '../../retrieve/filters.js';
 import { averageVectorQuery, bestScore } from '../../retrieve/steer.js';
 import type { CoreDeps } from '../deps.js';
@@ -24,6 +26,7 @@ import { productView, round4 } from '../present.js';
 import { priceFilterInfo } from '../price-filter.js';
 import type { ExampleRef, PriceFilterInfo, ProductFilters, SearchRequest, SearchResponse } from '../schemas.js';
 import type { CoreState } from '../state.js';
+import { listRules } from './list-rules.js';
 import { consentSummary, shopperContext, type ShopperContext } from './shopper-context.js';
 
 /** Text, terms and image count equally in a combined query ("this photo, but in red"). */
@@ -51,6 +54,20 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
   const queries = new QueryEmbeddings(deps.embedder, { cacheSize: deps.settings.queryCacheSize, concurrency: deps.settings.embedThreads });
 
   const contextFor = (userId: string | undefined, at: Date) => (userId === undefined ? null : shopperContext(deps, state, userId, at));
+
+  /**
+   * The k nearest products that pass the filters: from the HNSW graph where it can answer, else
+   * exactly from the product table in the scan worker (exact-nearest.ts), never by a scan of every
+   * product on the request thread.
+   */
+  async function nearest(query: Float32Array, k: number, filters: ProductFilters | undefined, excludeIds: ReadonlySet<string>, allowHealth: boolean): Promise<Array<{ id: string; score: number }>> {
+    const accept = productPredicate(catalog, { filters, excludeIds, allowSensitive: allowHealth, rates: deps.settings.rates });
+    const index = deps.productIndex;
+    const fromGraph = index.searchGraph ? index.searchGraph(query, k, accept) : index.search(query, k, accept);
+    if (fromGraph) return fromGraph;
+    const restriction = restrictionOf(vectors, listRules(filters ?? {}, excludeIds, allowHealth, accept, deps.settings.rates));
+    return restriction ? exactNearest(vectors, state.scanner, query, k, restriction, accept) : [];
+  }
 
   function respond(what: 'search' | 'similar', ctx: ShopperContext | null, hits: Array<{ id: string; score: number }>, at: Date, priceFilter: PriceFilterInfo): SearchResponse {
     const userRef = ctx?.ref ?? null;
@@ -133,13 +150,12 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     const positives = [...(q ? [q] : []), ...(await exampleVectors(req.positive, 'positive', allowHealth))];
     const negatives = await exampleVectors(req.negative, 'negative', allowHealth);
     const examples = new Set([...(req.positive ?? []), ...(req.negative ?? [])].flatMap((r) => (r.productId !== undefined ? [r.productId] : [])));
-    const accept = productPredicate(catalog, { filters: req.filters, excludeIds: examples, allowSensitive: allowHealth, rates: deps.settings.rates });
     if ((req.strategy ?? 'average_vector') === 'average_vector' || negatives.length === 0 && positives.length === 1) {
-      return respond('search', ctx, deps.productIndex.search(averageVectorQuery(positives, negatives), req.limit, accept), at, priceFilter);
+      return respond('search', ctx, await nearest(averageVectorQuery(positives, negatives), req.limit, req.filters, examples, allowHealth), at, priceFilter);
     }
     // best_score: re-score the nearest neighbours of every positive against all examples.
     const pool = new Set<string>();
-    for (const p of positives) for (const hit of deps.productIndex.search(p, Math.max(BEST_SCORE_POOL, req.limit * 4), accept)) pool.add(hit.id);
+    for (const p of positives) for (const hit of await nearest(p, Math.max(BEST_SCORE_POOL, req.limit * 4), req.filters, examples, allowHealth)) pool.add(hit.id);
     const ids = [...pool];
     const found = await vectors.getMany(ids);
     const scored = ids.flatMap((id, i) => (found[i] ? [{ id, score: bestScore(found[i]!, positives, negatives) }] : []));
@@ -159,8 +175,7 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     if (!product || !vector) throw new AppError('NOT_FOUND', `No product with id "${productId}".`);
     const ctx = await contextFor(userId, at);
     const priceFilter = priceFilterInfo(filters, deps.settings.rates, 'query.currency');
-    const accept = productPredicate(catalog, { filters, excludeIds: new Set([productId]), allowSensitive: ctx?.decision.health ?? false, rates: deps.settings.rates });
-    return respond('similar', ctx, deps.productIndex.search(vector, limit, accept), at, priceFilter);
+    return respond('similar', ctx, await nearest(vector, limit, filters, new Set([productId]), ctx?.decision.health ?? false), at, priceFilter);
   }
 
   return { search, similar };
