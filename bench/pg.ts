@@ -6,7 +6,7 @@
  * embedding-worker throughput with 1 and 2 worker processes (the shipped model, fixture images).
  *
  *   DATABASE_URL=... npm run bench:pg -- [--products 100000] [--duration 10] [--connections 32]
- *     [--worker-items 256] [--warmup 10] [--label NAME] [--fresh] [--parts recall,api,workers]
+ *     [--worker-items 1024] [--warmup 10] [--label NAME] [--fresh] [--parts recall,api,workers]
  *
  * Writes reports/bench/pg-<label>.{json,md} (label: the catalog size, e.g. "100k"). The catalog
  * (bench/lib/pg-catalog.ts) is built once per size and index settings and reused (--fresh
@@ -32,7 +32,9 @@ const args = parseArgs(process.argv.slice(2));
 const N = Number(args.get('products') ?? 100_000);
 const duration = Number(args.get('duration') ?? 10);
 const connections = Number(args.get('connections') ?? 32);
-const workerItems = Number(args.get('worker-items') ?? 256);
+// 1,024 items: with 256 a run lasted ~2.5 s and start-up effects (both workers claiming at once, the
+// last batch's tail) left a third of the machine idle; the ratio then measured those, not the queue.
+const workerItems = Number(args.get('worker-items') ?? 1024);
 /** Seconds of load on every server before a timed run (after the cold pass). */
 const warmup = Number(args.get('warmup') ?? 10);
 /** Which parts to run (all by default): recall, api, workers. */
