@@ -6,8 +6,9 @@ const linux = process.platform === 'linux';
 
 describe.runIf(linux)('bench/lib/proc-cpu', () => {
   it("counts a grandchild's CPU in its ancestor's tree, and only there", async () => {
-    // sh -> node: the node grandchild burns ~0.4 s of CPU, then sleeps so it is still alive when read.
-    const burn = `const t = Date.now(); while (Date.now() - t < 400); process.stdout.write('hot'); setTimeout(() => {}, 5000);`;
+    // sh -> node: the node grandchild burns 0.4 s of CPU (counted on its own CPU clock, not the wall
+    // clock, which on a busy machine gives less CPU), then sleeps so it is still alive when read.
+    const burn = `const c = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const t = c(); while (c() - t < 400); process.stdout.write('hot'); setTimeout(() => {}, 5000);`;
     const sh = spawn('sh', ['-c', `"${process.execPath}" -e "${burn}"; true`], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       await new Promise<void>((resolve) => sh.stdout!.once('data', () => resolve()));
