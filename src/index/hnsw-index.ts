@@ -81,6 +81,8 @@ const SAMPLE = 256;
 const RECONCILE_CHUNK = 1000;
 /** At or above this share passing, search without the JS filter callback and filter the results. */
 const LOOSE = 0.5;
+/** How much wider the second unfiltered search under a loose filter goes. */
+const WIDER = 8;
 
 /** A write held during a file write: the vector as given (its checksum must match the store's) and its unit form for search. */
 type Held = { vector: Float32Array; unit: Float32Array } | null;
@@ -284,10 +286,17 @@ export class HnswVectorIndex implements VectorIndex {
     if (rate < SELECTIVE) return scan ? this.scan(q, want, pass) : null;
     // A loose filter (search leaving out health items): search without calling back into JS at
     // every visited node, over a few more results, and filter those.
+    // If the nearest are mostly left out (a health product's look-alikes for a search that leaves
+    // health out), once more WIDER times as wide: still no callback, and far cheaper than what
+    // follows. (At 1M x 512 hnswlib's filtered walk below returned 0 of 20 for such queries.)
     if (rate >= LOOSE) {
-      const wide = Math.min(this.ids.length, Math.ceil((want / rate) * 1.25) + 8);
-      const hits = this.neighbours(this.knn(q, wide, ef(wide))).filter((h) => filter(h.id));
-      if (hits.length >= want) return hits.slice(0, want);
+      let wide = Math.min(this.ids.length, Math.ceil((want / rate) * 1.25) + 8);
+      for (let round = 0; round < 2; round++) {
+        const hits = this.neighbours(this.knn(q, wide, ef(wide))).filter((h) => filter(h.id));
+        if (hits.length >= want) return hits.slice(0, want);
+        if (wide >= this.ids.length) break;
+        wide = Math.min(this.ids.length, wide * WIDER);
+      }
     }
     const hits = this.neighbours(this.knn(q, want, ef(want), pass));
     if (hits.length >= want) return hits;

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { vectorChecksum } from '../../src/embed/vectors.js';
 import { ExactIndex } from '../../src/index/exact-index.js';
 import { decodeSidecar, encodeSidecar } from '../../src/index/hnsw-files.js';
@@ -215,6 +215,22 @@ describe('HnswVectorIndex search', () => {
     expect(idx.searchGraph(q, 2, (id) => few.has(id))).toBeNull();
     // Nothing passes: still no scan.
     expect(idx.searchGraph(q, 2, () => false)).toBeNull();
+  });
+
+  it('a loose filter that leaves out all the nearest still avoids the callback walk: one wider search, filtered after', async () => {
+    const t = setup(randomVectors(300, 11));
+    const idx = await HnswVectorIndex.open(t.opts());
+    const q = t.items[7]!.vector;
+    const exact = new ExactIndex({ modelId: 'model-a', dimension: DIM });
+    for (const it of t.items) exact.upsert(it.id, it.vector);
+    // The 40 nearest are left out (13%: a loose filter), more than the first, narrow search returns.
+    const nearest = new Set(exact.search(q, 40).map((n) => n.id));
+    const keep = (id: string) => !nearest.has(id);
+    const knn = vi.spyOn(idx as unknown as { knn: (...a: unknown[]) => unknown }, 'knn');
+    const got = idx.searchGraph(q, 5, keep);
+    expect(got?.map((n) => n.id)).toEqual(exact.search(q, 5, keep).map((n) => n.id));
+    expect(knn.mock.calls.length).toBe(2);
+    expect(knn.mock.calls.every((c) => c[3] === undefined)).toBe(true); // no JS callback inside hnswlib
   });
 
   it('grows beyond its initial capacity', async () => {
