@@ -48,7 +48,11 @@ export function treeCpuSeconds(roots: readonly number[]): number | null {
   const stats = allStats();
   if (!stats) return null;
   const children = new Map<number, ProcStat[]>();
-  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
+  for (const s of stats) {
+    const siblings = children.get(s.ppid);
+    if (siblings) siblings.push(s);
+    else children.set(s.ppid, [s]);
+  }
   const byPid = new Map(stats.map((s) => [s.pid, s]));
   let ticks = 0;
   const todo = roots.filter((p) => byPid.has(p));

@@ -45,13 +45,10 @@ export async function exactNearest(
   for (;;) {
     const result = await scanner.scan(q, restriction, depth);
     const hits: ExactHit[] = [];
-    const seen = new Set<string>();
     for (const row of result.rows) {
       if (row >= table.rowCount || !passes(table, row, restriction)) continue;
       const id = table.idAt(row);
-      if (seen.has(id) || !accept(id)) continue;
-      seen.add(id);
-      hits.push({ id, score: scoreRow(table, row, q) });
+      if (accept(id)) hits.push({ id, score: scoreRow(table, row, q) });
     }
     // Done when enough pass, or when the scan kept every row the columns let through.
     const complete = result.cutoff === -Infinity || depth >= table.rowCount;

@@ -10,21 +10,13 @@ import { exactNearest } from '../../src/retrieve/exact-nearest.js';
 import { ProductTable } from '../../src/retrieve/product-table.js';
 import { UNRESTRICTED, type Restriction, type ScanResult } from '../../src/retrieve/scan.js';
 import { Scanner } from '../../src/retrieve/scanner.js';
+import { createRng } from '../../tools/world/prng.js';
 
 const DIM = 12;
 const CATEGORIES = ['dress', 'bag', 'hat', 'scarf'];
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function world(n: number, seed = 7) {
-  const r = rng(seed);
+  const { next: r } = createRng(seed);
   const table = new ProductTable(DIM, 64);
   const products = new Map<string, { product: Product; vector: Float32Array }>();
   for (let i = 0; i < n; i++) {
