@@ -222,20 +222,20 @@ export class HnswVectorIndex implements VectorIndex {
     return this.find(query, k, filter, true)!;
   }
 
-  searchGraph(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[] | null {
-    return this.find(query, k, filter, false);
+  searchGraph(query: Float32Array, k: number, filter?: (id: string) => boolean, passing?: number): Neighbour[] | null {
+    return this.find(query, k, filter, false, passing);
   }
 
   /** `search` with `scan`; `searchGraph` without it (null where only a scan could answer). */
-  private find(query: Float32Array, k: number, filter: ((id: string) => boolean) | undefined, scan: boolean): Neighbour[] | null {
+  private find(query: Float32Array, k: number, filter: ((id: string) => boolean) | undefined, scan: boolean, passing?: number): Neighbour[] | null {
     this.checkDimension(query, 'search');
     const want = Math.min(Math.max(0, Math.floor(k)), this.size());
     if (want === 0) return [];
-    if (this.pending.size === 0) return this.graph(query, want, filter, scan);
+    if (this.pending.size === 0) return this.graph(query, want, filter, scan, passing);
     // During a write: the graph answers for ids without a held write, the held ones are scanned
     // (a few at most: the writes held while one file write runs).
     const held = this.pending;
-    const fromGraph = this.graph(query, want, (id) => !held.has(id) && (!filter || filter(id)), scan);
+    const fromGraph = this.graph(query, want, (id) => !held.has(id) && (!filter || filter(id)), scan, passing);
     if (!fromGraph) return null;
     const q = normalise(query);
     const fromHeld: Neighbour[] = [];
@@ -274,7 +274,7 @@ export class HnswVectorIndex implements VectorIndex {
     return true;
   }
 
-  private graph(query: Float32Array, want: number, filter: ((id: string) => boolean) | undefined, scan: boolean): Neighbour[] | null {
+  private graph(query: Float32Array, want: number, filter: ((id: string) => boolean) | undefined, scan: boolean, passing?: number): Neighbour[] | null {
     const q = Array.from(query);
     const ids = this.ids;
     const ef = (n: number) => Math.max(this.settings.efSearch, n);
@@ -282,7 +282,7 @@ export class HnswVectorIndex implements VectorIndex {
     const pass = (label: number) => filter(ids[label]!);
     // HNSW under a selective filter walks most of the graph to collect k passing items; an exact
     // scan of just the passing items is then far cheaper. A small sample estimates selectivity.
-    const rate = this.passRate(pass);
+    const rate = passing ?? this.passRate(pass);
     if (rate < SELECTIVE) return scan ? this.scan(q, want, pass) : null;
     // A loose filter (search leaving out health items): search without calling back into JS at
     // every visited node, over a few more results, and filter those; if the nearest are mostly

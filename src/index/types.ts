@@ -34,8 +34,10 @@ export interface VectorIndex {
    * graph cannot give min(k, live count) passing neighbours (a selective filter, or a filtered walk
    * that came back short), and the caller searches exactly elsewhere (core/reads/search.ts: in the
    * scan worker). An index without a graph (an exact one) need not implement it: `search` is used.
+   * `passing`: the share of vectors that pass `filter`, when the caller knows it from its own
+   * columns (the index then need not estimate it through `filter`).
    */
-  searchGraph?(query: Float32Array, k: number, filter?: (id: string) => boolean): Neighbour[] | null;
+  searchGraph?(query: Float32Array, k: number, filter?: (id: string) => boolean, passing?: number): Neighbour[] | null;
   /** Persists atomically (temp file + rename) with its sidecar. */
   flush(): Promise<void>;
 }

@@ -18,7 +18,7 @@
 import type { Product } from '../domain/index.js';
 import type { Store } from '../store/types.js';
 import type { ProductCatalog } from './catalog.js';
-import { dotRows, LIVE, SENSITIVE } from './scan.js';
+import { dotRows, LIVE, passes, SENSITIVE, type Restriction } from './scan.js';
 
 /** What the scan worker needs to read the table (all shared, nothing copied). */
 export interface TableBuffers {
@@ -178,6 +178,29 @@ export class ProductTable {
     if (missing.length === 0 || !this.fallback) return out;
     const read = await this.fallback.store.getVectors('product', missing, this.fallback.modelId);
     return out.map((v, i) => v ?? read.get(ids[i]!));
+  }
+
+  /**
+   * Estimated share of live rows that pass `r`: every row of a small table, else one row from each
+   * of `sample` equal slices, at a scrambled offset within it (an evenly spaced sample aliases
+   * with catalogs written in a repeating order). Typed-array reads only: a few microseconds, where
+   * the same estimate through the product predicate (a catalog lookup per id) cost search ~13% of
+   * its main-thread time.
+   */
+  share(r: Restriction, sample = 256): number {
+    const n = this.rowCount;
+    const slices = Math.min(n, sample);
+    let live = 0;
+    let passed = 0;
+    for (let s = 0; s < slices; s++) {
+      const from = Math.floor((s * n) / slices);
+      const width = Math.floor(((s + 1) * n) / slices) - from;
+      const row = from + (Math.imul(s + 1, 0x9e3779b1) >>> 0) % width;
+      if ((this.flags[row]! & LIVE) === 0) continue;
+      live++;
+      if (passes(this, row, r)) passed++;
+    }
+    return live === 0 ? 1 : passed / live;
   }
 
   /** Codes for a filter's category and merchant (-1: any; -2: a value no product has). */

@@ -53,4 +53,18 @@ describe('search off the request thread', () => {
       graph.mockRestore();
     }
   });
+
+  it("hands the index the product table's share of passing products, except under a filter the table cannot count", async () => {
+    const graph = vi.spyOn(w.service.productIndex, 'searchGraph');
+    try {
+      await w.core.search({ text: 'red', limit: 3 });
+      const share = graph.mock.calls.at(-1)![3];
+      expect(share).toBeGreaterThan(0);
+      expect(share).toBeLessThan(1); // the health products are left out without a shopper
+      await w.core.search({ text: 'red', limit: 3, filters: { brand: ['nobody-sells-this'] } });
+      expect(graph.mock.calls.at(-1)![3]).toBeUndefined(); // brand is not a table column: the index estimates
+    } finally {
+      graph.mockRestore();
+    }
+  });
 });

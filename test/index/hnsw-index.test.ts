@@ -217,6 +217,21 @@ describe('HnswVectorIndex search', () => {
     expect(idx.searchGraph(q, 2, () => false)).toBeNull();
   });
 
+  it("takes the caller's share of passing vectors instead of sampling the filter, and routes by it", async () => {
+    const t = setup(randomVectors(300, 13));
+    const idx = await HnswVectorIndex.open(t.opts());
+    const q = t.items[3]!.vector;
+    let calls = 0;
+    const keep = (id: string) => (calls++, id !== 'p0003');
+    const sampled = idx.searchGraph(q, 10, keep)!;
+    expect(calls).toBeGreaterThanOrEqual(256); // its own estimate: one call per sampled label
+    calls = 0;
+    expect(idx.searchGraph(q, 10, keep, 1)!.map((n) => n.id)).toEqual(sampled.map((n) => n.id));
+    expect(calls).toBeLessThan(40); // only the hits of one unfiltered search were checked
+    // A share under the selective line: the graph does not walk, the caller scans elsewhere.
+    expect(idx.searchGraph(q, 10, keep, 0.05)).toBeNull();
+  });
+
   it('a loose filter that leaves out all the nearest still avoids the callback walk: one wider search, filtered after', async () => {
     const t = setup(randomVectors(300, 11));
     const idx = await HnswVectorIndex.open(t.opts());

@@ -62,11 +62,15 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
    */
   async function nearest(query: Float32Array, k: number, filters: ProductFilters | undefined, excludeIds: ReadonlySet<string>, allowHealth: boolean): Promise<Array<{ id: string; score: number }>> {
     const accept = productPredicate(catalog, { filters, excludeIds, allowSensitive: allowHealth, rates: deps.settings.rates });
+    const rules = listRules(filters ?? {}, excludeIds, allowHealth, accept, deps.settings.rates);
+    const restriction = restrictionOf(vectors, rules);
+    if (!restriction) return []; // a category or merchant no product has
     const index = deps.productIndex;
-    const fromGraph = index.searchGraph ? index.searchGraph(query, k, accept) : index.search(query, k, accept);
-    if (fromGraph) return fromGraph;
-    const restriction = restrictionOf(vectors, listRules(filters ?? {}, excludeIds, allowHealth, accept, deps.settings.rates));
-    return restriction ? exactNearest(vectors, state.scanner, query, k, restriction, accept) : [];
+    // Without a richer filter the table's columns say how many pass (the excluded ids are a few
+    // examples): the index need not estimate it through `accept`.
+    const passing = rules.accept ? undefined : vectors.share(restriction);
+    const fromGraph = index.searchGraph ? index.searchGraph(query, k, accept, passing) : index.search(query, k, accept);
+    return fromGraph ?? exactNearest(vectors, state.scanner, query, k, restriction, accept);
   }
 
   function respond(what: 'search' | 'similar', ctx: ShopperContext | null, hits: Array<{ id: string; score: number }>, at: Date, priceFilter: PriceFilterInfo): SearchResponse {
