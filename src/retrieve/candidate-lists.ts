@@ -212,15 +212,32 @@ export class CandidateLists {
     // Rows tied with one that was left out are an arbitrary pick among equals: drop them, so the
     // list is exactly the rows scoring above the cutoff.
     while (n > 0 && result.scores[n - 1] === result.cutoff) n--;
-    const order = Array.from({ length: n }, (_, i) => i);
-    order.sort((a, b) => result.scores[b]! - result.scores[a]! || this.idOrder(result.rows[a]!, result.rows[b]!));
-    const rows = order.map((i) => result.rows[i]!);
-    return {
-      creatorId, query, restriction, cap,
-      rows, scores: order.map((i) => result.scores[i]!),
-      members: new Set(rows),
-      complete: result.cutoff === -Infinity,
-    };
+    let rows = new Array<number>(n);
+    let scores = new Array<number>(n);
+    let bestFirst = true;
+    for (let i = 0; i < n; i++) {
+      rows[i] = result.rows[i]!;
+      scores[i] = result.scores[i]!;
+      if (i > 0 && scores[i]! > scores[i - 1]!) bestFirst = false;
+    }
+    if (bestFirst) {
+      // A scan comes best first (topRows): only runs of equal scores still need ordering, by id.
+      // A linear pass instead of a comparator sort of the whole list: for the deepest list at 1M
+      // products (512,000 rows) ~12 ms on the event loop instead of ~70 (a throw-away benchmark).
+      for (let i = 0; i < n; ) {
+        let j = i + 1;
+        while (j < n && scores[j] === scores[i]) j++;
+        if (j - i > 1) {
+          const tied = rows.slice(i, j).sort((a, b) => this.idOrder(a, b));
+          for (let t = 0; t < tied.length; t++) rows[i + t] = tied[t]!;
+        }
+        i = j;
+      }
+    } else {
+      const order = rows.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || this.idOrder(rows[a]!, rows[b]!));
+      [rows, scores] = [order.map((i) => rows[i]!), order.map((i) => scores[i]!)];
+    }
+    return { creatorId, query, restriction, cap, rows, scores, members: new Set(rows), complete: result.cutoff === -Infinity };
   }
 
   /** A row was written or removed: every list (and every scan in flight) must see it again. */

@@ -163,6 +163,19 @@ describe.each([
     expect(depths).toEqual([300, 3000]); // 300 × 16, capped at the table: a complete list
   });
 
+  it('a scan result that does not come best first is still put in ranking order', async () => {
+    const w = make(6);
+    for (let i = 0; i < 800; i++) w.write(`p${i}`, {}, i % 40 === 0 ? w.products.get('p0')?.vector : undefined); // 20 tied rows
+    const scan = w.scanner.scan.bind(w.scanner);
+    // Worst first: the lists must not rely on the scanner's order beyond its documented contract.
+    w.scanner.scan = async (q, r, depth) => {
+      const got = await scan(q, r, depth);
+      return { rows: got.rows.slice().reverse(), scores: got.scores.slice().reverse(), cutoff: got.cutoff };
+    };
+    const interests = [w.interest('c1'), w.interest('c2')];
+    for (const rules of RULES.slice(0, 3)) expect(await w.got(interests, 50, rules), JSON.stringify(rules)).toEqual(w.brute(interests, 50, rules));
+  });
+
   it('forgets a creator’s lists when the creator changes', async () => {
     const w = make(4);
     for (let i = 0; i < 500; i++) w.write(`p${i}`);
