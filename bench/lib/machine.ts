@@ -12,8 +12,9 @@ export interface MachineInfo {
   date: string;
   /**
    * Millions of float multiply-adds per second of one fixed single-thread loop (`cpuGauge`), taken
-   * when the benchmark started: this box's speed moved by up to 2x within one afternoon with no
-   * other process running, so a number is only comparable with another taken at a similar gauge.
+   * when the benchmark started. It reads pure compute only: on 2026-12-03 it fell from ~1,000 to
+   * ~750-850 while the unchanged response-cache path served 1.45x fewer requests, so a lower gauge
+   * says the host is slower, and a similar one does not say the host's memory and network stack are.
    */
   cpuGaugeMmacs?: number;
 }
