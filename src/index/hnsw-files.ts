@@ -129,7 +129,7 @@ export function sha256File(path: string): string {
   return hash.digest('hex');
 }
 
-/** `sha256File` for flushes: the file is read as a stream, so the event loop keeps serving. */
+/** `sha256File` for flushes: the file is read slice by slice, so the event loop keeps serving. */
 export async function sha256FileAsync(path: string): Promise<string> {
   const hash = createHash('sha256');
   // hash.update runs on the event loop: small slices with a turn between them keep each one well

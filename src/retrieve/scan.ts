@@ -6,6 +6,7 @@
  * Scores are accumulated in float64 in index order, exactly like `dot` in `embed/vectors.ts`, so a
  * score computed here equals `dot(query, vector)` anywhere else in the service.
  */
+import { dotAt } from '../embed/vectors.js';
 
 /** Bits of `flags[row]`. */
 export const LIVE = 1;
@@ -52,22 +53,7 @@ export function passes(t: TableView, row: number, r: Restriction): boolean {
 
 /** dot(query, row) with the same accumulation order as `embed/vectors.ts` `dot`. */
 export function scoreRow(t: TableView, row: number, q: Float32Array): number {
-  const v = t.vectors;
-  const base = row * t.dim;
-  const dim = q.length;
-  let s = 0;
-  let i = 0;
-  // Unrolled like dotRows, same order of additions (so the same float64 sum): a full scan of
-  // 1M x 512 is ~512M of these multiply-adds, and the loop's own overhead was ~1/3 of them.
-  for (; i + 4 <= dim; i += 4) {
-    const b = base + i;
-    s += q[i]! * v[b]!;
-    s += q[i + 1]! * v[b + 1]!;
-    s += q[i + 2]! * v[b + 2]!;
-    s += q[i + 3]! * v[b + 3]!;
-  }
-  for (; i < dim; i++) s += q[i]! * v[base + i]!;
-  return s;
+  return dotAt(q, 0, t.vectors, row * t.dim, q.length);
 }
 
 /**
@@ -77,21 +63,7 @@ export function scoreRow(t: TableView, row: number, q: Float32Array): number {
  * table, the inline MMR and the rank worker all call this one function, so their picks agree.
  */
 export function dotRows(t: Pick<TableView, 'dim' | 'vectors'>, a: number, b: number): number {
-  const v = t.vectors;
-  const dim = t.dim;
-  const x = a * dim;
-  const y = b * dim;
-  let s = 0;
-  let i = 0;
-  // Unrolled, same order of additions: the same float64 sum as the plain loop, fewer branches.
-  for (; i + 4 <= dim; i += 4) {
-    s += v[x + i]! * v[y + i]!;
-    s += v[x + i + 1]! * v[y + i + 1]!;
-    s += v[x + i + 2]! * v[y + i + 2]!;
-    s += v[x + i + 3]! * v[y + i + 3]!;
-  }
-  for (; i < dim; i++) s += v[x + i]! * v[y + i]!;
-  return s;
+  return dotAt(t.vectors, a * t.dim, t.vectors, b * t.dim, t.dim);
 }
 
 /**
