@@ -16,7 +16,7 @@ export type CategoryOps = Pick<Store, 'upsertCategories' | 'listCategories'>;
 
 export type ClickOps = Pick<Store, 'recordClick' | 'listClicks' | 'clickReport' | 'clickedProducts' | 'clicksByUserRef'>;
 
-export type FeedbackOps = Pick<Store, 'appendFeedback' | 'listFeedback' | 'deleteFeedback'>;
+export type FeedbackOps = Pick<Store, 'appendFeedback' | 'listFeedback' | 'deleteFeedback' | 'shopperActivity'>;
 
 export type PeopleOps = Pick<
   Store,

@@ -49,6 +49,17 @@ export function pgFeedback({ primary: db }: PgPools): FeedbackOps {
       const limit = Math.min(Math.max(1, page.limit ?? MAX_PAGE), MAX_PAGE);
       return (await db.query<Row>(`${cols} AND seq > $2 ORDER BY seq LIMIT $3`, [userId, after, limit])).rows.map(toEvent);
     },
+    async shopperActivity(userId, { userRef, feedback }) {
+      // One statement: each subquery's constant condition ($2 null, $3 false) is a one-time
+      // filter, so what the decision does not allow is not read at all.
+      const { rows } = await db.query<{ clicked: string[]; feedback: Row[] }>(
+        `SELECT ARRAY(SELECT DISTINCT product_id FROM clicks WHERE $2::text IS NOT NULL AND user_ref = $2) AS clicked,
+                ARRAY(SELECT json_build_object('seq', seq::text, 'type', type, 'product_id', product_id, 'post_id', post_id, 'at', at)
+                      FROM feedback_events WHERE $3::boolean AND user_id = $1 ORDER BY seq) AS feedback`,
+        [userId, userRef, feedback],
+      );
+      return { clicked: new Set(rows[0]!.clicked), feedback: rows[0]!.feedback.map(toEvent) };
+    },
     async deleteFeedback(userId, ids) {
       if (ids === undefined) return (await db.query('DELETE FROM feedback_events WHERE user_id = $1', [userId])).rowCount ?? 0;
       const seqs = ids.flatMap((id) => seqOf(id) ?? []);

@@ -30,7 +30,13 @@ export function sqliteFeedback(db: Database.Database): FeedbackOps {
     all: db.prepare<[string], Row>('SELECT seq, type, product_id, post_id, at FROM feedback_events WHERE user_id = ? ORDER BY seq'),
     deleteAll: db.prepare<[string]>('DELETE FROM feedback_events WHERE user_id = ?'),
     deleteSome: db.prepare<[string, string]>('DELETE FROM feedback_events WHERE user_id = ? AND seq IN (SELECT value FROM json_each(?))'),
+    clicked: db.prepare<[string], string>('SELECT DISTINCT product_id FROM clicks WHERE user_ref = ?').pluck(),
   };
+  // One snapshot, as a server backend's single statement gives.
+  const activity = db.transaction((userId: string, userRef: string | null, feedback: boolean) => ({
+    clicked: new Set(userRef === null ? [] : s.clicked.all(userRef)),
+    feedback: feedback ? s.all.all(userId).map(toEvent) : [],
+  }));
 
   const append = db.transaction((userId: string, events: FeedbackEvent[]): StoredFeedback[] => {
     if (!s.userExists.get(userId)) throw new AppError('NOT_FOUND', `No shopper with id "${userId}".`);
@@ -50,6 +56,9 @@ export function sqliteFeedback(db: Database.Database): FeedbackOps {
       const after = page.after === undefined ? 0 : Number(page.after);
       const limit = Math.min(Math.max(1, page.limit ?? MAX_PAGE), MAX_PAGE);
       return s.page.all(userId, Number.isFinite(after) ? after : 0, limit).map(toEvent);
+    },
+    async shopperActivity(userId, { userRef, feedback }) {
+      return activity(userId, userRef, feedback);
     },
     async deleteFeedback(userId, ids) {
       if (ids === undefined) return s.deleteAll.run(userId).changes;

@@ -39,6 +39,12 @@ export interface ClickReportRow {
   products: number;
 }
 
+/** `Store.shopperActivity`: what a computed list leaves out or learns from. */
+export interface ShopperActivity {
+  clicked: Set<string>;
+  feedback: StoredFeedback[];
+}
+
 /** Keyset paging by id: entities whose id sorts after `after` (exclusive), at most `limit`. */
 export interface IdPage {
   after?: string;
@@ -185,6 +191,13 @@ export interface Store {
   listFeedback(userId: string, page?: { after?: string; limit?: number }): Promise<StoredFeedback[]>;
   /** Deletes these events of the shopper (all of theirs when `ids` is omitted); returns how many went. */
   deleteFeedback(userId: string, ids?: string[]): Promise<number>;
+  /**
+   * What a computed list reads about the shopper once the consent decision allows it, in one go
+   * (one statement on a server database): the products clicked under `userRef` (as
+   * `clickedProducts`; none read when it is null) and, with `feedback`, every feedback event (as
+   * `listFeedback` without a page; none read otherwise). From the primary, like the decision.
+   */
+  shopperActivity(userId: string, o: { userRef: string | null; feedback: boolean }): Promise<ShopperActivity>;
   /**
    * Records a click. With a `dedupeKey`, a click whose key was already recorded is not recorded
    * again (atomically: a unique key, `INSERT ... ON CONFLICT DO NOTHING`); returns whether it was.

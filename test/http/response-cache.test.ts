@@ -30,7 +30,7 @@ async function warm(query?: string) {
 describe('recommendation response cache', () => {
   it('a hit returns equal items without rebuilding the list, while consent is still read', async () => {
     const first = await warm();
-    const clicks = vi.spyOn(t.w.store, 'clickedProducts');
+    const clicks = vi.spyOn(t.w.store, 'shopperActivity');
     const consents = vi.spyOn(t.w.store, 'shopperReadSet');
     const second = await recs();
     expect(second.body).toEqual(first.body);

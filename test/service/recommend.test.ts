@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RecommendQuery } from '../../src/core/schemas.js';
 import { addShopper, buildWorld, grant, post, vec, vectorImage, MODEL, type TestWorld } from './world.js';
+import type { Store } from '../../src/store/types.js';
 
 const q = (extra: Record<string, unknown> = {}) => RecommendQuery.parse(extra);
 const looks = (ids: string[]) => ids.map((id) => id[0]);
@@ -199,17 +200,30 @@ describe('search and similar', () => {
 
   it('reads the shopper, ledger, follows and pseudonym in one store call; clicks and feedback only as consent allows', async () => {
     // Each store call is at least one round trip on PostgreSQL: a computed list (profile parts and
-    // the followed creators' rows cached) costs one read set, then clicks and feedback (side by side).
+    // the followed creators' rows cached) costs one read set, then one call for clicks and feedback.
+    const activity: Array<Parameters<Store['shopperActivity']>[1]> = [];
+    const read = w.store.shopperActivity.bind(w.store);
+    w.store.shopperActivity = (userId, o) => (activity.push(o), read(userId, o));
     await addShopper(w, 'all', ['c-red'], [grant('personalization'), grant('clickTracking')]);
     await w.core.recommend('all', q());
-    expect(await storeCalls(() => w.core.recommend('all', q()))).toEqual(['clickedProducts', 'listFeedback', 'shopperReadSet']);
+    activity.length = 0;
+    expect(await storeCalls(() => w.core.recommend('all', q()))).toEqual(['shopperActivity', 'shopperReadSet']);
+    expect(activity).toEqual([{ userRef: expect.any(String), feedback: true }]);
     // No click tracking: the pseudonym comes with the read set but no click is read.
     await addShopper(w, 'p', ['c-red'], [grant('personalization')]);
     await w.core.recommend('p', q());
-    expect(await storeCalls(() => w.core.recommend('p', q()))).toEqual(['listFeedback', 'shopperReadSet']);
+    activity.length = 0;
+    expect(await storeCalls(() => w.core.recommend('p', q()))).toEqual(['shopperActivity', 'shopperReadSet']);
+    expect(activity).toEqual([{ userRef: null, feedback: true }]);
     // No personalization: no feedback events, follows or creators are read (popular list: the click report).
     await addShopper(w, 'none', ['c-red'], [grant('clickTracking')]);
-    expect(await storeCalls(() => w.core.recommend('none', q()))).toEqual(['clickReport', 'clickedProducts', 'shopperReadSet']);
+    activity.length = 0;
+    expect(await storeCalls(() => w.core.recommend('none', q()))).toEqual(['clickReport', 'shopperActivity', 'shopperReadSet']);
+    expect(activity).toEqual([{ userRef: expect.any(String), feedback: false }]);
+    // Neither: nothing about the shopper beyond the read set.
+    await addShopper(w, 'nothing', ['c-red'], []);
+    expect(await storeCalls(() => w.core.recommend('nothing', q()))).toEqual(['clickReport', 'shopperReadSet']);
+    w.store.shopperActivity = read;
   });
 
   it('finds products by text, within filters, never health', async () => {

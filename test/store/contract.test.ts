@@ -45,6 +45,30 @@ describeBackends('store contract', (backend: Backend) => {
     expect((await s.listProducts()).map((p) => p.id)).toEqual(['p2']);
   });
 
+  it('reads a shopper’s clicks and feedback events together, and only what was asked for', async () => {
+    const s = await fresh();
+    await s.upsertUser(user);
+    await s.upsertUser({ ...user, id: 'u2' });
+    const [ref, other] = [(await s.linkRefOf('u1'))!, (await s.linkRefOf('u2'))!];
+    for (const [productId, userRef] of [['p1', ref], ['p2', ref], ['p1', ref], ['p3', other], ['p4', null]] as const) {
+      await s.recordClick({ at: '2026-01-05T00:00:00Z', productId, merchant: 'm', network: 'amazon', creatorCode: null, userRef });
+    }
+    await s.appendFeedback('u1', [{ type: 'view', productId: 'p9', at: '2026-01-06T00:00:00Z' }, { type: 'save', postId: 'x1', at: '2026-01-07T00:00:00Z' }]);
+    await s.appendFeedback('u2', [{ type: 'hide', productId: 'p8', at: '2026-01-06T00:00:00Z' }]);
+    const events = await s.listFeedback('u1');
+    expect(events).toHaveLength(2);
+
+    expect(await s.shopperActivity('u1', { userRef: ref, feedback: true })).toEqual({ clicked: new Set(['p1', 'p2']), feedback: events });
+    expect(await s.shopperActivity('u1', { userRef: ref, feedback: false })).toEqual({ clicked: await s.clickedProducts(ref), feedback: [] });
+    expect(await s.shopperActivity('u1', { userRef: null, feedback: true })).toEqual({ clicked: new Set(), feedback: events });
+    expect(await s.shopperActivity('u1', { userRef: null, feedback: false })).toEqual({ clicked: new Set(), feedback: [] });
+    expect(await s.shopperActivity('nobody', { userRef: 'no-such-ref', feedback: true })).toEqual({ clicked: new Set(), feedback: [] });
+    // Erased: neither the clicks' link nor the events are readable any more.
+    expect(await s.eraseUser('u1')).toBe(true);
+    expect(await s.shopperActivity('u1', { userRef: ref, feedback: true })).toEqual({ clicked: new Set(), feedback: [] });
+    expect(await s.shopperActivity('u2', { userRef: other, feedback: true })).toEqual({ clicked: new Set(['p3']), feedback: await s.listFeedback('u2') });
+  });
+
   it('keeps a product exactly as written, optional fields included', async () => {
     const s = await fresh();
     const p = product('p-h', { sensitive: 'health', price: 19.99 });

@@ -19,7 +19,7 @@
 import { consentAge } from '../../consent/decide.js';
 import { AppError } from '../../errors.js';
 import { storeOrder } from '../../profile/creator-interests.js';
-import type { FeedbackSignals } from '../../profile/feedback.js';
+import { feedbackSignals, type FeedbackSignals } from '../../profile/feedback.js';
 import { capPerGroup, takeAdmitted } from '../../rank/group-cap.js';
 import { Inspirations, mostSimilarPost, type Inspiration } from '../../rank/inspired.js';
 import { describeParameters } from '../../rank/parameters.js';
@@ -68,7 +68,7 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
   // Each creator's closest post to a product, memoised by table row and row generation, so it can
   // never answer for a changed product.
   const inspirations = new Inspirations();
-  const { profileFor, creditsFor, feedbackSignalsOf } = createProfiles(deps, state);
+  const { profileFor, creditsFor } = createProfiles(deps, state);
 
   /** Vectors of what the shopper marked "not interested" (products and posts that still exist). */
   async function negativeVectors(signals: FeedbackSignals): Promise<Float32Array[]> {
@@ -98,9 +98,11 @@ export function createRecommend(deps: CoreDeps, state: CoreState) {
     const hit = responses.enabled ? responses.get(userId, key, at.getTime()) : undefined;
     if (hit) return hit;
     const ref = decision.clickTracking ? (shopper.linkRef ?? null) : null;
-    // Clicks and feedback events (profiling data) are read only when the decision allows them
-    // (feedbackSignalsOf reads nothing without personalization); the two reads run side by side.
-    const [clicked, signals] = await Promise.all([ref ? deps.store.clickedProducts(ref) : new Set<string>(), feedbackSignalsOf(userId, decision, at)]);
+    // Clicks and feedback events (profiling data) are read only when the decision allows them,
+    // in one store call (one statement on PostgreSQL, where each is a round trip).
+    const activity = ref || decision.personalization ? await deps.store.shopperActivity(userId, { userRef: ref, feedback: decision.personalization }) : { clicked: new Set<string>(), feedback: [] };
+    const clicked = activity.clicked;
+    const signals = feedbackSignals(activity.feedback, at, deps.settings.halfLifeDays);
     const excludeIds = new Set([...clicked, ...signals.leaveOut, ...(query.exclude ?? [])]);
     const priceFilter = priceFilterInfo(query, deps.settings.rates, 'query.currency');
     const accept = productPredicate(catalog, { filters: query, excludeIds, allowSensitive: decision.health, rates: deps.settings.rates });
