@@ -64,6 +64,27 @@ describe.skipIf(!PG_URL)(`statements per computed recommendation on PostgreSQL${
     expect(sent.filter((s) => /FROM clicks/.test(s) && /FROM feedback_events/.test(s))).toHaveLength(1);
   });
 
+  it('click tracking without personalization: the one activity statement does not even scan the feedback events', async () => {
+    await addShopper(w, 'clicks-only', ['c-red'], [grant('clickTracking')]);
+    await w.store.appendFeedback('clicks-only', [{ type: 'view', productId: 'h0', at: '2026-05-01T00:00:00Z' }]);
+    const primary = w.service.pg!.pools.primary;
+    const query = primary.query;
+    let seen: [string, unknown[]] | undefined;
+    primary.query = ((text: string, values: unknown[]) => (/FROM feedback_events/.test(String(text)) && (seen = [text, values]), (query as (...x: unknown[]) => unknown).call(primary, text, values))) as never;
+    try {
+      await w.core.recommend('clicks-only', q);
+    } finally {
+      primary.query = query;
+    }
+    expect(seen?.[1]).toEqual(['clicks-only', expect.any(String), false]);
+    // The same statement with the same values, analysed: the feedback subquery's constant condition
+    // is a one-time filter that is false, and the planner leaves the table out of the plan.
+    const plan = (await primary.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${seen![0]}`, seen![1])).rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/One-Time Filter: false/);
+    expect(plan).toMatch(/Scan on clicks/);
+    expect(plan).not.toMatch(/feedback_events/);
+  });
+
   it('without consent to anything: the read set and the (anonymous) click report for the popular list, nothing personal', async () => {
     await addShopper(w, 'none', ['c-red'], []);
     const sent = (await statements(() => w.core.recommend('none', q))).filter(notFeed);
