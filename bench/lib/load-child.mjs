@@ -16,3 +16,6 @@ process.on('SIGTERM', () => instance.stop());
 // Tells the parent a SIGTERM from now on stops the run and still reports (before this, it would kill us).
 process.send?.('started');
 process.channel?.unref(); // the channel must not keep this process alive after the run
+// The parent died without stopping us (killed, crashed): its IPC channel closes. Without this a
+// long run (the ingest scenario asks for 3,600 s) went on loading the machine for the next benchmark.
+process.on('disconnect', () => process.exit(1));
