@@ -1,8 +1,10 @@
-/** Child processes for the multi-process tests (replicas, workers): started with tsx, stopped at the end. */
+/**
+ * Child processes for the multi-process tests (replicas, workers): node itself with tsx's loader,
+ * stopped at the end. Not the `tsx` command: it runs the script in a child node of its own, so a
+ * SIGKILL (the worker test's "killed mid-batch") killed only that wrapper and the worker went on
+ * embedding as an orphan, through the rest of the test and after the CI run.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-
-const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 
 export interface Child {
   proc: ChildProcess;
@@ -13,7 +15,7 @@ export interface Child {
 }
 
 export function startChild(script: string, env: Record<string, string>): Child {
-  const proc = spawn(TSX, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const ready = new Promise<string>((resolve, reject) => {
     proc.stdout!.on('data', (b: Buffer) => {

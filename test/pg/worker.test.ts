@@ -68,6 +68,9 @@ describe.skipIf(!PG_URL)(`embedding workers${PG_URL ? '' : ` (${PG_SKIP})`}`, ()
 
     // Exactly once, by content hash: every image embedded, and only the victim's last batch twice.
     const bySurvivor = embedded(survivor);
+    // The kill was real: nothing embedded by the victim after it (a `tsx` wrapper once took the
+    // SIGKILL while the worker itself went on).
+    expect(embedded(victim)).toEqual(byVictim);
     expect(new Set(bySurvivor).size).toBe(bySurvivor.length);
     expect(new Set(byVictim).size).toBe(byVictim.length);
     const twice = byVictim.filter((h) => bySurvivor.includes(h));
