@@ -62,6 +62,17 @@ export interface Scenario { name: string; connections: number; rate: number | nu
  * ~40 s of exact scans behind at 1M x 512): without this the next scenario would share the cores
  * with that backlog and measure it.
  */
+/** Sends each request once, one at a time (a cold pass, timed apart); seconds taken. Throws on any non-2xx. */
+async function onceEach(url: string, requests: LoadRequest[], headers: Record<string, string>): Promise<number> {
+  const t0 = performance.now();
+  for (const r of requests) {
+    const res = await fetch(`${url}${r.path}`, { method: r.method, headers, body: r.body });
+    if (!res.ok) throw new Error(`${r.method} ${r.path}: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+  return (performance.now() - t0) / 1000;
+}
+
 async function settle(limitS = 180): Promise<number> {
   const t0 = performance.now();
   for (;;) {
@@ -193,13 +204,7 @@ async function main(): Promise<void> {
   // Each title once, one at a time, timed apart as the first lists are: a search the graph cannot
   // answer is answered by an exact scan (~1.3 s at 1M x 512), shared by its repeats until the
   // catalog changes; the repeated-titles scenario then measures repeat visits, the next one new queries.
-  const s0 = performance.now();
-  for (const r of searches) {
-    const res = await fetch(`${uncachedUrl}${r.path}`, { method: 'POST', headers, body: r.body });
-    if (!res.ok) throw new Error(`POST ${r.path}: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-  }
-  const searchCold = { queries: searches.length, seconds: (performance.now() - s0) / 1000 };
+  const searchCold = { queries: searches.length, seconds: await onceEach(uncachedUrl, searches, headers) };
   console.log(`cold search: first search of each of ${searchCold.queries} titles in ${fmt(searchCold.seconds)} s, one at a time`);
   await run('search (text)', uncachedUrl, searches, connections);
   await run('search (text), every query new', uncachedUrl, uniqueSearches, connections, { idReplacement: true });
@@ -210,13 +215,7 @@ async function main(): Promise<void> {
   // at a time, like the first unfiltered lists: at 1M x 512 this cold pass is ~15 s of scan work,
   // and a 2 s warm-up that abandoned it left the timed 5 s queued behind its builds (0 responses
   // at stop 25), measuring the backlog rather than filtered lists.
-  const f0 = performance.now();
-  for (const r of filtered) {
-    const res = await fetch(`${uncachedUrl}${r.path}`, { headers });
-    if (!res.ok) throw new Error(`GET ${r.path}: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-  }
-  const filteredCold = { shoppers: filtered.length, seconds: (performance.now() - f0) / 1000, filters: filters.length };
+  const filteredCold = { shoppers: filtered.length, seconds: await onceEach(uncachedUrl, filtered, headers), filters: filters.length };
   console.log(`cold filtered lists: first filtered list of ${filteredCold.shoppers} shoppers (${filters.length} filters) in ${fmt(filteredCold.seconds)} s, one at a time`);
   await run('recommendations, response cache off, with filters', uncachedUrl, filtered, connections);
 

@@ -19,7 +19,7 @@
  */
 import type { Interest } from '../profile/profile.js';
 import type { ProductTable } from './product-table.js';
-import { passes, scoreRow, UNRESTRICTED, type Restriction, type ScanResult } from './scan.js';
+import { passes, restrictionKey, scoreRow, UNRESTRICTED, type Restriction, type ScanResult } from './scan.js';
 import type { Scanner } from './scanner.js';
 
 /**
@@ -155,7 +155,7 @@ export class CandidateLists {
     const tiers: Array<[string, Restriction]> = [[base, UNRESTRICTED]];
     if (!r.allowSensitive) tiers.push([keys.withoutSensitive, WITHOUT_SENSITIVE]);
     const filtered = r.category !== -1 || r.merchant !== -1 || r.minPrice !== -Infinity || r.maxPrice !== Infinity;
-    if (filtered) tiers.push([`${base}|${r.category}|${r.merchant}|${r.minPrice}|${r.maxPrice}|${r.allowSensitive}`, r]);
+    if (filtered) tiers.push([`${base}|${restrictionKey(r)}`, r]);
     let specific: List | undefined;
     for (const [key] of tiers) {
       const list = this.get(key);

@@ -33,6 +33,11 @@ export interface Restriction {
 
 export const UNRESTRICTED: Restriction = { category: -1, merchant: -1, minPrice: -Infinity, maxPrice: Infinity, allowSensitive: true };
 
+/** A restriction as a key part: equal restrictions, equal keys (candidate lists, shared scans). */
+export function restrictionKey(r: Restriction): string {
+  return `${r.category}|${r.merchant}|${r.minPrice}|${r.maxPrice}|${r.allowSensitive}`;
+}
+
 export interface ScanResult {
   /** Rows, best first (equal scores in no particular order: the caller orders ties by id). */
   rows: Int32Array;

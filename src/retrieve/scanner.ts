@@ -17,7 +17,7 @@
  * was asked for can be missing from its answer.
  */
 import type { ProductTable } from './product-table.js';
-import { topRows, type Restriction, type ScanResult } from './scan.js';
+import { restrictionKey, topRows, type Restriction, type ScanResult } from './scan.js';
 import type { ScanReply, ScanRequest } from './scan-worker.js';
 import { TableWorker } from './table-worker.js';
 
@@ -54,8 +54,7 @@ export class Scanner {
   scan(query: Float32Array, restriction: Restriction, depth: number): Promise<ScanResult> {
     const rowLimit = this.table.rowCount;
     if (rowLimit * this.table.dim <= this.inlineMaxWork) return Promise.resolve(topRows(this.table, query, restriction, depth, rowLimit));
-    const r = restriction;
-    const key = `${Buffer.from(query.buffer, query.byteOffset, query.byteLength).toString('base64')}|${r.category}|${r.merchant}|${r.minPrice}|${r.maxPrice}|${r.allowSensitive}|${depth}`;
+    const key = `${Buffer.from(query.buffer, query.byteOffset, query.byteLength).toString('base64')}|${restrictionKey(restriction)}|${depth}`;
     const known = this.shared.get(key);
     if (known) return known;
     const answer = this.worker.run('scan', { query: Float32Array.from(query), restriction, depth, rowLimit });
