@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   STORE_UNAVAILABLE: 'The data store could not be opened.',
   CONFIG_INVALID: 'The configuration (environment variables) is invalid.',
   DATA_DIR_IN_USE: 'The data folder is held by another running process (the server or an ingest).',
+  CLIENT_CLOSED_REQUEST: 'The client closed the connection before the answer was ready; the work for it was stopped.',
   INTERNAL: 'Something went wrong on our side.',
 } as const;
 

@@ -24,9 +24,10 @@ import { loadState, type CoreState } from './state.js';
 
 export interface Core extends EntityReads, ReportReads, ReturnType<typeof createFeedbackReads>, ReturnType<typeof createOperationsRead> {
   recommend(userId: string, query: RecommendQuery, options?: RecommendOptions): Promise<RecommendationResponse>;
-  search(req: SearchRequest): Promise<SearchResponse>;
+  /** `signal`: the caller no longer wants the answer; the search rejects with its reason and drops its exact scan. */
+  search(req: SearchRequest, options?: { signal?: AbortSignal }): Promise<SearchResponse>;
   /** `userId`: apply that shopper's consent decision (health items, link pseudonym), as recommend does. */
-  similar(productId: string, limit: number, filters?: ProductFilters, userId?: string): Promise<SearchResponse>;
+  similar(productId: string, limit: number, filters?: ProductFilters, userId?: string, options?: { signal?: AbortSignal }): Promise<SearchResponse>;
   /** Everything held about one shopper (GDPR Art. 15/20). */
   exportShopper(userId: string): Promise<ShopperExport>;
   readonly commands: Commands;

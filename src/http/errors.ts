@@ -30,6 +30,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   STORE_UNAVAILABLE: 503,
   CONFIG_INVALID: 500,
   DATA_DIR_IN_USE: 503,
+  // Never seen by a client (it has gone): the status the logs and metrics record, as nginx does.
+  CLIENT_CLOSED_REQUEST: 499,
   INTERNAL: 500,
 };
 

@@ -13,6 +13,9 @@
  * Rows are read again when the scan is back (a write may have moved or removed one meanwhile):
  * each hit is checked against the columns and `accept` as they are now and scored with its
  * current vector, so a deleted or changed product is never answered from a stale scan.
+ *
+ * `signal` (the caller's client went away) rejects the search with its reason and lets the
+ * scanner drop a scan nobody else waits for.
  */
 import { normalise } from '../embed/vectors.js';
 import type { ProductTable } from './product-table.js';
@@ -37,13 +40,14 @@ export async function exactNearest(
   k: number,
   restriction: Restriction,
   accept: (id: string) => boolean,
+  signal?: AbortSignal,
 ): Promise<ExactHit[]> {
   const want = Math.max(0, Math.floor(k));
   if (want === 0 || table.rowCount === 0 || query.length !== table.dim) return [];
   const q = normalise(query);
   let depth = Math.min(Math.max(FIRST_DEPTH, want * 4), table.rowCount);
   for (;;) {
-    const result = await scanner.scan(q, restriction, depth);
+    const result = await scanner.scan(q, restriction, depth, signal);
     const hits: ExactHit[] = [];
     for (const row of result.rows) {
       if (row >= table.rowCount || !passes(table, row, restriction)) continue;

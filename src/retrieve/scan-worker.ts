@@ -7,8 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { TableBuffers } from './product-table.js';
 import { topRows, type Restriction, type TableView } from './scan.js';
 
-export type ScanRequest = { type: 'table'; buffers: TableBuffers } | { type: 'scan'; id: number; query: Float32Array; restriction: Restriction; depth: number; rowLimit: number };
-export type ScanReply = { id: number; rows: Int32Array; scores: Float64Array; cutoff: number } | { id: number; error: string };
+/** `stop`: one Int32 on shared memory, raised (non-zero) by the main thread to stop the scan part-way. */
+export type ScanRequest = { type: 'table'; buffers: TableBuffers } | { type: 'scan'; id: number; query: Float32Array; restriction: Restriction; depth: number; rowLimit: number; stop?: Int32Array };
+export type ScanReply = { id: number; rows: Int32Array; scores: Float64Array; cutoff: number; stopped?: true } | { id: number; error: string };
 
 export function viewOf(b: TableBuffers): TableView {
   return {
@@ -30,7 +31,7 @@ if (parentPort && (workerData as { scanWorker?: boolean } | null)?.scanWorker) {
       return;
     }
     try {
-      const r = topRows(table, m.query, m.restriction, m.depth, Math.min(m.rowLimit, table.flags.length));
+      const r = topRows(table, m.query, m.restriction, m.depth, Math.min(m.rowLimit, table.flags.length), m.stop);
       port.postMessage({ id: m.id, ...r } satisfies ScanReply, [r.rows.buffer as ArrayBuffer, r.scores.buffer as ArrayBuffer]);
     } catch (err) {
       port.postMessage({ id: m.id, error: err instanceof Error ? err.message : String(err) } satisfies ScanReply);

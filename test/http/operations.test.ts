@@ -87,6 +87,8 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^index_size 0$/m);
     expect(text).toMatch(/^cache_lookups_total\{cache="response",result="hit"\} 1$/m);
     expect(text).toMatch(/^cache_lookups_total\{cache="embedding",result="miss"\} 0$/m);
+    expect(text).toMatch(/^exact_scan_backlog 0$/m);
+    expect(text).toMatch(/^exact_scans_abandoned_total\{when="queued"\} 0$/m);
   });
 });
 

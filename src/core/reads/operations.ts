@@ -1,4 +1,4 @@
-/** What operators watch (GET /metrics): index and catalog size, the embed queue, cache hit counts. */
+/** What operators watch (GET /metrics): index and catalog size, the embed queue, cache hit counts, exact scans. */
 import type { CoreDeps } from '../deps.js';
 import type { CoreState } from '../state.js';
 
@@ -12,6 +12,8 @@ export interface OperationalStats {
   catalogSize: number;
   embedQueueDepth: number;
   caches: { response: HitMiss & { entries: number }; profile: HitMiss & { entries: number }; embedding: HitMiss };
+  /** Exact scans in the scan worker: queued or running now, and those nobody waited for any more. */
+  exactScans: { backlog: number; dropped: number; stopped: number };
 }
 
 export function createOperationsRead(deps: CoreDeps, state: CoreState) {
@@ -28,6 +30,7 @@ export function createOperationsRead(deps: CoreDeps, state: CoreState) {
           profile: { hits: profiles.hits, misses: profiles.misses, entries: profiles.size },
           embedding: { ...(deps.stats?.embeddingCache ?? { hits: 0, misses: 0 }) },
         },
+        exactScans: { backlog: state.scanner.backlog, ...state.scanner.abandoned },
       };
     },
   };

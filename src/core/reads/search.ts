@@ -60,7 +60,7 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
    * exactly from the product table in the scan worker (exact-nearest.ts), never by a scan of every
    * product on the request thread.
    */
-  async function nearest(query: Float32Array, k: number, filters: ProductFilters | undefined, excludeIds: ReadonlySet<string>, allowHealth: boolean): Promise<Array<{ id: string; score: number }>> {
+  async function nearest(query: Float32Array, k: number, filters: ProductFilters | undefined, excludeIds: ReadonlySet<string>, allowHealth: boolean, signal?: AbortSignal): Promise<Array<{ id: string; score: number }>> {
     const accept = productPredicate(catalog, { filters, excludeIds, allowSensitive: allowHealth, rates: deps.settings.rates });
     const rules = listRules(filters ?? {}, excludeIds, allowHealth, accept, deps.settings.rates);
     const restriction = restrictionOf(vectors, rules);
@@ -70,7 +70,10 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     // examples): the index need not estimate it through `accept`.
     const passing = rules.accept ? undefined : vectors.share(restriction);
     const fromGraph = index.searchGraph ? index.searchGraph(query, k, accept, passing) : index.search(query, k, accept);
-    return fromGraph ?? exactNearest(vectors, state.scanner, query, k, restriction, accept);
+    if (fromGraph) return fromGraph;
+    // The client may have gone while the query was embedded: then no scan is queued for it.
+    signal?.throwIfAborted();
+    return exactNearest(vectors, state.scanner, query, k, restriction, accept, signal);
   }
 
   function respond(what: 'search' | 'similar', ctx: ShopperContext | null, hits: Array<{ id: string; score: number }>, at: Date, priceFilter: PriceFilterInfo): SearchResponse {
@@ -143,9 +146,12 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
 
   /**
    * Products closest to the query and the positive examples, away from the negative ones, within the filters.
+   * `signal`: the caller no longer wants the answer (its client went away); the search then rejects
+   * with the signal's reason instead of waiting for an exact scan, which is dropped if nobody else waits.
    * @throws AppError NOT_FOUND when `userId` names no shopper.
    */
-  async function search(req: SearchRequest): Promise<SearchResponse> {
+  async function search(req: SearchRequest, options: { signal?: AbortSignal } = {}): Promise<SearchResponse> {
+    const { signal } = options;
     const at = deps.now();
     const ctx = await contextFor(req.userId, at); // before the (costly) embedding: an unknown shopper is a 404 at once
     const allowHealth = ctx?.decision.health ?? false;
@@ -155,11 +161,11 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     const negatives = await exampleVectors(req.negative, 'negative', allowHealth);
     const examples = new Set([...(req.positive ?? []), ...(req.negative ?? [])].flatMap((r) => (r.productId !== undefined ? [r.productId] : [])));
     if ((req.strategy ?? 'average_vector') === 'average_vector' || negatives.length === 0 && positives.length === 1) {
-      return respond('search', ctx, await nearest(averageVectorQuery(positives, negatives), req.limit, req.filters, examples, allowHealth), at, priceFilter);
+      return respond('search', ctx, await nearest(averageVectorQuery(positives, negatives), req.limit, req.filters, examples, allowHealth, signal), at, priceFilter);
     }
     // best_score: re-score the nearest neighbours of every positive against all examples.
     const pool = new Set<string>();
-    for (const p of positives) for (const hit of await nearest(p, Math.max(BEST_SCORE_POOL, req.limit * 4), req.filters, examples, allowHealth)) pool.add(hit.id);
+    for (const p of positives) for (const hit of await nearest(p, Math.max(BEST_SCORE_POOL, req.limit * 4), req.filters, examples, allowHealth, signal)) pool.add(hit.id);
     const ids = [...pool];
     const found = await vectors.getMany(ids);
     const scored = ids.flatMap((id, i) => (found[i] ? [{ id, score: bestScore(found[i]!, positives, negatives) }] : []));
@@ -170,16 +176,17 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
   /**
    * Products that look and read like `productId` (itself excluded). Looking at a health product
    * does not unlock health items: only the named shopper's health consent does.
+   * `signal` as for `search`.
    * @throws AppError NOT_FOUND for an unknown product or shopper.
    */
-  async function similar(productId: string, limit: number, filters?: ProductFilters, userId?: string): Promise<SearchResponse> {
+  async function similar(productId: string, limit: number, filters?: ProductFilters, userId?: string, options: { signal?: AbortSignal } = {}): Promise<SearchResponse> {
     const at = deps.now();
     const product = catalog.get(productId);
     const vector = product && (await vectors.getMany([productId]))[0];
     if (!product || !vector) throw new AppError('NOT_FOUND', `No product with id "${productId}".`);
     const ctx = await contextFor(userId, at);
     const priceFilter = priceFilterInfo(filters, deps.settings.rates, 'query.currency');
-    return respond('similar', ctx, await nearest(vector, limit, filters, new Set([productId]), ctx?.decision.health ?? false), at, priceFilter);
+    return respond('similar', ctx, await nearest(vector, limit, filters, new Set([productId]), ctx?.decision.health ?? false, options.signal), at, priceFilter);
   }
 
   return { search, similar };

@@ -6,7 +6,9 @@
  * - `embed_queue_depth`: model batches waiting for a worker;
  * - `index_size`, `catalog_products`: vectors in the ANN index, products readable;
  * - `cache_lookups_total{cache,result}`: hits and misses of the response, profile and embedding
- *   caches (hit rate = rate(hit) / rate(hit + miss)); `cache_entries{cache}`.
+ *   caches (hit rate = rate(hit) / rate(hit + miss)); `cache_entries{cache}`;
+ * - `exact_scan_backlog`, `exact_scans_abandoned_total{when}`: exact scans waiting for or in the
+ *   scan worker, and those dropped (`queued`) or stopped (`running`) because their clients left.
  * Access: the admin key, or METRICS_TOKEN for a scraper that should hold no API key.
  */
 import type { RequestHandler } from 'express';
@@ -50,6 +52,17 @@ export function createMetrics(stats: () => OperationalStats): Metrics {
         this.inc({ cache, result: 'hit' }, c.hits);
         this.inc({ cache, result: 'miss' }, c.misses);
       }
+    },
+  });
+
+  new Gauge({ name: 'exact_scan_backlog', help: 'Exact scans queued for or running in the scan worker.', registers: [registry], collect() { this.set(stats().exactScans.backlog); } });
+  new Counter({
+    name: 'exact_scans_abandoned_total', help: 'Exact scans given up because every client waiting for them had gone: dropped while queued, or stopped while running.', labelNames: ['when'] as const, registers: [registry],
+    collect() {
+      const { dropped, stopped } = stats().exactScans;
+      this.reset();
+      this.inc({ when: 'queued' }, dropped);
+      this.inc({ when: 'running' }, stopped);
     },
   });
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Creator, Merchant } from '../../domain/index.js';
 import type { Core } from '../../core/core.js';
 import { CreatorList, CreatorView, PageQuery, PostList, ProductDetail, ProductList, ProductListQuery, SearchResponse, SimilarQuery } from '../../core/schemas.js';
+import { clientGone } from '../client-gone.js';
 import { RAW, route } from '../route.js';
 import { BulkBody, BulkResult, IdParams, PostParams, ProductPatchBody, bulkAnswer as summary, doc } from '../schemas.js';
 
@@ -60,7 +61,7 @@ export function catalogRoutes({ core }: { core: Core }) {
     route({
       method: 'get', path: '/v1/products/:id/similar', operationId: 'similarProducts', tag: 'discover', summary: 'Products that look and read like this one; `userId` applies that shopper\'s consent decision',
       params: IdParams, query: SimilarQuery, response: SearchResponse,
-      handle: ({ params, query: { limit, userId, ...filters } }) => core.similar(params.id, limit, filters, userId),
+      handle: ({ params, query: { limit, userId, ...filters }, res }) => core.similar(params.id, limit, filters, userId, { signal: clientGone(res) }),
     }),
     route({
       method: 'put', path: '/v1/creators', operationId: 'upsertCreators', tag: 'catalog', errors: ['BATCH_REJECTED'], summary: 'Bulk upsert creators (handle, opt-ins); per-item results',
