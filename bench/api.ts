@@ -47,7 +47,8 @@ const ingestCount = Number(args.get('ingest') ?? 1000);
 const optional = (k: string) => (args.has(k) ? Number(args.get(k)) : undefined);
 
 /** Event-loop delay percentiles, in ms. */
-export interface EldMs { p50: number; p99: number; max: number }
+/** `gc`: the server's GC pauses in the same window, to tell a full collection from other stalls (absent in older reports). */
+export interface EldMs { p50: number; p99: number; max: number; gc?: GcPauses }
 
 /** A load run with the server's main-thread GC pauses during it (the server runs in this process). */
 export type TimedRun = LoadResult & { gc?: GcPauses };
@@ -248,10 +249,11 @@ async function main(): Promise<void> {
   };
   const eldOf = async <T>(fn: () => Promise<T>): Promise<{ value: T; eld: EldMs }> => {
     const h = monitorEventLoopDelay({ resolution: 5 });
+    const gc = watchGcPauses();
     h.enable();
     const value = await fn();
     h.disable();
-    return { value, eld: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 } };
+    return { value, eld: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, gc: gc.stop() } };
   };
   const idle = await eldOf(() => new Promise((r) => setTimeout(r, 2000)));
   const alone = await eldOf(() => ingestBatch(ingestCount));
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
   });
   scenarios.push({ name: 'recommendations (cache off), no ingest', connections: 8, rate: null, result: loadOnly.value });
   scenarios.push({ name: `recommendations (cache off) while ${ingestCount} products are ingested`, connections: 8, rate: null, result: both.value.during });
-  console.log(`event-loop delay p99: idle ${fmt(idle.eld.p99)} ms, ingest alone ${fmt(alone.eld.p99)} ms, 8-conn load alone ${fmt(loadOnly.eld.p99)} ms, both ${fmt(both.eld.p99)} ms (max ${fmt(both.eld.max)}); ingest of ${ingestCount} products ${fmt(alone.value)} s alone, ${fmt(both.value.seconds)} s under load`);
+  console.log(`event-loop delay p99: idle ${fmt(idle.eld.p99)} ms, ingest alone ${fmt(alone.eld.p99)} ms, 8-conn load alone ${fmt(loadOnly.eld.p99)} ms, both ${fmt(both.eld.p99)} ms (max ${fmt(both.eld.max)}); ingest of ${ingestCount} products ${fmt(alone.value)} s alone, ${fmt(both.value.seconds)} s under load; GC: ingest alone ${gcText(alone.eld.gc)}, load alone ${gcText(loadOnly.eld.gc)}, both ${gcText(both.eld.gc)}`);
 
   // One index flush at this size (every PUT /v1/products ends with one): its wall time, and how
   // long it held the event loop.
@@ -322,12 +324,12 @@ export function renderApiMarkdown(r: ApiBenchResult, machine?: MachineInfo): str
     '',
     `Event-loop delay of the server (\`monitorEventLoopDelay\`, 5 ms resolution) while ${r.ingest.products} products are ingested through \`PUT /v1/products\` (image read, embedding in the model worker thread, fusion, SQLite, HNSW, index flush):`,
     '',
-    markdownTable(['condition', 'p50 ms', 'p99 ms', 'max ms'], [
-      ['idle', r.ingest.eld.idle.p50, r.ingest.eld.idle.p99, r.ingest.eld.idle.max],
-      [`ingest alone (${fmt(r.ingest.seconds)} s)`, r.ingest.eld.ingestAlone.p50, r.ingest.eld.ingestAlone.p99, r.ingest.eld.ingestAlone.max],
-      ['8-connection recommendation load alone', r.ingest.eld.loadAlone.p50, r.ingest.eld.loadAlone.p99, r.ingest.eld.loadAlone.max],
-      [`ingest under that load (${fmt(r.ingest.secondsUnderLoad)} s)`, r.ingest.eld.ingestUnderLoad.p50, r.ingest.eld.ingestUnderLoad.p99, r.ingest.eld.ingestUnderLoad.max],
-    ]),
+    markdownTable(['condition', 'p50 ms', 'p99 ms', 'max ms', 'server GC pauses in the window'], ([
+      ['idle', r.ingest.eld.idle],
+      [`ingest alone (${fmt(r.ingest.seconds)} s)`, r.ingest.eld.ingestAlone],
+      ['8-connection recommendation load alone', r.ingest.eld.loadAlone],
+      [`ingest under that load (${fmt(r.ingest.secondsUnderLoad)} s)`, r.ingest.eld.ingestUnderLoad],
+    ] as const).map(([condition, e]) => [condition, e.p50, e.p99, e.max, gcText(e.gc)])),
     '',
     r.ingest.flushEldMaxMs !== undefined
       ? `One index flush at this size took ${fmt(r.ingest.flushMs)} ms of wall time, written on libuv's thread pool; the event loop was held at most ${fmt(r.ingest.flushEldMaxMs)} ms meanwhile.`
