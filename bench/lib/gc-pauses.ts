@@ -12,14 +12,16 @@ export interface GcPauses {
   /** Full (mark-compact) collections and their longest pause. */
   major: number;
   majorMaxMs: number;
-  /** Young-generation (scavenge) pause time per second of the run. */
+  /** Young-generation (scavenge) pause time per second of the run, and the longest one (absent in older reports). */
   minorMsPerS: number;
+  minorMaxMs?: number;
 }
 
 export function watchGcPauses(): { stop(): GcPauses } {
   let major = 0;
   let majorMaxMs = 0;
   let minorMs = 0;
+  let minorMaxMs = 0;
   const t0 = performance.now();
   const take = (entries: readonly PerformanceEntry[]) => {
     for (const e of entries) {
@@ -27,7 +29,10 @@ export function watchGcPauses(): { stop(): GcPauses } {
       if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
         major++;
         majorMaxMs = Math.max(majorMaxMs, e.duration);
-      } else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) minorMs += e.duration;
+      } else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+        minorMs += e.duration;
+        minorMaxMs = Math.max(minorMaxMs, e.duration);
+      }
     }
   };
   const observer = new PerformanceObserver((list) => take(list.getEntries()));
@@ -38,15 +43,16 @@ export function watchGcPauses(): { stop(): GcPauses } {
       take(observer.takeRecords());
       observer.disconnect();
       const seconds = (performance.now() - t0) / 1000;
-      return { major, majorMaxMs: Math.round(majorMaxMs * 10) / 10, minorMsPerS: Math.round((minorMs / seconds) * 10) / 10 };
+      return { major, majorMaxMs: Math.round(majorMaxMs * 10) / 10, minorMsPerS: Math.round((minorMs / seconds) * 10) / 10, minorMaxMs: Math.round(minorMaxMs * 10) / 10 };
     },
   };
 }
 
-/** "2 major GCs (max 14 ms), scavenges 31 ms/s": what the collector paused the server for during a run. */
+/** "2 major GCs (max 14 ms), scavenges 31 ms/s (max 4 ms)": what the collector paused the server for during a run. */
 export function gcText(gc: GcPauses | undefined): string {
   if (!gc) return '–';
-  return `${gc.major} major GC${gc.major === 1 ? '' : 's'}${gc.major ? ` (max ${fmt(gc.majorMaxMs)} ms)` : ''}, scavenges ${fmt(gc.minorMsPerS)} ms/s`;
+  const minorMax = gc.minorMaxMs ? ` (max ${fmt(gc.minorMaxMs)} ms)` : '';
+  return `${gc.major} major GC${gc.major === 1 ? '' : 's'}${gc.major ? ` (max ${fmt(gc.majorMaxMs)} ms)` : ''}, scavenges ${fmt(gc.minorMsPerS)} ms/s${minorMax}`;
 }
 
 /** " [1 major GC]" after a run's p99, or nothing for a report written before runs carried their GC pauses. */

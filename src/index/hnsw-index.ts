@@ -30,13 +30,13 @@
  * const hits = index.search(queryVector, 20, (id) => !excluded.has(id));
  */
 import { mkdirSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { chunks, dot, normalise, vectorChecksum } from '../embed/vectors.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { atomicWrite, encodeSidecarPieces, removeTempFiles, sha256FileAsync, tryLoad, type Paths, type Sidecar } from './hnsw-files.js';
+import { atomicWrite, removeTempFiles, sha256FileAsync, tryLoad, writeSidecarFile, type Paths, type Sidecar } from './hnsw-files.js';
 import { diffChecksums, type IndexSource } from './reconcile.js';
 import type { IndexMeta, Neighbour, VectorIndex } from './types.js';
 
@@ -368,16 +368,8 @@ export class HnswVectorIndex implements VectorIndex {
         capacity: this.hnsw.getMaxElements(), ...this.settings, ids: this.ids, deleted: [...this.deleted],
         sums: this.sums, indexFile: indexFile!,
       };
-      // Encoded in slices with yields (several MB of JSON at 100k products), written piece by piece.
-      const pieces = await encodeSidecarPieces(sidecar);
-      await atomicWrite(this.paths.sidecar, async (tmp) => {
-        const file = await open(tmp, 'w');
-        try {
-          for (const piece of pieces) await file.write(piece);
-        } finally {
-          await file.close();
-        }
-      });
+      // Encoded in slices with yields (tens of MB of JSON at 1M products), each written as it is made.
+      await atomicWrite(this.paths.sidecar, (tmp) => writeSidecarFile(tmp, sidecar));
     } catch (err) {
       this.dirty = true;
       throw err;

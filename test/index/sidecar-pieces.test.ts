@@ -1,10 +1,23 @@
 /**
- * The index flush encodes its sidecar a slice at a time (a single JSON.stringify + SHA-256 of the
- * whole sidecar held the event loop ~65 ms per flush at 100k products): the pieces must add up to
- * exactly the bytes `encodeSidecar` gives, so files written either way are interchangeable.
+ * The index flush writes its sidecar a slice at a time (a single JSON.stringify + SHA-256 of the
+ * whole sidecar held the event loop ~65 ms per flush at 100k products), each piece written as it
+ * is made and the hash filled in last: the file must hold exactly the bytes `encodeSidecar` gives,
+ * so files written either way are interchangeable, also when a piece is larger than the write buffer.
  */
-import { describe, expect, it } from 'vitest';
-import { decodeSidecar, encodeSidecar, encodeSidecarPieces, type Sidecar } from '../../src/index/hnsw-files.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeSidecar, encodeSidecar, writeSidecarFile, type Sidecar } from '../../src/index/hnsw-files.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sidecar-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function written(s: Sidecar, slice?: number): Promise<string> {
+  const path = join(dir, `sidecar-${Math.random().toString(36).slice(2)}.json`);
+  await writeSidecarFile(path, s, slice);
+  return readFileSync(path, 'utf8');
+}
 
 function sidecar(n: number): Sidecar {
   // Ids with quotes, backslashes, non-ASCII and astral characters: escaping must not change across slices.
@@ -16,16 +29,18 @@ function sidecar(n: number): Sidecar {
   };
 }
 
-describe('encodeSidecarPieces', () => {
-  it.each([0, 1, 7, 100, 1001])('adds up to encodeSidecar for %i labels', async (n) => {
+describe('writeSidecarFile', () => {
+  it.each([0, 1, 7, 100, 1001])('writes what encodeSidecar gives for %i labels', async (n) => {
     const s = sidecar(n);
-    const pieces = await encodeSidecarPieces(s, 10);
-    expect(pieces.join('')).toBe(encodeSidecar(s));
-    expect(decodeSidecar(pieces.join(''))).toEqual(s);
+    const file = await written(s, 10);
+    expect(file).toBe(encodeSidecar(s));
+    expect(decodeSidecar(file)).toEqual(s);
   });
 
-  it('with the default slice too', async () => {
+  it('with the default slice, and with pieces larger than its 1 MiB buffer', async () => {
     const s = sidecar(25_000);
-    expect((await encodeSidecarPieces(s)).join('')).toBe(encodeSidecar(s));
+    expect(await written(s)).toBe(encodeSidecar(s));
+    const big = sidecar(200_000); // one slice of 200k ids escapes to ~2.6 MB
+    expect(await written(big, 200_000)).toBe(encodeSidecar(big));
   });
 });
