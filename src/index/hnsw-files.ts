@@ -67,8 +67,8 @@ const HEAD_REST = '","body":"';
  * flush in one go. Pieces end at element boundaries, so none splits a surrogate pair, and escaping
  * or hashing them one by one equals doing it to the whole string.
  *
- * Nothing is kept past its slice: each piece is hashed, escaped into one reused buffer and dropped,
- * and the body's hash goes into the space left for it at the start once the body is written. When
+ * Nothing is kept past its slice: each piece is hashed, escaped, written and dropped, and the
+ * body's hash goes into the space left for it at the start once the body is written. When
  * the pieces were all kept until the write (~50 MB of strings per flush at 1M products), they lived
  * long enough to be promoted: the flushes of a 200-product ingest at 1M x 128 grew the old
  * generation from ~1.4 to ~2.0 GB, all of it for the next full collection (`--trace-gc`: it freed
@@ -78,29 +78,12 @@ const HEAD_REST = '","body":"';
 export async function writeSidecarFile(path: string, sidecar: Sidecar, slice = 10_000): Promise<void> {
   const file = await open(path, 'w');
   try {
-    const out = Buffer.allocUnsafe(1 << 20);
-    let used = 0;
-    let position = 0;
-    const drain = async () => {
-      if (used === 0) return;
-      await file.write(out, 0, used, position);
-      position += used;
-      used = 0;
-    };
-    const put = async (text: string) => {
-      if (Buffer.byteLength(text) > out.length - used) await drain();
-      if (Buffer.byteLength(text) > out.length) {
-        const bytes = Buffer.from(text);
-        await file.write(bytes, 0, bytes.length, position);
-        position += bytes.length;
-      } else used += out.write(text, used);
-    };
-    await put(`${HEAD}${'0'.repeat(64)}${HEAD_REST}`);
+    await file.write(`${HEAD}${'0'.repeat(64)}${HEAD_REST}`);
     const hash = createHash('sha256');
     let sinceYield = 0;
     for await (const piece of bodyPieces(sidecar, slice)) {
       hash.update(piece);
-      await put(JSON.stringify(piece).slice(1, -1));
+      await file.write(JSON.stringify(piece).slice(1, -1));
       sinceYield += piece.length;
       // Yield by size, not by piece count: a piece of `slice` ids is ~200 KB.
       if (sinceYield >= SLICE_BYTES) {
@@ -108,8 +91,7 @@ export async function writeSidecarFile(path: string, sidecar: Sidecar, slice = 1
         await nextTurn();
       }
     }
-    await put('"}');
-    await drain();
+    await file.write('"}');
     await file.write(hash.digest('hex'), HEAD.length, 'ascii');
   } finally {
     await file.close();

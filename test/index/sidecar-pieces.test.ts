@@ -2,7 +2,7 @@
  * The index flush writes its sidecar a slice at a time (a single JSON.stringify + SHA-256 of the
  * whole sidecar held the event loop ~65 ms per flush at 100k products), each piece written as it
  * is made and the hash filled in last: the file must hold exactly the bytes `encodeSidecar` gives,
- * so files written either way are interchangeable, also when a piece is larger than the write buffer.
+ * so files written either way are interchangeable, also with pieces of megabytes.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ describe('writeSidecarFile', () => {
     expect(decodeSidecar(file)).toEqual(s);
   });
 
-  it('with the default slice, and with pieces larger than its 1 MiB buffer', async () => {
+  it('with the default slice, and with pieces of megabytes', async () => {
     const s = sidecar(25_000);
     expect(await written(s)).toBe(encodeSidecar(s));
     const big = sidecar(200_000); // one slice of 200k ids escapes to ~2.6 MB

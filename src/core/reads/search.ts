@@ -70,10 +70,7 @@ export function createSearch(deps: CoreDeps, state: CoreState) {
     // examples): the index need not estimate it through `accept`.
     const passing = rules.accept ? undefined : vectors.share(restriction);
     const fromGraph = index.searchGraph ? index.searchGraph(query, k, accept, passing) : index.search(query, k, accept);
-    if (fromGraph) return fromGraph;
-    // The client may have gone while the query was embedded: then no scan is queued for it.
-    signal?.throwIfAborted();
-    return exactNearest(vectors, state.scanner, query, k, restriction, accept, signal);
+    return fromGraph ?? exactNearest(vectors, state.scanner, query, k, restriction, accept, signal);
   }
 
   function respond(what: 'search' | 'similar', ctx: ShopperContext | null, hits: Array<{ id: string; score: number }>, at: Date, priceFilter: PriceFilterInfo): SearchResponse {
